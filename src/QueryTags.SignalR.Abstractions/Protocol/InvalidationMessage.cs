@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+using MessagePack;
+
+namespace QueryTags.SignalR;
+
+/// <summary>The payload of the server → client <c>invalidate</c> event.</summary>
+[MessagePackObject]
+public sealed class InvalidationMessage
+{
+    /// <summary>Unique per invalidation call; a client that receives the same id twice applies it once.</summary>
+    [Key("id")]
+    [JsonPropertyName("id")]
+    public string Id { get; set; } = "";
+
+    /// <summary>Every tag of the invalidation call; the client applies those that match a tag it holds.</summary>
+    [Key("tags")]
+    [JsonPropertyName("tags")]
+    public IReadOnlyList<Tag> Tags { get; set; } = [];
+
+    /// <summary>The log position of this invalidation; a client reconnects with the latest it saw.</summary>
+    [Key("cursor")]
+    [JsonPropertyName("cursor")]
+    public string? Cursor { get; set; }
+
+    /// <summary>Free text the publisher attached (for example the node or the user that caused it); may be null.</summary>
+    [Key("origin")]
+    [JsonPropertyName("origin")]
+    public string? Origin { get; set; }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+using MessagePack;
+
+namespace QueryTags.SignalR;
+
+/// <summary>The answer to <c>Subscribe(tags, cursor)</c>.</summary>
+[MessagePackObject]
+public sealed class SubscribeResult
+{
+    /// <summary>The log position now; the client keeps the latest cursor it has seen.</summary>
+    [Key("cursor")]
+    [JsonPropertyName("cursor")]
+    public string Cursor { get; set; } = "";
+
+    /// <summary>
+    /// True when the server cannot tell what was missed since the given cursor (another epoch, or older than
+    /// the retention window): the client invalidates everything it holds.
+    /// </summary>
+    [Key("reset")]
+    [JsonPropertyName("reset")]
+    public bool Reset { get; set; }
+
+    /// <summary>The accepted tags invalidated after the given cursor.</summary>
+    [Key("missed")]
+    [JsonPropertyName("missed")]
+    public IReadOnlyList<Tag> Missed { get; set; } = [];
+
+    /// <summary>The tags refused, each with its rule; the others were joined.</summary>
+    [Key("rejected")]
+    [JsonPropertyName("rejected")]
+    public IReadOnlyList<TagRejection> Rejected { get; set; } = [];
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace QueryTags.SignalR;
+
+/// <summary>Reads and writes a <see cref="Tag"/> as a JSON array, such as <c>["todo",5]</c>.</summary>
+public sealed class TagJsonConverter : JsonConverter<Tag>
+{
+    /// <inheritdoc />
+    public override Tag Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var element = JsonElement.ParseValue(ref reader);
+        var result = TagReader.Read(element, TagLimits.Unlimited);
+        return result.Tag ?? throw new JsonException($"Not a tag: {element.GetRawText()}: {result.Rejection!.Message} ({result.Rejection.Rule}).");
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, Tag value, JsonSerializerOptions options)
+    {
+        if (value.Count == 0)
+        {
+            throw new JsonException("Cannot write an empty (default) tag.");
+        }
+
+        // The canonical form is compact JSON already; writing it raw avoids re-encoding every segment.
+        writer.WriteRawValue(value.Canonical, skipInputValidation: true);
+    }
+}

@@ -1,0 +1,50 @@
+namespace QueryTags.SignalR;
+
+/// <summary>
+/// The names of the rules a tag or a subscribe call can break. They appear in <see cref="TagRejection.Rule"/>,
+/// in exception messages and in <c>tests/vectors/tags.json</c>, identical in C# and TypeScript.
+/// </summary>
+public static class TagRules
+{
+    /// <summary>A tag must be an array of segments.</summary>
+    public const string NotAnArray = "not-an-array";
+
+    /// <summary>A tag needs at least one segment.</summary>
+    public const string Empty = "empty";
+
+    /// <summary>A tag has more segments than the limit.</summary>
+    public const string TooManySegments = "too-many-segments";
+
+    /// <summary>A string segment is longer than the limit.</summary>
+    public const string SegmentTooLong = "segment-too-long";
+
+    /// <summary>A segment is not a string, an integer or a boolean (a float, null, an object, an array).</summary>
+    public const string SegmentType = "segment-type";
+
+    /// <summary>An integer segment is outside ±(2^53 - 1), the range a JavaScript number holds exactly.</summary>
+    public const string IntegerRange = "integer-range";
+
+    /// <summary>A string segment holds an unpaired surrogate, which UTF-8 cannot carry.</summary>
+    public const string InvalidString = "invalid-string";
+
+    /// <summary>The connection already holds the most distinct tags it may.</summary>
+    public const string TooManyTagsHeld = "too-many-tags-held";
+
+    /// <summary>One call carried more tags than the per-call limit.</summary>
+    public const string TooManyTagsPerCall = "too-many-tags-per-call";
+
+    /// <summary>A sentence that explains a rule, for error messages.</summary>
+    public static string Describe(string rule) => rule switch
+    {
+        NotAnArray => "a tag must be an array of segments",
+        Empty => "a tag needs at least one segment",
+        TooManySegments => "a tag has more segments than allowed",
+        SegmentTooLong => "a string segment is longer than allowed",
+        SegmentType => "a segment must be a string, an integer or a boolean",
+        IntegerRange => $"an integer segment must lie within ±{TagSegment.MaxInteger} (what a JavaScript number holds exactly)",
+        InvalidString => "a string segment must not hold an unpaired surrogate",
+        TooManyTagsHeld => "the connection already holds the most distinct tags it may",
+        TooManyTagsPerCall => "one call carries more tags than allowed",
+        _ => rule,
+    };
+}

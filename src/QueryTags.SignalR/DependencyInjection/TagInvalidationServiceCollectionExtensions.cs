@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using QueryTags.SignalR;
+using QueryTags.SignalR.Internal;
+using QueryTags.SignalR.Telemetry;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers tag invalidation.</summary>
+public static class TagInvalidationServiceCollectionExtensions
+{
+    private const string InnerHubContextKey = "QueryTags.SignalR.InnerHubContext";
+
+    /// <summary>Registers tag invalidation with default options. Chain <c>.AddSignalR()</c>.</summary>
+    /// <param name="services">The services.</param>
+    /// <returns>A builder for chaining.</returns>
+    public static ITagInvalidationBuilder AddTagInvalidation(this IServiceCollection services) =>
+        services.AddTagInvalidation(static _ => { });
+
+    /// <summary>Registers tag invalidation. Chain <c>.AddSignalR()</c>. Safe to call more than once.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets <see cref="TagInvalidationOptions"/>; they are validated when the host starts.</param>
+    /// <returns>A builder for chaining.</returns>
+    public static ITagInvalidationBuilder AddTagInvalidation(this IServiceCollection services, Action<TagInvalidationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<TagInvalidationOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TagInvalidationOptions>, TagInvalidationOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TagInvalidationMarkerService>();
+        services.TryAddSingleton<TagInvalidationMetrics>();
+        services.TryAddSingleton<IInvalidationLog, InMemoryInvalidationLog>();
+        services.TryAddSingleton<TagSubscriptionService>();
+        services.TryAddSingleton<ITagInvalidator, HubTagInvalidator>();
+
+        // IHubContext<InvalidationHub> gets the invalidator beside it (see TagInvalidationHubContext). SignalR
+        // registers IHubContext<> as an open generic, possibly after this call, so its implementation is looked
+        // up when first resolved.
+        services.TryAddKeyedSingleton<IHubContext<InvalidationHub>>(InnerHubContextKey, (provider, _) =>
+        {
+            var open = services.LastOrDefault(d => d.ServiceType == typeof(IHubContext<>) && !d.IsKeyedService && d.ImplementationType is not null)?.ImplementationType
+                ?? throw new InvalidOperationException("SignalR is not registered. Call 'services.AddTagInvalidation().AddSignalR()'.");
+            return (IHubContext<InvalidationHub>)ActivatorUtilities.CreateInstance(provider, open.MakeGenericType(typeof(InvalidationHub)));
+        });
+        services.TryAddSingleton<IHubContext<InvalidationHub>>(provider => new TagInvalidationHubContext(
+            provider.GetRequiredKeyedService<IHubContext<InvalidationHub>>(InnerHubContextKey),
+            provider.GetRequiredService<ITagInvalidator>()));
+        return new TagInvalidationBuilder(services);
+    }
+
+    /// <summary>Adds SignalR for the invalidation hub. Chain <c>.AddMessagePackProtocol()</c> or <c>.AddStackExchangeRedis(...)</c>.</summary>
+    /// <param name="builder">The tag invalidation builder.</param>
+    /// <returns>SignalR's builder, for chaining.</returns>
+    public static ISignalRServerBuilder AddSignalR(this ITagInvalidationBuilder builder) => builder.AddSignalR(static _ => { });
+
+    /// <summary>Adds SignalR for the invalidation hub with hub options.</summary>
+    /// <param name="builder">The tag invalidation builder.</param>
+    /// <param name="configure">Sets SignalR's <see cref="HubOptions"/>.</param>
+    /// <returns>SignalR's builder, for chaining.</returns>
+    public static ISignalRServerBuilder AddSignalR(this ITagInvalidationBuilder builder, Action<HubOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        // Tag, InvalidationMessage and the other wire types carry their System.Text.Json converters and
+        // MessagePack formatters as attributes, so both hub protocols read and write them with no more set-up.
+        return builder.Services.AddSignalR(configure);
+    }
+}

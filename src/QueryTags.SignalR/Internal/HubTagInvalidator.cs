@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using QueryTags.SignalR.Telemetry;
+
+namespace QueryTags.SignalR.Internal;
+
+/// <summary>Publishes invalidations: log first (so a concurrent subscribe sees them), then one send per group.</summary>
+internal sealed class HubTagInvalidator(
+    IHubContext<InvalidationHub, IInvalidationClient> hubContext,
+    IInvalidationLog log,
+    IOptions<TagInvalidationOptions> options,
+    TagInvalidationMetrics metrics,
+    ILogger<HubTagInvalidator> logger) : ITagInvalidator
+{
+    private readonly TagLimits _limits = options.Value.Limits;
+    private readonly int _maxGroupDepth = options.Value.MaxGroupDepth;
+
+    public async Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? origin = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        var distinct = new List<Tag>();
+        var seen = new HashSet<Tag>();
+        var groups = new List<string>();
+        var seenGroups = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tag in tags)
+        {
+            if (tag.Count == 0)
+            {
+                throw new ArgumentException($"Tag {distinct.Count} is empty (default): {TagRules.Describe(TagRules.Empty)} ({TagRules.Empty}). Nothing was sent.", nameof(tags));
+            }
+
+            if (_limits.Check(tag) is { } rejection)
+            {
+                throw new ArgumentException($"Tag {tag} breaks rule {rejection.Rule}: {rejection.Message}. Nothing was sent.", nameof(tags));
+            }
+
+            if (seen.Add(tag))
+            {
+                distinct.Add(tag);
+                var group = TagGroupNames.Target(tag, _maxGroupDepth);
+                if (seenGroups.Add(group))
+                {
+                    groups.Add(group);
+                }
+            }
+        }
+
+        if (distinct.Count == 0)
+        {
+            throw new ArgumentException("InvalidateTagsAsync needs at least one tag. Nothing was sent.", nameof(tags));
+        }
+
+        var cursor = await log.AppendAsync(distinct, cancellationToken);
+        var message = new InvalidationMessage
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            Tags = distinct,
+            Cursor = cursor.ToString(),
+            Origin = origin,
+        };
+
+        // One call for every group: the message is serialized once per protocol, not once per group.
+        await hubContext.Clients.Groups(groups).Invalidate(message);
+        metrics.InvalidationPublished(groups.Count);
+        Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, message.Cursor);
+        return message;
+    }
+}

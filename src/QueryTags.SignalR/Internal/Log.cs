@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace QueryTags.SignalR.Internal;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Published invalidation {Id} of {TagCount} tag(s) to {GroupCount} group(s) at {Cursor}.", EventName = nameof(InvalidationPublished))]
+    public static partial void InvalidationPublished(ILogger logger, string id, int tagCount, int groupCount, string cursor);
+
+    [LoggerMessage(2, LogLevel.Debug, "Connection {ConnectionId} subscribed {Accepted} tag(s), {Rejected} rejected; it holds {Held}.", EventName = nameof(Subscribed))]
+    public static partial void Subscribed(ILogger logger, string connectionId, int accepted, int rejected, int held);
+
+    [LoggerMessage(3, LogLevel.Information, "Connection {ConnectionId} sent tag {Tag} that breaks rule {Rule}: {Reason}", EventName = nameof(TagRejected))]
+    public static partial void TagRejected(ILogger logger, string connectionId, string tag, string rule, string reason);
+
+    [LoggerMessage(4, LogLevel.Debug, "Connection {ConnectionId} subscribed with cursor {Cursor}: reset required.", EventName = nameof(ResetAnswered))]
+    public static partial void ResetAnswered(ILogger logger, string connectionId, string cursor);
+
+    [LoggerMessage(5, LogLevel.Debug, "Connection {ConnectionId} subscribed with cursor {Cursor}: {Missed} tag(s) missed.", EventName = nameof(MissedAnswered))]
+    public static partial void MissedAnswered(ILogger logger, string connectionId, string cursor, int missed);
+
+    [LoggerMessage(6, LogLevel.Debug, "Connection {ConnectionId} released {Released} tag(s); it holds {Held}.", EventName = nameof(Unsubscribed))]
+    public static partial void Unsubscribed(ILogger logger, string connectionId, int released, int held);
+
+    [LoggerMessage(7, LogLevel.Warning, "Connection {ConnectionId} could not join its tag groups; the subscribe was undone.", EventName = nameof(GroupJoinFailed))]
+    public static partial void GroupJoinFailed(ILogger logger, string connectionId, Exception exception);
+}

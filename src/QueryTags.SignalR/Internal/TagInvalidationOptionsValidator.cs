@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace QueryTags.SignalR.Internal;
+
+/// <summary>Refuses options that cannot work, at start-up rather than on the first subscribe.</summary>
+internal sealed class TagInvalidationOptionsValidator : IValidateOptions<TagInvalidationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TagInvalidationOptions options)
+    {
+        var failures = new List<string>();
+        Positive(nameof(options.MaxSegmentsPerTag), options.MaxSegmentsPerTag);
+        Positive(nameof(options.MaxSegmentLength), options.MaxSegmentLength);
+        Positive(nameof(options.MaxTagsPerCall), options.MaxTagsPerCall);
+        Positive(nameof(options.MaxTagsPerConnection), options.MaxTagsPerConnection);
+        Positive(nameof(options.MaxGroupDepth), options.MaxGroupDepth);
+        Positive(nameof(options.LogCapacity), options.LogCapacity);
+        if (options.RetentionWindow <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.RetentionWindow)} must be positive; it is {options.RetentionWindow}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        void Positive(string property, int value)
+        {
+            if (value <= 0)
+            {
+                failures.Add($"{nameof(TagInvalidationOptions)}.{property} must be at least 1; it is {value}.");
+            }
+        }
+    }
+}

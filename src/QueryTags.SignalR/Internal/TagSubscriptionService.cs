@@ -1,0 +1,215 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using QueryTags.SignalR.Telemetry;
+
+namespace QueryTags.SignalR.Internal;
+
+/// <summary>What <see cref="InvalidationHub"/> does: checks tags, joins and leaves prefix groups, answers cursors.</summary>
+internal sealed class TagSubscriptionService(
+    IOptions<TagInvalidationOptions> options,
+    IInvalidationLog log,
+    TagInvalidationMetrics metrics,
+    ILogger<InvalidationHub> logger)
+{
+    private static readonly object StateKey = typeof(ConnectionSubscriptions);
+    private readonly TagInvalidationOptions _options = options.Value;
+    private readonly TagLimits _limits = options.Value.Limits;
+
+    public void Connected(HubCallerContext context)
+    {
+        context.Items[StateKey] = new ConnectionSubscriptions(_options.MaxGroupDepth);
+        metrics.ConnectionOpened();
+    }
+
+    public void Disconnected(HubCallerContext context)
+    {
+        // SignalR removes a closed connection from its groups itself; only our counts need settling.
+        if (context.Items.Remove(StateKey, out var state) && state is ConnectionSubscriptions subscriptions)
+        {
+            metrics.TagsHeldChanged(-subscriptions.Count);
+        }
+
+        metrics.ConnectionClosed();
+    }
+
+    public async Task<SubscribeResult> SubscribeAsync(HubCallerContext context, IGroupManager groups, object?[]? tags, string? cursor)
+    {
+        CheckCallSize(nameof(InvalidationHub.Subscribe), tags);
+        InvalidationCursor? since = null;
+        if (cursor is not null)
+        {
+            since = InvalidationCursor.TryParse(cursor, out var parsed)
+                ? parsed
+                : throw new HubException($"Subscribe: the cursor '{Shorten(cursor)}' is not 'epoch:sequence'; send null when you have none.");
+        }
+
+        var rejected = new List<TagRejection>();
+        var accepted = new List<Tag>(tags.Length);
+        var acceptedIndexes = new List<int>(tags.Length);
+        for (var i = 0; i < tags.Length; i++)
+        {
+            var read = TagReader.Read(tags[i], _limits);
+            if (read.Tag is { } tag)
+            {
+                accepted.Add(tag);
+                acceptedIndexes.Add(i);
+            }
+            else
+            {
+                rejected.Add(Reject(context, i, RawTagText.Render(tags[i]), read.Rejection!));
+            }
+        }
+
+        var state = State(context);
+        var held = new List<Tag>(accepted.Count);
+        var newlyHeld = new List<Tag>();
+        var groupsToJoin = new List<string>();
+        await state.Gate.WaitAsync(context.ConnectionAborted);
+        try
+        {
+            for (var i = 0; i < accepted.Count; i++)
+            {
+                var tag = accepted[i];
+                if (!state.Holds(tag) && state.Count >= _options.MaxTagsPerConnection)
+                {
+                    rejected.Add(Reject(context, acceptedIndexes[i], tag.Canonical, new TagRejectionReason(
+                        TagRules.TooManyTagsHeld,
+                        $"{TagRules.Describe(TagRules.TooManyTagsHeld)}: it holds {state.Count}, at most {_options.MaxTagsPerConnection}")));
+                    continue;
+                }
+
+                if (state.Hold(tag, groupsToJoin))
+                {
+                    newlyHeld.Add(tag);
+                }
+
+                held.Add(tag);
+            }
+
+            try
+            {
+                await JoinAsync(context.ConnectionId, groups, groupsToJoin, context.ConnectionAborted);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.GroupJoinFailed(logger, context.ConnectionId, ex);
+                var ignored = new List<string>();
+                foreach (var tag in newlyHeld)
+                {
+                    state.Release(tag, ignored);
+                }
+
+                throw new HubException("Subscribe: the server could not join the tag groups (is its backplane down?); nothing was subscribed, try again.");
+            }
+
+            metrics.TagsHeldChanged(newlyHeld.Count);
+            Log.Subscribed(logger, context.ConnectionId, held.Count, rejected.Count, state.Count);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+
+        metrics.TagsRejected(rejected.Count);
+        var replay = await log.ReplayAsync(held, since, context.ConnectionAborted);
+        if (since is { } asked)
+        {
+            if (replay.Reset)
+            {
+                Log.ResetAnswered(logger, context.ConnectionId, asked.ToString());
+            }
+            else
+            {
+                Log.MissedAnswered(logger, context.ConnectionId, asked.ToString(), replay.Missed.Count);
+            }
+        }
+
+        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return new SubscribeResult
+        {
+            Cursor = replay.Current.ToString(),
+            Reset = replay.Reset,
+            Missed = replay.Missed,
+            Rejected = rejected,
+        };
+    }
+
+    public async Task UnsubscribeAsync(HubCallerContext context, IGroupManager groups, object?[]? tags)
+    {
+        CheckCallSize(nameof(InvalidationHub.Unsubscribe), tags);
+        var release = new List<Tag>(tags.Length);
+        for (var i = 0; i < tags.Length; i++)
+        {
+            var read = TagReader.Read(tags[i], _limits);
+            if (read.Tag is not { } tag)
+            {
+                // A tag that breaks a rule was never held; refusing the call keeps "nothing changed" simple to reason about.
+                throw new HubException($"Unsubscribe: tag {i} {RawTagText.Render(tags[i])} breaks rule {read.Rejection!.Rule}: {read.Rejection.Message}; nothing was released.");
+            }
+
+            release.Add(tag);
+        }
+
+        var state = State(context);
+        var groupsToLeave = new List<string>();
+        await state.Gate.WaitAsync(context.ConnectionAborted);
+        try
+        {
+            var released = 0;
+            foreach (var tag in release)
+            {
+                released += state.Release(tag, groupsToLeave) ? 1 : 0;
+            }
+
+            metrics.TagsHeldChanged(-released);
+            await Task.WhenAll(groupsToLeave.Select(group => groups.RemoveFromGroupAsync(context.ConnectionId, group, context.ConnectionAborted)));
+            Log.Unsubscribed(logger, context.ConnectionId, released, state.Count);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private void CheckCallSize(string method, [System.Diagnostics.CodeAnalysis.NotNull] object?[]? tags)
+    {
+        if (tags is null)
+        {
+            throw new HubException($"{method}: the tags argument is null; send a list of tags (an empty list is fine).");
+        }
+
+        if (tags.Length > _options.MaxTagsPerCall)
+        {
+            throw new HubException($"{method}: {tags.Length} tags in one call breaks rule {TagRules.TooManyTagsPerCall}: at most {_options.MaxTagsPerCall}; split the call. Nothing was changed.");
+        }
+    }
+
+    private static async Task JoinAsync(string connectionId, IGroupManager groups, List<string> names, CancellationToken cancellationToken)
+    {
+        switch (names.Count)
+        {
+            case 0:
+                return;
+            case 1:
+                await groups.AddToGroupAsync(connectionId, names[0], cancellationToken);
+                return;
+            default:
+                await Task.WhenAll(names.Select(name => groups.AddToGroupAsync(connectionId, name, cancellationToken)));
+                return;
+        }
+    }
+
+    private TagRejection Reject(HubCallerContext context, int index, string tag, TagRejectionReason reason)
+    {
+        Log.TagRejected(logger, context.ConnectionId, tag, reason.Rule, reason.Message);
+        return new TagRejection { Index = index, Tag = tag, Rule = reason.Rule, Reason = reason.Message };
+    }
+
+    private static ConnectionSubscriptions State(HubCallerContext context) =>
+        context.Items.TryGetValue(StateKey, out var state) && state is ConnectionSubscriptions subscriptions
+            ? subscriptions
+            : throw new InvalidOperationException("The connection has no subscription state; InvalidationHub.OnConnectedAsync did not run.");
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
+}

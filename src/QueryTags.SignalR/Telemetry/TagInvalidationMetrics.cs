@@ -1,0 +1,51 @@
+using System.Diagnostics.Metrics;
+
+namespace QueryTags.SignalR.Telemetry;
+
+/// <summary>The <c>QueryTags.SignalR</c> meter: what was published, what went on the wire, what is held.</summary>
+internal sealed class TagInvalidationMetrics
+{
+    public const string MeterName = "QueryTags.SignalR";
+
+    private readonly Counter<long> _invalidationsPublished;
+    private readonly Counter<long> _messagesSent;
+    private readonly UpDownCounter<long> _tagsHeld;
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _tagsRejected;
+
+    public TagInvalidationMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _invalidationsPublished = meter.CreateCounter<long>("querytags.invalidations.published", "{invalidation}", "Invalidation calls published.");
+        _messagesSent = meter.CreateCounter<long>("querytags.messages.sent", "{message}", "Group sends of invalidate messages (one per distinct target group).");
+        _tagsHeld = meter.CreateUpDownCounter<long>("querytags.tags.held", "{tag}", "Distinct tags held, summed over connections.");
+        _connections = meter.CreateUpDownCounter<long>("querytags.connections", "{connection}", "Connections to the invalidation hub.");
+        _tagsRejected = meter.CreateCounter<long>("querytags.tags.rejected", "{tag}", "Tags refused by subscribe calls.");
+    }
+
+    public void InvalidationPublished(int groupSends)
+    {
+        _invalidationsPublished.Add(1);
+        _messagesSent.Add(groupSends);
+    }
+
+    public void TagsHeldChanged(int delta)
+    {
+        if (delta != 0)
+        {
+            _tagsHeld.Add(delta);
+        }
+    }
+
+    public void ConnectionOpened() => _connections.Add(1);
+
+    public void ConnectionClosed() => _connections.Add(-1);
+
+    public void TagsRejected(int count)
+    {
+        if (count > 0)
+        {
+            _tagsRejected.Add(count);
+        }
+    }
+}
