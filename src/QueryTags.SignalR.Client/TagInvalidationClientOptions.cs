@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
+
+namespace QueryTags.SignalR.Client;
+
+/// <summary>How <see cref="TagInvalidationClient.Create"/> builds its connection.</summary>
+public sealed class TagInvalidationClientOptions
+{
+    /// <summary>Transports the client may use, best first. Default: WebSockets, Server-Sent Events, long polling.</summary>
+    public HttpTransportType Transports { get; set; } =
+        HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
+
+    /// <summary>The hub protocol. Default JSON.</summary>
+    public TagInvalidationProtocol Protocol { get; set; } = TagInvalidationProtocol.Json;
+
+    /// <summary>Supplies a bearer token for each connection attempt; null for none.</summary>
+    public Func<Task<string?>>? AccessTokenProvider { get; set; }
+
+    /// <summary>When and how often to reconnect. Default: at once, then 1, 2 and 5 s, then every 10 s, forever.</summary>
+    public IRetryPolicy ReconnectPolicy { get; set; } = new ForeverRetryPolicy();
+
+    /// <summary>Most tags sent in one hub call; larger subscribes are split. Match the server's limit. Default 256.</summary>
+    public int MaxTagsPerCall { get; set; } = 256;
+
+    /// <summary>Further settings of the HTTP connection (headers, cookies, skip negotiation).</summary>
+    public Action<HttpConnectionOptions>? ConfigureHttpConnection { get; set; }
+
+    /// <summary>Where the client and its connection log; null for nowhere.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+}

@@ -1,0 +1,16 @@
+namespace QueryTags.SignalR.Client;
+
+/// <summary>An invalidation that matched tags this client holds. Raised once per invalidation id.</summary>
+/// <param name="Message">The invalidation as the server sent it.</param>
+/// <param name="MatchedTags">The held tags it matches: what to refetch.</param>
+public sealed record TagsInvalidatedEventArgs(InvalidationMessage Message, IReadOnlyList<Tag> MatchedTags);
+
+/// <summary>Held tags invalidated while the client was away (or while its subscribe was in flight).</summary>
+/// <param name="MissedTags">The held tags to refetch.</param>
+/// <param name="Cursor">The cursor the client now holds.</param>
+public sealed record MissedInvalidationsEventArgs(IReadOnlyList<Tag> MissedTags, string? Cursor);
+
+/// <summary>The server cannot tell what was missed: refetch everything that is tagged.</summary>
+/// <param name="Reason">Why: the server's reason from a <c>reset</c> event, or <c>cursor-unknown</c> when a subscribe answered reset.</param>
+/// <param name="Cursor">The cursor the client now holds.</param>
+public sealed record ResetRequiredEventArgs(string Reason, string? Cursor);

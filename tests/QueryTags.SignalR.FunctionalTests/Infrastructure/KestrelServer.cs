@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using QueryTags.SignalR.TestServer;
+
+namespace QueryTags.SignalR.FunctionalTests.Infrastructure;
+
+/// <summary>The test server app on real Kestrel at <c>127.0.0.1:0</c>; the bound address is read back from the server.</summary>
+public sealed class KestrelServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private KestrelServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public Uri HubUrl => new(Address, "/hubs/invalidation");
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<KestrelServer> StartAsync(Action<TagInvalidationOptions>? configure = null)
+    {
+        var app = TestServerApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], configure);
+        await app.StartAsync().Within();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new KestrelServer(app, new Uri(address));
+    }
+
+    public Task<InvalidationMessage> InvalidateAsync(params Tag[] tags) =>
+        Services.GetRequiredService<ITagInvalidator>().InvalidateTagsAsync(tags);
+
+    public int AbortAllConnections() => Services.GetRequiredService<ConnectionTracker>().AbortAll();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().Within();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>One server shared by the tests of a class.</summary>
+public sealed class KestrelServerFixture : IAsyncLifetime
+{
+    private KestrelServer? _server;
+
+    public KestrelServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
+
+    public async Task InitializeAsync() => _server = await KestrelServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}

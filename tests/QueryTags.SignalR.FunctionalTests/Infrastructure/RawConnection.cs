@@ -1,0 +1,79 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using QueryTags.SignalR.Client;
+
+namespace QueryTags.SignalR.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// A plain SignalR <see cref="HubConnection"/> that records every <c>invalidate</c> message as it arrives on
+/// the wire, before any client-side filtering: what a test asserts on is what the server sent.
+/// </summary>
+public sealed class RawConnection : IAsyncDisposable
+{
+    private readonly Channel<InvalidationMessage> _received = Channel.CreateUnbounded<InvalidationMessage>();
+
+    private RawConnection(HubConnection connection)
+    {
+        Connection = connection;
+        connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, message => _received.Writer.TryWrite(message));
+    }
+
+    public HubConnection Connection { get; }
+
+    public static HubConnectionBuilder Builder(Uri hubUrl, Transport transport)
+    {
+        var builder = new HubConnectionBuilder();
+        builder.WithUrl(hubUrl, transport.Type);
+        if (transport.Protocol == TagInvalidationProtocol.MessagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        return builder;
+    }
+
+    public static async Task<RawConnection> StartAsync(KestrelServer server, Transport transport)
+    {
+        var connection = new RawConnection(Builder(server.HubUrl, transport).Build());
+        await connection.Connection.StartAsync().Within();
+        return connection;
+    }
+
+    public Task<SubscribeResult> SubscribeAsync(params Tag[] tags) => SubscribeAsync(tags, cursor: null);
+
+    public Task<SubscribeResult> SubscribeAsync(Tag[] tags, string? cursor) =>
+        Connection.InvokeAsync<SubscribeResult>(InvalidationHubMethods.Subscribe, tags, cursor).Within();
+
+    /// <summary>Sends anything as the tags argument, to test what the server does with bad input.</summary>
+    public Task<SubscribeResult> SubscribeRawAsync(object?[] tags) =>
+        Connection.InvokeAsync<SubscribeResult>(InvalidationHubMethods.Subscribe, tags, null).Within();
+
+    public Task UnsubscribeAsync(params Tag[] tags) =>
+        Connection.InvokeAsync(InvalidationHubMethods.Unsubscribe, tags).Within();
+
+    public async Task<InvalidationMessage> NextAsync() => await _received.Reader.ReadAsync().AsTask().Within();
+
+    /// <summary>
+    /// Messages arrive in the order the server sent them on one connection, so after publishing what must not
+    /// arrive, the test publishes a sentinel the connection holds: everything received before it is what leaked.
+    /// </summary>
+    public async Task<IReadOnlyList<InvalidationMessage>> ReceivedUntilAsync(string sentinelId)
+    {
+        var received = new List<InvalidationMessage>();
+        while (true)
+        {
+            var message = await NextAsync();
+            if (message.Id == sentinelId)
+            {
+                return received;
+            }
+
+            received.Add(message);
+        }
+    }
+
+    public bool HasPending => _received.Reader.TryPeek(out _);
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Http.Connections;
+using QueryTags.SignalR.Client;
+
+namespace QueryTags.SignalR.FunctionalTests.Infrastructure;
+
+/// <summary>One cell of the transport × protocol matrix (SSE carries text only, so it runs JSON alone).</summary>
+public sealed record Transport(HttpTransportType Type, TagInvalidationProtocol Protocol)
+{
+    public static TheoryData<Transport> Matrix => new()
+    {
+        new Transport(HttpTransportType.WebSockets, TagInvalidationProtocol.Json),
+        new Transport(HttpTransportType.WebSockets, TagInvalidationProtocol.MessagePack),
+        new Transport(HttpTransportType.ServerSentEvents, TagInvalidationProtocol.Json),
+        new Transport(HttpTransportType.LongPolling, TagInvalidationProtocol.Json),
+        new Transport(HttpTransportType.LongPolling, TagInvalidationProtocol.MessagePack),
+    };
+
+    public override string ToString() => $"{Type}x{Protocol}";
+}

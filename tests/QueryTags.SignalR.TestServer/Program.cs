@@ -1,0 +1,4 @@
+using QueryTags.SignalR.TestServer;
+
+var app = TestServerApp.Build(args);
+app.Run();

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+
+namespace QueryTags.SignalR.TestServer;
+
+/// <summary>
+/// The app the functional, JS and browser tests run: the hub at <c>/hubs/invalidation</c> (JSON and
+/// MessagePack), <c>POST /invalidate</c> to publish, <c>POST /connections/abort</c> to cut every connection.
+/// Options bind from the <c>TagInvalidation</c> configuration section (for example
+/// <c>--TagInvalidation:RetentionWindow=00:00:01</c>).
+/// </summary>
+public static class TestServerApp
+{
+    /// <summary>Builds the app; it listens on <c>http://127.0.0.1:0</c> unless <c>--urls</c> says otherwise.</summary>
+    /// <param name="args">Command-line arguments (configuration).</param>
+    /// <param name="configure">Options set after configuration, for in-process tests.</param>
+    public static WebApplication Build(string[] args, Action<TagInvalidationOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (builder.Configuration["urls"] is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+
+        builder.Services.AddSingleton<ConnectionTracker>();
+        builder.Services
+            .AddTagInvalidation(options =>
+            {
+                builder.Configuration.GetSection("TagInvalidation").Bind(options);
+                configure?.Invoke(options);
+            })
+            .AddSignalR(hub => hub.AddFilter<ConnectionTracker>())
+            .AddMessagePackProtocol();
+
+        var app = builder.Build();
+        app.MapTagInvalidation();
+        app.MapPost("/invalidate", InvalidateAsync);
+        app.MapPost("/connections/abort", (ConnectionTracker tracker) => Results.Ok(new { aborted = tracker.AbortAll() }));
+        app.MapGet("/connections", (ConnectionTracker tracker) => Results.Ok(new { open = tracker.Count }));
+        return app;
+    }
+
+    // Body: { "tags": [["todo", 5]], "origin": "optional", "via": "invalidator" | "hubContext" }.
+    private static async Task<IResult> InvalidateAsync(HttpRequest request, ITagInvalidator invalidator, IHubContext<InvalidationHub> hubContext)
+    {
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted)).RootElement;
+        }
+        catch (JsonException ex)
+        {
+            return Results.Problem(statusCode: 400, title: "The body is not JSON.", detail: ex.Message);
+        }
+
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("tags", out var tagsElement) || tagsElement.ValueKind != JsonValueKind.Array)
+        {
+            return Results.Problem(statusCode: 400, title: "The body needs a 'tags' array of tags, such as {\"tags\": [[\"todo\", 5]]}.");
+        }
+
+        var tags = new List<Tag>();
+        foreach (var element in tagsElement.EnumerateArray())
+        {
+            try
+            {
+                tags.Add(Tag.Parse(element.GetRawText()));
+            }
+            catch (FormatException ex)
+            {
+                return Results.Problem(statusCode: 400, title: "A tag is invalid.", detail: ex.Message);
+            }
+        }
+
+        var origin = body.TryGetProperty("origin", out var originElement) && originElement.ValueKind == JsonValueKind.String ? originElement.GetString() : null;
+        var viaHubContext = body.TryGetProperty("via", out var via) && via.ValueKind == JsonValueKind.String && via.GetString() == "hubContext";
+        try
+        {
+            var message = viaHubContext
+                ? await hubContext.InvalidateTagsAsync(tags, origin)
+                : await invalidator.InvalidateTagsAsync(tags, origin);
+            return Results.Ok(new { id = message.Id, cursor = message.Cursor });
+        }
+        catch (ArgumentException ex)
+        {
+            return Results.Problem(statusCode: 400, title: "The invalidation was refused.", detail: ex.Message);
+        }
+    }
+}
