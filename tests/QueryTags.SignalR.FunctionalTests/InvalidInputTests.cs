@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using QueryTags.SignalR.FunctionalTests.Infrastructure;
+
+namespace QueryTags.SignalR.FunctionalTests;
+
+/// <summary>Bad input gets an error naming the rule; the connection stays open and works afterwards.</summary>
+public sealed class InvalidInputTests(KestrelServerFixture fixture) : IClassFixture<KestrelServerFixture>
+{
+    private KestrelServer Server => fixture.Server;
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task Each_invalid_tag_is_rejected_with_its_rule_and_the_rest_are_joined(Transport transport)
+    {
+        await using var client = await RawConnection.StartAsync(Server, transport);
+        object?[] tags =
+        [
+            new object[] { "ok" },
+            Array.Empty<object>(),
+            Enumerable.Range(0, 9).Select(i => (object)i).ToArray(),
+            new object[] { new string('x', 129) },
+            new object[] { "todo", 1.5 },
+            new object[] { new Dictionary<string, object> { ["id"] = 5 } },
+            new Dictionary<string, object> { ["todo"] = 5 },
+            new object?[] { null },
+        ];
+
+        var result = await client.SubscribeRawAsync(tags);
+
+        Assert.Equal(
+            [
+                (1, TagRules.Empty),
+                (2, TagRules.TooManySegments),
+                (3, TagRules.SegmentTooLong),
+                (4, TagRules.SegmentType),
+                (5, TagRules.SegmentType),
+                (6, TagRules.NotAnArray),
+                (7, TagRules.SegmentType),
+            ],
+            result.Rejected.Select(rejection => (rejection.Index, rejection.Rule)));
+        Assert.All(result.Rejected, rejection => Assert.False(string.IsNullOrWhiteSpace(rejection.Reason)));
+        Assert.Contains("1.5", result.Rejected.Single(r => r.Index == 4).Tag);
+        Assert.Contains("at most 128", result.Rejected.Single(r => r.Index == 3).Reason);
+
+        await AssertStillWorksAsync(client, ["ok"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task More_than_256_tags_in_one_call_is_refused_whole_and_the_connection_works_on(Transport transport)
+    {
+        await using var client = await RawConnection.StartAsync(Server, transport);
+        var tooMany = Enumerable.Range(0, 257).Select(i => new Tag("bulk", i)).ToArray();
+
+        var error = await Assert.ThrowsAsync<HubException>(() => client.SubscribeAsync(tooMany));
+
+        Assert.Contains(TagRules.TooManyTagsPerCall, error.Message);
+        Assert.Contains("257", error.Message);
+        await AssertStillWorksAsync(client, ["after", "error"]);
+        var sentinel = await Server.InvalidateAsync(["bulk", 0]);
+        Assert.Equal(sentinel.Cursor, (await client.SubscribeAsync(["bulk", 0])).Cursor);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task Tags_past_the_per_connection_limit_are_rejected_and_held_tags_still_work(Transport transport)
+    {
+        await using var client = await RawConnection.StartAsync(Server, transport);
+        for (var call = 0; call < 4; call++)
+        {
+            var result = await client.SubscribeAsync(Enumerable.Range(call * 256, 256).Select(i => new Tag("held", i)).ToArray());
+            Assert.Empty(result.Rejected);
+        }
+
+        var overLimit = await client.SubscribeAsync(["held", 7], ["one", "too", "many"]);
+
+        var rejection = Assert.Single(overLimit.Rejected);
+        Assert.Equal((1, TagRules.TooManyTagsHeld), (rejection.Index, rejection.Rule));
+        Assert.Contains("1024", rejection.Reason);
+        var sent = await Server.InvalidateAsync(["held", 1023]);
+        Assert.Equal(sent.Id, (await client.NextAsync()).Id);
+
+        // Releasing a tag makes room again.
+        await client.UnsubscribeAsync(["held", 0]);
+        Assert.Empty((await client.SubscribeAsync(["one", "too", "many"])).Rejected);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task A_malformed_cursor_or_an_invalid_unsubscribe_is_a_HubException(Transport transport)
+    {
+        await using var client = await RawConnection.StartAsync(Server, transport);
+
+        var cursorError = await Assert.ThrowsAsync<HubException>(() => client.SubscribeAsync([new Tag("a")], "not-a-cursor"));
+        Assert.Contains("epoch:sequence", cursorError.Message);
+        var unsubscribeError = await Assert.ThrowsAsync<HubException>(() =>
+            client.Connection.InvokeAsync(InvalidationHubMethods.Unsubscribe, (object)new object[] { Array.Empty<object>() }).Within());
+        Assert.Contains(TagRules.Empty, unsubscribeError.Message);
+
+        await AssertStillWorksAsync(client, ["a"]);
+    }
+
+    private async Task AssertStillWorksAsync(RawConnection client, Tag tag)
+    {
+        Assert.Empty((await client.SubscribeAsync(tag)).Rejected);
+        var sent = await Server.InvalidateAsync(tag);
+        Assert.Equal(sent.Id, (await client.NextAsync()).Id);
+    }
+}
