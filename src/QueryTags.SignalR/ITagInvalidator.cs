@@ -5,7 +5,8 @@ public interface ITagInvalidator
 {
     /// <summary>
     /// Records the invalidation in the log and sends it once to each distinct target group, so it reaches
-    /// exactly the connections holding a tag that <paramref name="tags"/> matches (is a prefix of).
+    /// only the connections holding a tag that <paramref name="tags"/> matches (is a prefix of). A connection
+    /// in several of those groups receives one copy per group, all with the same id.
     /// </summary>
     /// <param name="tags">The tags, such as <c>[["todos"], ["todo", id]]</c>; duplicates are sent once.</param>
     /// <param name="origin">Optional free text carried to clients, such as the node or user that caused it.</param>

@@ -33,6 +33,8 @@ public static class TestServerApp
             .AddMessagePackProtocol();
 
         var app = builder.Build();
+        var tracker = app.Services.GetRequiredService<ConnectionTracker>();
+        app.Use((context, next) => tracker.TrackPollsAsync(context, next));
         app.MapTagInvalidation();
         app.MapPost("/invalidate", InvalidateAsync);
         app.MapPost("/connections/abort", (ConnectionTracker tracker) => Results.Ok(new { aborted = tracker.AbortAll() }));

@@ -10,7 +10,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers tag invalidation.</summary>
 public static class TagInvalidationServiceCollectionExtensions
 {
-    private const string InnerHubContextKey = "QueryTags.SignalR.InnerHubContext";
+    internal const string InnerHubContextKey = "QueryTags.SignalR.InnerHubContext";
 
     /// <summary>Registers tag invalidation with default options. Chain <c>.AddSignalR()</c>.</summary>
     /// <param name="services">The services.</param>

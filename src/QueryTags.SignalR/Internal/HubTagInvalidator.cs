@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QueryTags.SignalR.Telemetry;
@@ -6,8 +7,11 @@ using QueryTags.SignalR.Telemetry;
 namespace QueryTags.SignalR.Internal;
 
 /// <summary>Publishes invalidations: log first (so a concurrent subscribe sees them), then one send per group.</summary>
+/// <remarks>
+/// It sends through SignalR's own hub context (not the typed one) so the cancellation token reaches the send.
+/// </remarks>
 internal sealed class HubTagInvalidator(
-    IHubContext<InvalidationHub, IInvalidationClient> hubContext,
+    [FromKeyedServices(TagInvalidationServiceCollectionExtensions.InnerHubContextKey)] IHubContext<InvalidationHub> hubContext,
     IInvalidationLog log,
     IOptions<TagInvalidationOptions> options,
     TagInvalidationMetrics metrics,
@@ -60,8 +64,9 @@ internal sealed class HubTagInvalidator(
             Origin = origin,
         };
 
-        // One call for every group: the message is serialized once per protocol, not once per group.
-        await hubContext.Clients.Groups(groups).Invalidate(message);
+        // One call for every group: the message is serialized once per protocol, not once per group. A
+        // connection in several target groups gets one copy per group; clients apply an id once.
+        await hubContext.Clients.Groups(groups).SendAsync(InvalidationHubMethods.Invalidate, message, cancellationToken);
         metrics.InvalidationPublished(groups.Count);
         Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, message.Cursor);
         return message;

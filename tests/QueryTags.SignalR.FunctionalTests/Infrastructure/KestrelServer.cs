@@ -25,9 +25,11 @@ public sealed class KestrelServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<KestrelServer> StartAsync(Action<TagInvalidationOptions>? configure = null)
+    /// <param name="configure">Options of this server.</param>
+    /// <param name="url">Where to listen; a free loopback port unless a test restarts a server on the same one.</param>
+    public static async Task<KestrelServer> StartAsync(Action<TagInvalidationOptions>? configure = null, string url = "http://127.0.0.1:0")
     {
-        var app = TestServerApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], configure);
+        var app = TestServerApp.Build(["--urls", url, "--Logging:LogLevel:Default=Warning"], configure);
         await app.StartAsync().Within();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new KestrelServer(app, new Uri(address));

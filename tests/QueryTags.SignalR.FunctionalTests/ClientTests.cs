@@ -1,0 +1,144 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using QueryTags.SignalR.Client;
+using QueryTags.SignalR.FunctionalTests.Infrastructure;
+
+namespace QueryTags.SignalR.FunctionalTests;
+
+/// <summary>The .NET client against the real hub: reference counting, events, recovery after a dropped connection.</summary>
+public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<KestrelServerFixture>
+{
+    private KestrelServer Server => fixture.Server;
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task Subscribers_are_counted_per_tag(Transport transport)
+    {
+        await using var client = Create(Server, transport);
+        var wire = new EventRecorder<InvalidationMessage>();
+        client.Connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, message => wire.Record(null, message));
+        var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
+        client.Invalidated += invalidated.Record;
+        await client.StartAsync().Within();
+
+        Assert.NotNull(await client.SubscribeAsync([["todo", 5]]).Within());
+        Assert.Null(await client.SubscribeAsync([["todo", 5]]).Within());
+        await client.UnsubscribeAsync([["todo", 5]]).Within();
+
+        var sent = await Server.InvalidateAsync(["todo", 5]);
+        Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
+
+        await client.UnsubscribeAsync([["todo", 5]]).Within();
+        Assert.Empty(client.HeldTags);
+        await Server.InvalidateAsync(["todo", 5]);
+        await client.SubscribeAsync([["sentinel"]]).Within();
+        var sentinel = await Server.InvalidateAsync(["sentinel"]);
+        Assert.Equal(sent.Id, (await wire.NextAsync()).Id);
+        Assert.Equal(sentinel.Id, (await wire.NextAsync()).Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task One_invalidation_sent_to_two_groups_is_raised_once_with_every_matched_tag(Transport transport)
+    {
+        await using var client = Create(Server, transport);
+        var wire = new EventRecorder<InvalidationMessage>();
+        client.Connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, message => wire.Record(null, message));
+        var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
+        client.Invalidated += invalidated.Record;
+        await client.StartAsync().Within();
+        await client.SubscribeAsync([["todos"], ["todo", 5]]).Within();
+
+        var sent = await Server.InvalidateAsync(["todos"], ["todo", 5]);
+
+        Assert.Equal(sent.Id, (await wire.NextAsync()).Id);
+        Assert.Equal(sent.Id, (await wire.NextAsync()).Id);
+        var raised = await invalidated.NextAsync();
+        Assert.Equal(["[\"todo\",5]", "[\"todos\"]"], raised.MatchedTags.Select(tag => tag.Canonical).Order());
+        Assert.False(invalidated.HasPending);
+        Assert.Equal(sent.Cursor, client.Cursor);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task After_a_server_side_abort_the_client_reconnects_and_reports_what_it_missed(Transport transport)
+    {
+        await using var client = Create(Server, transport, firstRetry: TimeSpan.FromSeconds(1));
+        var reconnecting = new TaskCompletionSource();
+        client.Connection.Reconnecting += _ =>
+        {
+            reconnecting.TrySetResult();
+            return Task.CompletedTask;
+        };
+        var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
+        var missed = new EventRecorder<MissedInvalidationsEventArgs>();
+        client.Invalidated += invalidated.Record;
+        client.Missed += missed.Record;
+        await client.StartAsync().Within();
+        await client.SubscribeAsync([["todo", 1], ["todo", 2], ["todos"]]).Within();
+        await Server.InvalidateAsync(["todo", 1]);
+        await invalidated.NextAsync();
+
+        Assert.True(Server.AbortAllConnections() >= 1);
+        await reconnecting.Task.Within();
+        await Server.InvalidateAsync(["todo", 2]);
+
+        var report = await missed.NextAsync();
+        Assert.Equal([new Tag("todo", 2)], report.MissedTags);
+        Assert.Equal(HubConnectionState.Connected, client.Connection.State);
+        var after = await Server.InvalidateAsync(["todos"]);
+        Assert.Equal(after.Id, (await invalidated.NextAsync()).Message.Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task A_server_restarted_on_the_same_address_makes_the_client_reset(Transport transport)
+    {
+        var first = await KestrelServer.StartAsync();
+        var url = first.Address.ToString().TrimEnd('/');
+        await using var client = Create(first, transport, firstRetry: TimeSpan.FromMilliseconds(500));
+        var resets = new EventRecorder<ResetRequiredEventArgs>();
+        var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
+        client.ResetRequired += resets.Record;
+        client.Invalidated += invalidated.Record;
+        await client.StartAsync().Within();
+        await client.SubscribeAsync([["todos"]]).Within();
+        await first.DisposeAsync();
+
+        await using var second = await KestrelServer.StartAsync(url: url);
+
+        Assert.Equal("cursor-unknown", (await resets.NextAsync()).Reason);
+        var sent = await second.InvalidateAsync(["todos"]);
+        Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
+    }
+
+    [Fact]
+    public async Task Tags_subscribed_before_start_are_sent_on_start_and_rejections_are_forgotten()
+    {
+        await using var client = Create(Server, new Transport(Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets, TagInvalidationProtocol.Json));
+        var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
+        client.Invalidated += invalidated.Record;
+        Assert.Null(await client.SubscribeAsync([["early"], new Tag(Enumerable.Range(0, 9).Select(i => (TagSegment)i).ToArray())]).Within());
+
+        await client.StartAsync().Within();
+
+        Assert.Equal([new Tag("early")], client.HeldTags);
+        var sent = await Server.InvalidateAsync(["early"]);
+        Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
+    }
+
+    private static TagInvalidationClient Create(KestrelServer server, Transport transport, TimeSpan? firstRetry = null) =>
+        TagInvalidationClient.Create(server.HubUrl, options =>
+        {
+            options.Transports = transport.Type;
+            options.Protocol = transport.Protocol;
+            if (firstRetry is { } delay)
+            {
+                options.ReconnectPolicy = new FixedDelayPolicy(delay);
+            }
+        });
+
+    private sealed class FixedDelayPolicy(TimeSpan delay) : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) => delay;
+    }
+}

@@ -1,0 +1,91 @@
+using QueryTags.SignalR.FunctionalTests.Infrastructure;
+
+namespace QueryTags.SignalR.FunctionalTests;
+
+/// <summary>Reconnecting with a cursor: exactly the held tags invalidated meanwhile, or a reset when that cannot be told.</summary>
+public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<KestrelServerFixture>
+{
+    private KestrelServer Server => fixture.Server;
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task Reconnecting_with_a_cursor_returns_exactly_the_held_tags_invalidated_meanwhile(Transport transport)
+    {
+        Tag[] held = [["todo", 1], ["todo", 2], ["todo", 3, "comments"], ["user", 9]];
+        string cursor;
+        await using (var first = await RawConnection.StartAsync(Server, transport))
+        {
+            Assert.Empty((await first.SubscribeAsync(held)).Missed);
+            await Server.InvalidateAsync(["todo", 1]);
+            cursor = (await first.NextAsync()).Cursor!;
+        }
+
+        await Server.InvalidateAsync(["todo", 2]);
+        await Server.InvalidateAsync(["todo", 3]);
+        await Server.InvalidateAsync(["elsewhere"]);
+
+        await using var second = await RawConnection.StartAsync(Server, transport);
+        var result = await second.SubscribeAsync(held, cursor);
+
+        Assert.False(result.Reset);
+        Assert.Equal(["[\"todo\",2]", "[\"todo\",3,\"comments\"]"], result.Missed.Select(tag => tag.Canonical).Order());
+        Assert.Empty(result.Rejected);
+        var now = InvalidationCursor.Parse(result.Cursor);
+        Assert.True(now.Sequence > InvalidationCursor.Parse(cursor).Sequence);
+
+        // Asking again from the new cursor: nothing more was missed.
+        Assert.Empty((await second.SubscribeAsync(held, result.Cursor)).Missed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task A_cursor_from_another_epoch_gets_a_reset(Transport transport)
+    {
+        await using var client = await RawConnection.StartAsync(Server, transport);
+        var current = InvalidationCursor.Parse((await client.SubscribeAsync(["todos"])).Cursor);
+
+        var result = await client.SubscribeAsync([new Tag("todos")], new InvalidationCursor("0123456789ab", current.Sequence).ToString());
+
+        Assert.True(result.Reset);
+        Assert.Empty(result.Missed);
+        Assert.Equal(current.Epoch, InvalidationCursor.Parse(result.Cursor).Epoch);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task A_cursor_past_the_retention_window_gets_a_reset(Transport transport)
+    {
+        await using var server = await KestrelServer.StartAsync(options => options.RetentionWindow = TimeSpan.FromMilliseconds(300));
+        await using var client = await RawConnection.StartAsync(server, transport);
+        var old = (await client.SubscribeAsync(["todos"])).Cursor;
+        await server.InvalidateAsync(["todos"]);
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        await server.InvalidateAsync(["other"]);
+
+        var result = await client.SubscribeAsync([new Tag("todos")], old);
+
+        Assert.True(result.Reset);
+
+        // A cursor inside the window is still answered exactly.
+        var fresh = await client.SubscribeAsync([new Tag("todos")], result.Cursor);
+        Assert.False(fresh.Reset);
+        Assert.Empty(fresh.Missed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task A_restarted_server_has_a_new_epoch_so_old_cursors_get_a_reset(Transport transport)
+    {
+        string cursor;
+        await using (var before = await KestrelServer.StartAsync())
+        await using (var client = await RawConnection.StartAsync(before, transport))
+        {
+            cursor = (await client.SubscribeAsync(["todos"])).Cursor;
+        }
+
+        await using var after = await KestrelServer.StartAsync();
+        await using var reconnected = await RawConnection.StartAsync(after, transport);
+
+        Assert.True((await reconnected.SubscribeAsync([new Tag("todos")], cursor)).Reset);
+    }
+}
