@@ -26,6 +26,17 @@ public readonly struct Tag : IEquatable<Tag>, IReadOnlyList<TagSegment>
     // End offset in _canonical of each segment, so a prefix's canonical form is a substring plus ']'.
     private readonly int[]? _segmentEnds;
 
+    /// <summary>Always throws: a tag needs at least one segment. <c>default(Tag)</c> is the empty value.</summary>
+    /// <exception cref="ArgumentException">Always.</exception>
+    /// <remarks>
+    /// Without it, <c>new Tag()</c> on a struct is the zeroed value, not a call of the params constructor, and
+    /// would give an empty tag silently.
+    /// </remarks>
+    public Tag()
+        : this(ReadOnlySpan<TagSegment>.Empty)
+    {
+    }
+
     /// <summary>Creates a tag from its segments.</summary>
     /// <exception cref="ArgumentException">No segments were given.</exception>
     public Tag(params TagSegment[] segments)

@@ -132,8 +132,15 @@ internal static class TagReader
 
                     segments[i] = TagSegment.FromInteger(integer);
                     break;
-                case ulong big:
-                    return TagReadResult.Fail(TagRules.IntegerRange, $"segment {i} is {big}");
+                case ulong unsigned:
+                    // Writers code a positive integer past uint32 as uint64, which MessagePack reads as ulong.
+                    if (unsigned > TagSegment.MaxInteger)
+                    {
+                        return TagReadResult.Fail(TagRules.IntegerRange, $"segment {i} is {unsigned}");
+                    }
+
+                    segments[i] = TagSegment.FromInteger((long)unsigned);
+                    break;
                 default:
                     return TagReadResult.Fail(TagRules.SegmentType, $"segment {i} is {Describe(items[i])}");
             }

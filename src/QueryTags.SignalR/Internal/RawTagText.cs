@@ -34,7 +34,7 @@ internal static class RawTagText
                 builder.Append("null");
                 break;
             case JsonElement element:
-                builder.Append(element.ValueKind == JsonValueKind.Undefined ? "undefined" : JsonSerializer.Serialize(element));
+                builder.Append(element.ValueKind == JsonValueKind.Undefined ? "undefined" : Compact(element));
                 break;
             case string text:
                 TagText.AppendJsonString(builder, text);
@@ -77,6 +77,20 @@ internal static class RawTagText
             default:
                 builder.Append('"').Append(value.GetType().Name).Append('"');
                 break;
+        }
+    }
+
+    // Re-encoding fails on a string with an unpaired surrogate (which the reader refuses as invalid-string);
+    // the text as received still shows it.
+    private static string Compact(JsonElement element)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(element);
+        }
+        catch (JsonException)
+        {
+            return element.GetRawText();
         }
     }
 }

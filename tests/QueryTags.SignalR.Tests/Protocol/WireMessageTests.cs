@@ -1,0 +1,211 @@
+using System.Text.Json;
+using MessagePack;
+using Microsoft.AspNetCore.SignalR;
+
+namespace QueryTags.SignalR.Tests.Protocol;
+
+/// <summary>
+/// Server → client payloads have the same lower-case member names in JSON and MessagePack (a map with string keys),
+/// and readers ignore members they do not know.
+/// </summary>
+public class WireMessageTests
+{
+    public static TheoryData<string> JsonOptionNames => ["default", "signalr"];
+
+    public static TheoryData<string> MessagePackOptionNames => ["standard", "signalr"];
+
+    private static InvalidationMessage Invalidation => new()
+    {
+        Id = "0197a5b0c1d2",
+        Tags = [["todos"], ["todo", 5]],
+        Cursor = "e1:7",
+        Origin = null,
+    };
+
+    private static SubscribeResult Subscribed => new()
+    {
+        Cursor = "e1:9",
+        Reset = false,
+        Missed = [["todo", 5, "comments"]],
+        Rejected = [new TagRejection { Index = 2, Tag = "[1.5]", Rule = TagRules.SegmentType, Reason = "a float" }],
+    };
+
+    private static ResetMessage Reset => new() { Reason = "backplane-restored", Cursor = "e2:0" };
+
+    [Theory]
+    [MemberData(nameof(JsonOptionNames))]
+    public void InvalidationMessage_json(string options)
+    {
+        var json = JsonSerializer.Serialize(Invalidation, Json(options));
+
+        Assert.Equal("""{"id":"0197a5b0c1d2","tags":[["todos"],["todo",5]],"cursor":"e1:7","origin":null}""", json);
+        AssertInvalidationEqual(Invalidation, JsonSerializer.Deserialize<InvalidationMessage>(json, Json(options))!);
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonOptionNames))]
+    public void SubscribeResult_json(string options)
+    {
+        var json = JsonSerializer.Serialize(Subscribed, Json(options));
+
+        Assert.Equal(
+            """{"cursor":"e1:9","reset":false,"missed":[["todo",5,"comments"]],"rejected":[{"index":2,"tag":"[1.5]","rule":"segment-type","reason":"a float"}]}""",
+            json);
+        AssertSubscribeResultEqual(Subscribed, JsonSerializer.Deserialize<SubscribeResult>(json, Json(options))!);
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonOptionNames))]
+    public void ResetMessage_json(string options)
+    {
+        var json = JsonSerializer.Serialize(Reset, Json(options));
+
+        Assert.Equal("""{"reason":"backplane-restored","cursor":"e2:0"}""", json);
+        var read = JsonSerializer.Deserialize<ResetMessage>(json, Json(options))!;
+        Assert.Equal(Reset.Reason, read.Reason);
+        Assert.Equal(Reset.Cursor, read.Cursor);
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonOptionNames))]
+    public void Json_readers_ignore_unknown_members(string options)
+    {
+        var read = JsonSerializer.Deserialize<InvalidationMessage>(
+            """{"id":"x","future":{"a":[1,2]},"tags":[["todo"]],"cursor":null,"origin":"node-1","later":5}""",
+            Json(options))!;
+
+        Assert.Equal("x", read.Id);
+        Assert.Equal([new Tag("todo")], read.Tags);
+        Assert.Null(read.Cursor);
+        Assert.Equal("node-1", read.Origin);
+    }
+
+    [Fact]
+    public void Json_reader_refuses_an_invalid_tag_in_a_message()
+    {
+        var error = Assert.Throws<JsonException>(() =>
+            JsonSerializer.Deserialize<InvalidationMessage>("""{"id":"x","tags":[["todo",1.5]],"cursor":null,"origin":null}"""));
+
+        Assert.Contains($"({TagRules.SegmentType})", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(MessagePackOptionNames))]
+    public void InvalidationMessage_messagepack(string options)
+    {
+        var bytes = MessagePackSerializer.Serialize(Invalidation, MessagePack(options));
+
+        var map = ReadMap(bytes);
+        Assert.Equal(["id", "tags", "cursor", "origin"], map.Keys);
+        Assert.Equal("0197a5b0c1d2", map["id"]);
+        var tags = Assert.IsType<object[]>(map["tags"]);
+        Assert.Equal(["todos"], Assert.IsType<object[]>(tags[0]));
+        Assert.Equal(["todo", (byte)5], Assert.IsType<object[]>(tags[1]));
+        Assert.Equal("e1:7", map["cursor"]);
+        Assert.Null(map["origin"]);
+        AssertInvalidationEqual(Invalidation, MessagePackSerializer.Deserialize<InvalidationMessage>(bytes, MessagePack(options)));
+    }
+
+    [Theory]
+    [MemberData(nameof(MessagePackOptionNames))]
+    public void SubscribeResult_messagepack(string options)
+    {
+        var bytes = MessagePackSerializer.Serialize(Subscribed, MessagePack(options));
+
+        var map = ReadMap(bytes);
+        Assert.Equal(["cursor", "reset", "missed", "rejected"], map.Keys);
+        Assert.Equal(false, map["reset"]);
+        Assert.Equal(["todo", (byte)5, "comments"], Assert.IsType<object[]>(Assert.Single(Assert.IsType<object[]>(map["missed"]))));
+        var rejection = AsMap(Assert.Single(Assert.IsType<object[]>(map["rejected"])));
+        Assert.Equal(["index", "tag", "rule", "reason"], rejection.Keys);
+        Assert.Equal("segment-type", rejection["rule"]);
+        AssertSubscribeResultEqual(Subscribed, MessagePackSerializer.Deserialize<SubscribeResult>(bytes, MessagePack(options)));
+    }
+
+    [Theory]
+    [MemberData(nameof(MessagePackOptionNames))]
+    public void SubscribeResult_with_a_reset_messagepack(string options)
+    {
+        var result = new SubscribeResult { Cursor = "e3:0", Reset = true };
+
+        var bytes = MessagePackSerializer.Serialize(result, MessagePack(options));
+
+        var map = ReadMap(bytes);
+        Assert.Equal(true, map["reset"]);
+        Assert.Empty(Assert.IsType<object[]>(map["missed"]));
+        Assert.Empty(Assert.IsType<object[]>(map["rejected"]));
+        AssertSubscribeResultEqual(result, MessagePackSerializer.Deserialize<SubscribeResult>(bytes, MessagePack(options)));
+    }
+
+    [Theory]
+    [MemberData(nameof(MessagePackOptionNames))]
+    public void ResetMessage_messagepack(string options)
+    {
+        var bytes = MessagePackSerializer.Serialize(Reset, MessagePack(options));
+
+        var map = ReadMap(bytes);
+        Assert.Equal(["reason", "cursor"], map.Keys);
+        Assert.Equal("backplane-restored", map["reason"]);
+        Assert.Equal("e2:0", map["cursor"]);
+        var read = MessagePackSerializer.Deserialize<ResetMessage>(bytes, MessagePack(options));
+        Assert.Equal(Reset.Reason, read.Reason);
+        Assert.Equal(Reset.Cursor, read.Cursor);
+    }
+
+    [Theory]
+    [MemberData(nameof(MessagePackOptionNames))]
+    public void MessagePack_readers_ignore_unknown_members(string options)
+    {
+        var bytes = MessagePackSerializer.Serialize(
+            new Dictionary<string, object?>
+            {
+                ["id"] = "x",
+                ["future"] = new object[] { 1, "two" },
+                ["tags"] = new object[] { new object[] { "todo", 5 } },
+                ["cursor"] = null,
+                ["origin"] = "node-1",
+            },
+            MessagePackSerializerOptions.Standard);
+
+        var read = MessagePackSerializer.Deserialize<InvalidationMessage>(bytes, MessagePack(options));
+
+        Assert.Equal("x", read.Id);
+        Assert.Equal([new Tag("todo", 5)], read.Tags);
+        Assert.Null(read.Cursor);
+        Assert.Equal("node-1", read.Origin);
+    }
+
+    private static JsonSerializerOptions Json(string name) =>
+        name == "signalr" ? new JsonHubProtocolOptions().PayloadSerializerOptions : JsonSerializerOptions.Default;
+
+    private static MessagePackSerializerOptions MessagePack(string name) =>
+        name == "signalr" ? new MessagePackHubProtocolOptions().SerializerOptions : MessagePackSerializerOptions.Standard;
+
+    private static Dictionary<object, object?> ReadMap(byte[] bytes) =>
+        AsMap(MessagePackSerializer.Deserialize<object>(bytes, MessagePackSerializerOptions.Standard));
+
+    private static Dictionary<object, object?> AsMap(object? value)
+    {
+        var map = Assert.IsType<Dictionary<object, object?>>(value);
+        Assert.All(map.Keys, key => Assert.IsType<string>(key));
+        return map;
+    }
+
+    private static void AssertInvalidationEqual(InvalidationMessage expected, InvalidationMessage actual)
+    {
+        Assert.Equal(expected.Id, actual.Id);
+        Assert.Equal(expected.Tags, actual.Tags);
+        Assert.Equal(expected.Cursor, actual.Cursor);
+        Assert.Equal(expected.Origin, actual.Origin);
+    }
+
+    private static void AssertSubscribeResultEqual(SubscribeResult expected, SubscribeResult actual)
+    {
+        Assert.Equal(expected.Cursor, actual.Cursor);
+        Assert.Equal(expected.Reset, actual.Reset);
+        Assert.Equal(expected.Missed, actual.Missed);
+        Assert.Equal(
+            expected.Rejected.Select(r => (r.Index, r.Tag, r.Rule, r.Reason)),
+            actual.Rejected.Select(r => (r.Index, r.Tag, r.Rule, r.Reason)));
+    }
+}
