@@ -27,11 +27,12 @@ internal sealed class HubTagInvalidator(
         var seen = new HashSet<Tag>();
         var groups = new List<string>();
         var seenGroups = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
         foreach (var tag in tags)
         {
             if (tag.Count == 0)
             {
-                throw new ArgumentException($"Tag {distinct.Count} is empty (default): {TagRules.Describe(TagRules.Empty)} ({TagRules.Empty}). Nothing was sent.", nameof(tags));
+                throw new ArgumentException($"Tag {index} is empty (default): {TagRules.Describe(TagRules.Empty)} ({TagRules.Empty}). Nothing was sent.", nameof(tags));
             }
 
             if (_limits.Check(tag) is { } rejection)
@@ -48,6 +49,8 @@ internal sealed class HubTagInvalidator(
                     groups.Add(group);
                 }
             }
+
+            index++;
         }
 
         if (distinct.Count == 0)

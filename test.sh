@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The one test command: restores, builds and runs every suite, then prints "N passed, N failed".
+# Installs what the suites need when it is missing. Every server it starts binds to loopback and is stopped.
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+work=$(mktemp -d /tmp/querytags-test.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+record() { # record SUITE PASSED FAILED
+  passed=$((passed + $2)); failed=$((failed + $3))
+  echo "== $1: $2 passed, $3 failed"
+}
+
+echo "== restore and build"
+if ! dotnet build QueryTags.SignalR.sln -c Debug -nologo -clp:ErrorsOnly 2>&1 | tail -n 40; then :; fi
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  record build 0 1
+  echo "$passed passed, $failed failed"
+  exit 1
+fi
+
+run_dotnet_suite() { # run_dotnet_suite PROJECT
+  local name log summary p f
+  name=$(basename "$1")
+  log="$work/$name.log"
+  echo "== $name"
+  dotnet test "$1" --no-build -nologo --logger "console;verbosity=normal" >"$log" 2>&1
+  local rc=$?
+  grep -E '^\s+(Failed|Skipped) |Error Message|^\s+at QueryTags' "$log" | head -n 60
+  # vstest's closing block: "Total tests: N", "Passed: N", "Failed: N" (a line only when non-zero).
+  summary=$(grep -E '^Total tests: +[0-9]+' "$log" | tail -n 1)
+  if [ -z "$summary" ]; then
+    tail -n 30 "$log"
+    record "$name" 0 1
+    return
+  fi
+  p=$(grep -E '^ +Passed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+')
+  f=$(grep -E '^ +Failed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+')
+  p=${p:-0}; f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  record "$name" "$p" "$f"
+}
+
+run_dotnet_suite tests/QueryTags.SignalR.Tests
+run_dotnet_suite tests/QueryTags.SignalR.FunctionalTests
+
+# The sample is the main job: it must start from a fresh database and take a POST.
+sample_smoke() {
+  echo "== samples/TodoApp smoke"
+  local log="$work/todoapp.log" url="" status
+  dotnet run --no-build --project samples/TodoApp -- --urls http://127.0.0.1:0 \
+    "--ConnectionStrings:Todos=Data Source=$work/todos.db" >"$log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 120); do
+    url=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$log" | head -n 1 | sed 's/Now listening on: //')
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if [ -z "$url" ]; then
+    cat "$log"; record "TodoApp smoke" 0 1; return
+  fi
+  status=$(curl -s -o "$work/post.json" -w '%{http_code}' -X POST "$url/api/todos" \
+    -H 'Content-Type: application/json' -d '{"title":"smoke test"}')
+  if [ "$status" = 201 ] && grep -q '"smoke test"' "$work/post.json" \
+    && [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/todos" -H 'Content-Type: application/json' -d '{"title":""}')" = 400 ]; then
+    record "TodoApp smoke" 1 0
+  else
+    echo "POST /api/todos answered $status: $(cat "$work/post.json")"; record "TodoApp smoke" 0 1
+  fi
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+}
+sample_smoke
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
