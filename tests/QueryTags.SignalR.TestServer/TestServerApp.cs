@@ -5,7 +5,8 @@ namespace QueryTags.SignalR.TestServer;
 
 /// <summary>
 /// The app the functional, JS and browser tests run: the hub at <c>/hubs/invalidation</c> (JSON and
-/// MessagePack), <c>POST /invalidate</c> to publish, <c>POST /connections/abort</c> to cut every connection.
+/// MessagePack), <c>POST /invalidate</c> to publish, <c>POST /connections/abort</c> to cut every connection,
+/// <c>GET /health</c>. With <c>--Redis=host:port</c> it is one node of several (backplane and log in Redis).
 /// Options bind from the <c>TagInvalidation</c> configuration section (for example
 /// <c>--TagInvalidation:RetentionWindow=00:00:01</c>).
 /// </summary>
@@ -23,16 +24,25 @@ public static class TestServerApp
         }
 
         builder.Services.AddSingleton<ConnectionTracker>();
-        builder.Services
-            .AddTagInvalidation(options =>
-            {
-                builder.Configuration.GetSection("TagInvalidation").Bind(options);
-                configure?.Invoke(options);
-            })
+        builder.Services.AddHealthChecks();
+        var tagInvalidation = builder.Services.AddTagInvalidation(options =>
+        {
+            builder.Configuration.GetSection("TagInvalidation").Bind(options);
+            configure?.Invoke(options);
+        });
+        var signalR = tagInvalidation
             .AddSignalR(hub => hub.AddFilter<ConnectionTracker>())
             .AddMessagePackProtocol();
 
+        // --Redis=127.0.0.1:6379 makes this node one of several: SignalR's backplane plus the shared log.
+        if (builder.Configuration["Redis"] is { Length: > 0 } redis)
+        {
+            signalR.AddStackExchangeRedis(redis, options => options.Configuration.ReconnectRetryPolicy = new StackExchange.Redis.LinearRetry(1000));
+            tagInvalidation.AddRedisLog(redis);
+        }
+
         var app = builder.Build();
+        app.MapHealthChecks("/health");
         var tracker = app.Services.GetRequiredService<ConnectionTracker>();
         app.Use((context, next) => tracker.TrackPollsAsync(context, next));
         app.MapTagInvalidation();
@@ -85,6 +95,10 @@ public static class TestServerApp
         catch (ArgumentException ex)
         {
             return Results.Problem(statusCode: 400, title: "The invalidation was refused.", detail: ex.Message);
+        }
+        catch (InvalidationLogUnavailableException ex)
+        {
+            return Results.Problem(statusCode: 503, title: "The invalidation log is unreachable.", detail: ex.Message);
         }
     }
 }

@@ -10,6 +10,7 @@ internal sealed class TagSubscriptionService(
     IOptions<TagInvalidationOptions> options,
     IInvalidationLog log,
     TagInvalidationMetrics metrics,
+    LocalConnectionReset localConnections,
     ILogger<InvalidationHub> logger)
 {
     private static readonly object StateKey = typeof(ConnectionSubscriptions);
@@ -19,12 +20,14 @@ internal sealed class TagSubscriptionService(
     public void Connected(HubCallerContext context)
     {
         context.Items[StateKey] = new ConnectionSubscriptions(_options.MaxGroupDepth);
+        localConnections.Add(context.ConnectionId);
         metrics.ConnectionOpened();
     }
 
     public void Disconnected(HubCallerContext context)
     {
-        // SignalR removes a closed connection from its groups itself; only our counts need settling.
+        // SignalR removes a closed connection from its groups itself; only our own records need settling.
+        localConnections.Remove(context.ConnectionId);
         if (context.Items.Remove(StateKey, out var state) && state is ConnectionSubscriptions subscriptions)
         {
             metrics.TagsHeldChanged(-subscriptions.Count);
@@ -112,7 +115,17 @@ internal sealed class TagSubscriptionService(
         }
 
         metrics.TagsRejected(rejected.Count);
-        var replay = await log.ReplayAsync(held, since, context.ConnectionAborted);
+        LogReplay replay;
+        try
+        {
+            replay = await log.ReplayAsync(held, since, context.ConnectionAborted);
+        }
+        catch (InvalidationLogUnavailableException)
+        {
+            // The tags stay held and their groups joined: live invalidations reach them once the log is back.
+            throw new HubException("Subscribe: the invalidation log is unreachable, so what was missed cannot be told; the tags are held, subscribe again with the same cursor shortly.");
+        }
+
         if (since is { } asked)
         {
             if (replay.Reset)

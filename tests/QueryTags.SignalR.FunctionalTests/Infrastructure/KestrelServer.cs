@@ -27,9 +27,13 @@ public sealed class KestrelServer : IAsyncDisposable
 
     /// <param name="configure">Options of this server.</param>
     /// <param name="url">Where to listen; a free loopback port unless a test restarts a server on the same one.</param>
-    public static async Task<KestrelServer> StartAsync(Action<TagInvalidationOptions>? configure = null, string url = "http://127.0.0.1:0")
+    /// <param name="redis">A Redis to share with other nodes (backplane and log), or null for a single node.</param>
+    public static async Task<KestrelServer> StartAsync(Action<TagInvalidationOptions>? configure = null, string url = "http://127.0.0.1:0", string? redis = null)
     {
-        var app = TestServerApp.Build(["--urls", url, "--Logging:LogLevel:Default=Warning"], configure);
+        string[] args = redis is null
+            ? ["--urls", url, "--Logging:LogLevel:Default=Warning"]
+            : ["--urls", url, "--Logging:LogLevel:Default=Warning", "--Redis", redis];
+        var app = TestServerApp.Build(args, configure);
         await app.StartAsync().Within();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new KestrelServer(app, new Uri(address));

@@ -1,0 +1,44 @@
+using QueryTags.SignalR.FunctionalTests.Infrastructure;
+
+namespace QueryTags.SignalR.FunctionalTests;
+
+/// <summary>Two Kestrel nodes on one real redis-server: SignalR's backplane carries invalidations, the log is shared.</summary>
+public sealed class TwoNodeTests(TwoNodeFixture nodes) : IClassFixture<TwoNodeFixture>
+{
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task An_invalidation_on_node_A_reaches_a_holder_on_node_B_and_no_one_else(Transport transport)
+    {
+        await using var holder = await RawConnection.StartAsync(nodes.NodeB, transport);
+        await using var other = await RawConnection.StartAsync(nodes.NodeB, transport);
+        await holder.SubscribeAsync(["todo", 5]);
+        await other.SubscribeAsync(["todo", 6]);
+
+        var sent = await nodes.NodeA.InvalidateAsync(["todo", 5]);
+
+        Assert.Equal(sent.Id, (await holder.NextAsync()).Id);
+        Tag sentinel = ["sentinel", Guid.NewGuid().ToString("N")];
+        await other.SubscribeAsync(sentinel);
+        var sentinelId = (await nodes.NodeA.InvalidateAsync(sentinel)).Id;
+        Assert.Empty(await other.ReceivedUntilAsync(sentinelId));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task A_client_that_left_node_A_learns_on_node_B_what_node_B_invalidated_meanwhile(Transport transport)
+    {
+        Tag[] held = [["doc", 1], ["doc", 2]];
+        string cursor;
+        await using (var onA = await RawConnection.StartAsync(nodes.NodeA, transport))
+        {
+            cursor = (await onA.SubscribeAsync(held)).Cursor;
+        }
+
+        await nodes.NodeB.InvalidateAsync(["doc", 2]);
+
+        await using var onB = await RawConnection.StartAsync(nodes.NodeB, transport);
+        var result = await onB.SubscribeAsync(held, cursor);
+        Assert.False(result.Reset);
+        Assert.Equal([new Tag("doc", 2)], result.Missed);
+    }
+}
