@@ -1,5 +1,9 @@
 export { canonicalTag, defaultTagLimits, readTag, TagError, tagMatches, TagRules, toTag } from "./tags.js";
 export type { Tag, TagLimits, TagReadResult, TagRejectionReason, TagRule, TagSegment } from "./tags.js";
+export { defineTags } from "./defineTags.js";
+export type { TagFactory, TagTree } from "./defineTags.js";
+export { withTags } from "./meta.js";
+export type { TagQueryMeta } from "./meta.js";
 export { InvalidationHubMethods } from "./protocol.js";
 export type { InvalidationMessage, ResetMessage, SubscribeResult, TagRejection } from "./protocol.js";
 export { latestCursor } from "./cursor.js";
@@ -7,3 +11,5 @@ export { foreverRetryPolicy } from "./foreverRetryPolicy.js";
 export type { TagInvalidationStatus, TagInvalidationStatusStore } from "./status.js";
 export { createSignalRInvalidatorClient, SignalRInvalidatorClient } from "./client.js";
 export type { InvalidatorEvent, SignalRInvalidatorClientOptions } from "./client.js";
+export { connectTagInvalidation } from "./connect.js";
+export type { ConnectTagInvalidationOptions, InvalidatableRouter } from "./connect.js";
