@@ -1,7 +1,7 @@
 export { canonicalTag, defaultTagLimits, readTag, TagError, tagMatches, TagRules, toTag } from "./tags.js";
 export type { Tag, TagLimits, TagReadResult, TagRejectionReason, TagRule, TagSegment } from "./tags.js";
 export { defineTags } from "./defineTags.js";
-export type { TagFactory, TagTree } from "./defineTags.js";
+export type { NonEmptyTag, TagFactory, TagTree } from "./defineTags.js";
 export { withTags } from "./meta.js";
 export type { TagQueryMeta } from "./meta.js";
 export { InvalidationHubMethods } from "./protocol.js";

@@ -1,4 +1,4 @@
-import type { QueryMeta } from "@tanstack/query-core";
+import type { QueryKey, QueryMeta } from "@tanstack/query-core";
 import type { Tag } from "./tags.js";
 
 /**
@@ -22,6 +22,7 @@ declare module "@tanstack/query-core" {
  * The query options with `tags` added to their `meta`, other meta fields kept:
  * `useQuery(withTags({ queryKey: ["todo", id], queryFn }, [appTags.todo.byId(id)]))`.
  */
-export function withTags<TOptions extends { meta?: QueryMeta | undefined }>(options: TOptions, tags: readonly Tag[]): TOptions {
+// queryKey keeps the constraint from being a weak type, which an options literal without meta would not match.
+export function withTags<TOptions extends { queryKey: QueryKey; meta?: QueryMeta | undefined }>(options: TOptions, tags: readonly Tag[]): TOptions {
   return { ...options, meta: { ...options.meta, tags } };
 }
