@@ -1,4 +1,4 @@
-import type { InvalidateQueryFilters, Query, QueryClient } from "@tanstack/query-core";
+import type { InvalidateQueryFilters } from "@tanstack/query-core";
 import type { InvalidatorEvent, SignalRInvalidatorClient } from "./client.js";
 import { logError, toError } from "./logging.js";
 import { canonical, readTag, TagError, type Tag } from "./tags.js";
@@ -8,10 +8,30 @@ export interface InvalidatableRouter {
   invalidate(): unknown;
 }
 
+/** A query in TanStack's query cache, as far as tags are concerned. */
+export interface CachedQuery {
+  readonly queryHash: string;
+  readonly meta: { readonly tags?: unknown } | undefined;
+}
+
+/**
+ * The part of TanStack's `QueryClient` that {@link connectTagInvalidation} uses. Typed by shape, not by
+ * query-core's class, so the client of any adapter fits even when it brings its own copy of query-core
+ * (adapters pin an exact version, which need not be the one this package resolves).
+ */
+export interface InvalidatableQueryClient {
+  getQueryCache(): {
+    getAll(): CachedQuery[];
+    get(queryHash: string): CachedQuery | undefined;
+    subscribe(listener: (event: { readonly type: string; readonly query: CachedQuery }) => void): () => void;
+  };
+  invalidateQueries(filters: { predicate: (query: CachedQuery) => boolean; refetchType?: InvalidateQueryFilters["refetchType"] }): Promise<void>;
+}
+
 /** What {@link connectTagInvalidation} connects. */
 export interface ConnectTagInvalidationOptions {
-  /** The query client of any TanStack adapter (React, Vue, Solid, Svelte) or of query-core. */
-  queryClient: QueryClient;
+  /** The `QueryClient` of any TanStack adapter (React, Vue, Solid, Svelte) or of query-core. */
+  queryClient: InvalidatableQueryClient;
   client: SignalRInvalidatorClient;
   /** Invalidated after the queries, so its loaders read fresh data. */
   router?: InvalidatableRouter;
@@ -37,7 +57,7 @@ interface QueryTags {
 export function connectTagInvalidation(options: ConnectTagInvalidationOptions): () => void {
   const { queryClient, client, router, refetchType = "active", onError } = options;
   const queryCache = queryClient.getQueryCache();
-  const held = new Map<Query, QueryTags>();
+  const held = new Map<CachedQuery, QueryTags>();
 
   const report = (error: unknown): void => {
     try {
@@ -47,7 +67,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
     }
   };
 
-  function track(query: Query): void {
+  function track(query: CachedQuery): void {
     const source = query.meta?.tags;
     const previous = held.get(query);
     // Adapters pass new options on every render; the same array needs no second look.
@@ -87,7 +107,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
     }
   }
 
-  function release(query: Query): void {
+  function release(query: CachedQuery): void {
     const previous = held.get(query);
     if (previous) {
       held.delete(query);

@@ -12,4 +12,4 @@ export type { TagInvalidationStatus, TagInvalidationStatusStore } from "./status
 export { createSignalRInvalidatorClient, SignalRInvalidatorClient } from "./client.js";
 export type { InvalidatorEvent, SignalRInvalidatorClientOptions } from "./client.js";
 export { connectTagInvalidation } from "./connect.js";
-export type { ConnectTagInvalidationOptions, InvalidatableRouter } from "./connect.js";
+export type { CachedQuery, ConnectTagInvalidationOptions, InvalidatableQueryClient, InvalidatableRouter } from "./connect.js";

@@ -1,14 +1,13 @@
 import { useEffect, useRef, type ReactNode } from "react";
-import type { QueryClient } from "@tanstack/query-core";
 import type { SignalRInvalidatorClient } from "../client.js";
 import { logError } from "../logging.js";
-import { connectTagInvalidation, type ConnectTagInvalidationOptions, type InvalidatableRouter } from "../connect.js";
+import { connectTagInvalidation, type ConnectTagInvalidationOptions, type InvalidatableQueryClient, type InvalidatableRouter } from "../connect.js";
 import { TagInvalidationContext } from "./TagInvalidationContext.js";
 
 /** Props of {@link TagInvalidationProvider}. */
 export interface TagInvalidationProviderProps {
   client: SignalRInvalidatorClient;
-  queryClient: QueryClient;
+  queryClient: InvalidatableQueryClient;
   /** Invalidated after the queries, such as TanStack Router's router. */
   router?: InvalidatableRouter;
   refetchType?: ConnectTagInvalidationOptions["refetchType"];
