@@ -96,6 +96,7 @@ export class SignalRInvalidatorClient {
   #stopping: Promise<void> = Promise.resolve();
   #wake: (() => void) | undefined;
 
+  /** Adopts `connection` as it is; {@link createSignalRInvalidatorClient} builds one with the right reconnect policy. */
   constructor(connection: HubConnection, logger: ILogger, options: Pick<SignalRInvalidatorClientOptions, "reconnectPolicy" | "tagLimits" | "maxTagsPerCall"> = {}) {
     this.connection = connection;
     this.logger = logger;
@@ -107,7 +108,7 @@ export class SignalRInvalidatorClient {
     this.#status = new StatusStore(statusOf(connection.state), logListenerError);
     this.status = this.#status;
 
-    // SignalR calls these in one loop without a guard of its own: none of them may throw.
+    // SignalR calls each kind of callback in one loop, where one that throws skips the rest: none of ours may.
     connection.on(InvalidationHubMethods.invalidate, (message) => this.#guard(() => this.#onInvalidate(message)));
     connection.on(InvalidationHubMethods.reset, (message) => this.#guard(() => this.#onReset(message)));
     connection.onreconnecting(() =>
