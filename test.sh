@@ -53,6 +53,40 @@ run_dotnet_suite() { # run_dotnet_suite PROJECT
 run_dotnet_suite tests/QueryTags.SignalR.Tests
 run_dotnet_suite tests/QueryTags.SignalR.FunctionalTests
 
+# ---- npm client: clients/query-tags-signalr ------------------------------------------------------------
+# Installs (npm ci) when node_modules is missing or older than package-lock.json, builds and type-checks,
+# runs Vitest (its integration tests start the TestServer the solution build made, and stop it), then packs
+# the package, installs it into an empty folder and imports both entry points (counted as one test).
+js_client() {
+  local dir="$root/clients/query-tags-signalr" report="$work/vitest.json" rc counts p f
+  echo "== npm client: install, build, type-check"
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    if ! (cd "$dir" && npm ci --no-audit --no-fund) >"$work/npm-ci.log" 2>&1; then
+      tail -n 30 "$work/npm-ci.log"; record "npm client install" 0 1; return
+    fi
+  fi
+  if ! (cd "$dir" && npm run --silent build && npm run --silent typecheck) >"$work/npm-build.log" 2>&1; then
+    tail -n 40 "$work/npm-build.log"; record "npm client build" 0 1; return
+  fi
+
+  echo "== npm client: vitest"
+  (cd "$dir" && NO_COLOR=1 npx vitest run --reporter=default --reporter=json --outputFile.json="$report") 2>&1 | grep -v '^npm warn'
+  rc=${PIPESTATUS[0]}
+  counts=$(node -e 'const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests)' "$report" 2>/dev/null)
+  if [ -z "$counts" ]; then
+    record "npm client vitest" 0 1
+  else
+    read -r p f <<<"$counts"
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    record "npm client vitest" "$p" "$f"
+  fi
+
+  echo "== npm client: pack, install and import"
+  if (cd "$dir" && node scripts/pack-check.mjs); then record "npm pack check" 1 0; else record "npm pack check" 0 1; fi
+}
+js_client
+# ---- end of npm client ------------------------------------------------------------------------------------
+
 # The sample is the main job: it must start from a fresh database and take a POST.
 sample_smoke() {
   echo "== samples/TodoApp smoke"

@@ -1,0 +1,89 @@
+import { readTag, type Tag, type TagRejectionReason } from "./tags.js";
+
+/** The hub's method names, as the server's `InvalidationHubMethods`. */
+export const InvalidationHubMethods = {
+  subscribe: "Subscribe",
+  unsubscribe: "Unsubscribe",
+  invalidate: "invalidate",
+  reset: "reset",
+} as const;
+
+/** The payload of the server's `invalidate` event. */
+export interface InvalidationMessage {
+  /** Unique per invalidation call; the client applies an id once. */
+  readonly id: string;
+  /** Every tag of the invalidation call. */
+  readonly tags: readonly Tag[];
+  /** The log position of this invalidation. */
+  readonly cursor: string | null;
+  /** Free text the publisher attached, or null. */
+  readonly origin: string | null;
+}
+
+/** The payload of the server's `reset` event: it cannot prove nothing was missed. */
+export interface ResetMessage {
+  readonly reason: string;
+  readonly cursor: string | null;
+}
+
+/** One tag of a subscribe call that the server refused. */
+export interface TagRejection {
+  /** The position of the tag in the call's list. */
+  readonly index: number;
+  /** The tag as it was sent, as compact JSON. */
+  readonly tag: string;
+  /** One of `TagRules`. */
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** The answer to `Subscribe(tags, cursor)`. */
+export interface SubscribeResult {
+  readonly cursor: string;
+  readonly reset: boolean;
+  readonly missed: readonly Tag[];
+  readonly rejected: readonly TagRejection[];
+}
+
+// The server's limits apply to what clients send; what it sends back is checked for structure only.
+const unlimited = { maxSegments: Infinity, maxSegmentLength: Infinity };
+
+type Wire = Record<string, unknown> | null | undefined;
+
+const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+function readTags(value: unknown, onInvalid: (reason: TagRejectionReason) => void): Tag[] {
+  const tags: Tag[] = [];
+  for (const item of Array.isArray(value) ? value : []) {
+    const { tag, rejection } = readTag(item, unlimited);
+    if (tag) {
+      tags.push(tag);
+    } else {
+      onInvalid(rejection);
+    }
+  }
+
+  return tags;
+}
+
+// Readers ignore members they do not know, so the server can add fields; numbers from MessagePack may be bigint.
+export const readInvalidationMessage = (wire: Wire, onInvalid: (reason: TagRejectionReason) => void): InvalidationMessage => ({
+  id: String(wire?.id),
+  tags: readTags(wire?.tags, onInvalid),
+  cursor: text(wire?.cursor),
+  origin: text(wire?.origin),
+});
+
+export const readResetMessage = (wire: Wire): ResetMessage => ({ reason: String(wire?.reason ?? ""), cursor: text(wire?.cursor) });
+
+export const readSubscribeResult = (wire: Wire, onInvalid: (reason: TagRejectionReason) => void): SubscribeResult => ({
+  cursor: String(wire?.cursor ?? ""),
+  reset: wire?.reset === true,
+  missed: readTags(wire?.missed, onInvalid),
+  rejected: (Array.isArray(wire?.rejected) ? wire.rejected : []).map((rejection: Wire) => ({
+    index: Number(rejection?.index),
+    tag: String(rejection?.tag),
+    rule: String(rejection?.rule),
+    reason: String(rejection?.reason),
+  })),
+});

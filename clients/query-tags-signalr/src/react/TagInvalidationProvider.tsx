@@ -1,0 +1,40 @@
+import { useEffect, useRef, type ReactNode } from "react";
+import type { SignalRInvalidatorClient } from "../client.js";
+import { logError } from "../logging.js";
+import { connectTagInvalidation, type ConnectTagInvalidationOptions, type InvalidatableQueryClient, type InvalidatableRouter } from "../connect.js";
+import { TagInvalidationContext } from "./TagInvalidationContext.js";
+
+/** Props of {@link TagInvalidationProvider}. */
+export interface TagInvalidationProviderProps {
+  client: SignalRInvalidatorClient;
+  queryClient: InvalidatableQueryClient;
+  /** Invalidated after the queries, such as TanStack Router's router. */
+  router?: InvalidatableRouter;
+  refetchType?: ConnectTagInvalidationOptions["refetchType"];
+  /** Receives every error; the latest function is used, so an inline one does not reconnect. Default: the client's logger. */
+  onError?: (error: Error) => void;
+  children?: ReactNode;
+}
+
+/**
+ * Connects the query cache to the client and starts the connection while mounted; stops both when
+ * unmounted. Render it inside (or beside) TanStack's `QueryClientProvider`.
+ */
+export function TagInvalidationProvider({ client, queryClient, router, refetchType, onError, children }: TagInvalidationProviderProps) {
+  const onErrorRef = useRef(onError);
+  useEffect(() => {
+    onErrorRef.current = onError;
+  });
+
+  useEffect(() => {
+    const report = (error: Error) => (onErrorRef.current ?? ((failure: Error) => logError(client.logger, failure)))(error);
+    const disconnect = connectTagInvalidation({ queryClient, client, router, refetchType, onError: report });
+    client.start().catch(report);
+    return () => {
+      disconnect();
+      client.stop().catch(report);
+    };
+  }, [client, queryClient, router, refetchType]);
+
+  return <TagInvalidationContext.Provider value={client}>{children}</TagInvalidationContext.Provider>;
+}

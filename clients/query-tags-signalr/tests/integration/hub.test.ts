@@ -1,0 +1,148 @@
+import { HttpTransportType, JsonHubProtocol, type IHubProtocol } from "@microsoft/signalr";
+import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
+import { QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import {
+  connectTagInvalidation,
+  createSignalRInvalidatorClient,
+  withTags,
+  type SignalRInvalidatorClient,
+  type Tag,
+  type TagInvalidationStatus,
+} from "../../src/index.js";
+import { startTestServer, type TestServer } from "./testServer.js";
+
+// The real @microsoft/signalr client against the real hub, over every transport and protocol it carries.
+const matrix: { name: string; transport: HttpTransportType; protocol: () => IHubProtocol }[] = [
+  { name: "WebSockets × JSON", transport: HttpTransportType.WebSockets, protocol: () => new JsonHubProtocol() },
+  { name: "WebSockets × MessagePack", transport: HttpTransportType.WebSockets, protocol: () => new MessagePackHubProtocol() },
+  { name: "SSE × JSON", transport: HttpTransportType.ServerSentEvents, protocol: () => new JsonHubProtocol() },
+  { name: "long polling × JSON", transport: HttpTransportType.LongPolling, protocol: () => new JsonHubProtocol() },
+  { name: "long polling × MessagePack", transport: HttpTransportType.LongPolling, protocol: () => new MessagePackHubProtocol() },
+];
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await cleanup();
+  }
+});
+
+async function connected(transport: HttpTransportType, protocol: IHubProtocol) {
+  const errors: Error[] = [];
+  const client = createSignalRInvalidatorClient({
+    url: server.hubUrl,
+    transport,
+    protocol,
+    logger: { log: () => {} },
+    // Long enough to invalidate while the client is away.
+    reconnectPolicy: { nextRetryDelayInMilliseconds: () => 500 },
+  });
+  const queryClient = new QueryClient();
+  cleanups.push(() => client.stop());
+  cleanups.push(connectTagInvalidation({ queryClient, client, onError: (error) => errors.push(error) }));
+
+  /** A cached query that counts its fetches: active with an observer, or inactive with data only. */
+  async function cached(queryKey: QueryKey, tags: Tag[] | undefined, { active = true } = {}) {
+    let fetches = 0;
+    const options = { queryKey, queryFn: async () => ++fetches, staleTime: Infinity };
+    const tagged = tags ? withTags(options, tags) : options;
+    if (active) {
+      cleanups.push(new QueryObserver(queryClient, tagged).subscribe(() => {}));
+      await vi.waitFor(() => expect(fetches).toBe(1));
+    } else {
+      await queryClient.prefetchQuery(tagged);
+    }
+
+    return {
+      get fetches() {
+        return fetches;
+      },
+      get invalidated() {
+        return queryClient.getQueryState(queryKey)?.isInvalidated;
+      },
+    };
+  }
+
+  return { client, queryClient, errors, cached };
+}
+
+function statuses(client: SignalRInvalidatorClient): TagInvalidationStatus[] {
+  const seen: TagInvalidationStatus[] = [];
+  cleanups.push(client.status.subscribe((status) => seen.push(status)));
+  return seen;
+}
+
+describe.each(matrix)("$name", ({ transport, protocol }) => {
+  test("a server invalidation refetches exactly the matching active queries within 1 s and marks matching inactive ones stale", async () => {
+    const { client, errors, cached } = await connected(transport, protocol());
+    const todo5 = await cached(["todo", 5], [["todo", 5]]);
+    const comments = await cached(["todo", 5, "comments"], [["todo", 5, "comments"]]);
+    const history = await cached(["todo", 5, "history"], [["todo", 5, "history"]], { active: false });
+    const todo6 = await cached(["todo", 6], [["todo", 6]]);
+    const todos = await cached(["todos"], [["todos"]]);
+    const user5 = await cached(["user", 5], [["user", 5]]);
+    const otherInactive = await cached(["todo", 6, "history"], [["todo", 6, "history"]], { active: false });
+    const untagged = await cached(["settings"], undefined);
+    await client.start();
+
+    const sent = Date.now();
+    await server.invalidate([["todo", 5]]);
+    await vi.waitFor(() => expect([todo5.fetches, comments.fetches]).toEqual([2, 2]), { timeout: 1000, interval: 10 });
+    expect(Date.now() - sent).toBeLessThan(1000);
+
+    // One invalidateQueries call covers every match, so the others would be marked by now; a little slack all the same.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(history).toMatchObject({ fetches: 1, invalidated: true });
+    for (const other of [todo6, todos, user5, otherInactive, untagged]) {
+      expect(other).toMatchObject({ fetches: 1, invalidated: false });
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test("the largest integers and strings with escapes make the same tag on both sides", async () => {
+    const { client, errors, cached } = await connected(transport, protocol());
+    const big = await cached(["big"], [["todo", 9007199254740991]]);
+    const negative = await cached(["negative"], [["todo", -9007199254740991]]);
+    const text = await cached(["text"], [["note", 'line\n"quoted" é 😀 </script>']]);
+    await client.start();
+
+    await server.invalidate([["todo", 9007199254740991], ["note", 'line\n"quoted" é 😀 </script>']]);
+
+    await vi.waitFor(() => expect([big.fetches, text.fetches]).toEqual([2, 2]), { timeout: 1000, interval: 10 });
+    expect(negative.fetches).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  test("after a server-side abort the client reconnects, subscribes again and refetches what was invalidated while it was down", async () => {
+    const { client, errors, cached } = await connected(transport, protocol());
+    const todos = await cached(["todos"], [["todos"]]);
+    const one = await cached(["todo", 1], [["todo", 1]]);
+    const two = await cached(["todo", 2], [["todo", 2]]);
+    await client.start();
+    const seen = statuses(client);
+
+    expect(await server.abortConnections()).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(() => expect(seen).toContain("reconnecting"), { timeout: 5000 });
+    await server.invalidate([["todo", 2]]);
+    // Sent while the client was away: only the cursor can bring it back.
+    expect(client.status.get()).toBe("reconnecting");
+
+    await vi.waitFor(() => expect(two.fetches).toBe(2), { timeout: 10_000 });
+    expect(seen.at(-1)).toBe("connected");
+    expect([todos.fetches, one.fetches]).toEqual([1, 1]);
+
+    await server.invalidate([["todos"]]);
+    await vi.waitFor(() => expect(todos.fetches).toBe(2), { timeout: 1000, interval: 10 });
+    expect(one.fetches).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,80 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const dll = fileURLToPath(
+  new URL("../../../../tests/QueryTags.SignalR.TestServer/bin/Debug/net10.0/QueryTags.SignalR.TestServer.dll", import.meta.url),
+);
+
+export interface TestServer {
+  readonly url: string;
+  readonly hubUrl: string;
+  /** POST /invalidate; answers the invalidation's id and cursor. */
+  invalidate(tags: unknown[][]): Promise<{ id: string; cursor: string }>;
+  /** POST /connections/abort: cuts every connection's transport, as a network failure would. */
+  abortConnections(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts tests/QueryTags.SignalR.TestServer on a free loopback port and reads its URL from its output. */
+export async function startTestServer(): Promise<TestServer> {
+  if (!existsSync(dll)) {
+    throw new Error(`The test server is not built: run 'dotnet build tests/QueryTags.SignalR.TestServer' (${dll} is missing).`);
+  }
+
+  const child = spawn("dotnet", [dll, "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  // A test process that dies without its afterAll still takes the server with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let output = "";
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error("The test server printed no URL within 30 s.")), 30_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(new Error(`${error.message}\n${output}`));
+    };
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Now listening on: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.once("exit", (code) => fail(new Error(`The test server exited with code ${code} before printing its URL.`)));
+  });
+
+  const post = async (path: string, body?: unknown) => {
+    const response = await fetch(url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    }
+
+    return response.json();
+  };
+
+  return {
+    url,
+    hubUrl: `${url}/hubs/invalidation`,
+    invalidate: (tags) => post("/invalidate", { tags, origin: null, via: "invalidator" }),
+    abortConnections: async () => (await post("/connections/abort")).aborted,
+    async stop() {
+      process.off("exit", killOnExit);
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

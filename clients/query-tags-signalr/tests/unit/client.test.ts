@@ -1,0 +1,360 @@
+import { HubConnectionState, LogLevel, type IRetryPolicy } from "@microsoft/signalr";
+import { describe, expect, test } from "vitest";
+import { createSignalRInvalidatorClient, TagError, type InvalidatorEvent, type SignalRInvalidatorClientOptions, type TagInvalidationStatus } from "../../src/index.js";
+import { FakeHubConnection, settle, subscribeResult } from "./fakeHubConnection.js";
+
+function setup(options: Partial<SignalRInvalidatorClientOptions> = {}) {
+  const connection = new FakeHubConnection();
+  const logs: { level: LogLevel; message: string }[] = [];
+  const client = createSignalRInvalidatorClient({
+    connection: connection.asHubConnection(),
+    logger: { log: (level, message) => logs.push({ level, message }) },
+    ...options,
+  });
+  const events: InvalidatorEvent[] = [];
+  const listen = () => client.listen((event) => events.push(event));
+  return { connection, client, logs, events, listen };
+}
+
+async function started(options: Partial<SignalRInvalidatorClientOptions> = {}) {
+  const context = setup(options);
+  context.listen();
+  await context.client.start();
+  return context;
+}
+
+const invalidation = (id: string, tags: unknown[], cursor = "e:5") => ({ id, tags, cursor, origin: null });
+
+describe("subscribe and unsubscribe", () => {
+  test("subscribers are counted per tag: the server hears of the first and the last", async () => {
+    const { connection, client } = await started();
+    client.subscribe([["todo", 5]]);
+    await settle();
+    client.subscribe([["todo", 5]]);
+    await settle();
+    client.unsubscribe([["todo", 5]]);
+    await settle();
+
+    expect(connection.calls("Subscribe")).toEqual([[[["todo", 5]], null]]);
+    expect(connection.calls("Unsubscribe")).toEqual([]);
+
+    client.unsubscribe([["todo", 5]]);
+    await settle();
+    expect(connection.calls("Unsubscribe")).toEqual([[[["todo", 5]]]]);
+    expect(client.heldTags).toEqual([]);
+  });
+
+  test("the changes of one tick go in one call", async () => {
+    const { connection, client } = await started();
+    client.subscribe([["todos"]]);
+    client.subscribe([["todo", 1], ["todo", 2]]);
+    client.subscribe([["todo", 3]]);
+    client.unsubscribe([["todo", 3]]);
+    await settle();
+
+    expect(connection.calls("Subscribe")).toEqual([[[["todos"], ["todo", 1], ["todo", 2]], null]]);
+    expect(connection.calls("Unsubscribe")).toEqual([]);
+  });
+
+  test("a release goes before a subscribe, keeping the connection under the server's limit", async () => {
+    const { connection, client } = await started();
+    client.subscribe([["a"]]);
+    await settle();
+    client.unsubscribe([["a"]]);
+    client.subscribe([["b"]]);
+    await settle();
+
+    expect(connection.invocations.slice(1).map((invocation) => invocation.method)).toEqual(["Unsubscribe", "Subscribe"]);
+  });
+
+  test("a batch past the per-call limit is split, every chunk asking from the same cursor", async () => {
+    const { connection, client } = await started({ maxTagsPerCall: 2 });
+    client.subscribe([["first"]]);
+    await settle();
+    let sequence = 1;
+    connection.answer = ({ method }) => (method === "Subscribe" ? subscribeResult({ cursor: `e:${++sequence}` }) : undefined);
+
+    client.subscribe([["t", 1], ["t", 2], ["t", 3], ["t", 4], ["t", 5]]);
+    await settle();
+
+    expect(connection.calls("Subscribe").slice(1)).toEqual([
+      [[["t", 1], ["t", 2]], "e:1"],
+      [[["t", 3], ["t", 4]], "e:1"],
+      [[["t", 5]], "e:1"],
+    ]);
+    expect(client.cursor).toBe("e:4");
+  });
+
+  test("an invalid tag throws a TagError naming the rule, and nothing is subscribed", async () => {
+    const { connection, client } = await started();
+    expect(() => client.subscribe([["ok"], ["todo", 1.5]])).toThrow(TagError);
+    expect(() => client.subscribe([["ok"], ["todo", 1.5]])).toThrow(/segment-type/);
+    await settle();
+
+    expect(client.heldTags).toEqual([]);
+    expect(connection.invocations).toEqual([]);
+  });
+
+  test("tags held before start are sent by start; start resolves once they are subscribed", async () => {
+    const { connection, client } = setup();
+    client.subscribe([["early"]]);
+    await settle();
+    expect(connection.invocations).toEqual([]);
+
+    await client.start();
+
+    expect(connection.calls("Subscribe")).toEqual([[[["early"]], null]]);
+    expect(client.cursor).toBe("e:1");
+  });
+
+  test("a tag the server refuses is reported and forgotten", async () => {
+    const { connection, client, events } = await started({ maxTagsPerCall: 2 });
+    connection.answer = ({ method, args }) =>
+      method === "Subscribe" && (args[0] as unknown[]).length === 1
+        ? subscribeResult({ rejected: [{ index: 0, tag: '["c"]', rule: "too-many-tags-held", reason: "the connection already holds the most distinct tags it may" }] })
+        : subscribeResult();
+
+    client.subscribe([["a"], ["b"], ["c"]]);
+    await settle();
+
+    expect(client.heldTags).toEqual([["a"], ["b"]]);
+    const errors = events.filter((event) => event.type === "error").map((event) => event.error);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TagError);
+    expect(errors[0]).toMatchObject({ rule: "too-many-tags-held", message: expect.stringContaining('["c"]') });
+
+    connection.drop();
+    connection.reconnect();
+    await settle();
+    expect(connection.calls("Subscribe").at(-1)).toEqual([[["a"], ["b"]], "e:1"]);
+  });
+
+  test("a failed hub call is reported, and the next flush sends what is still missing", async () => {
+    const { connection, client, events } = await started();
+    connection.answer = () => {
+      throw new Error("HubException: the server could not join the tag groups");
+    };
+    client.subscribe([["a"]]);
+    await settle();
+    expect(events).toEqual([{ type: "error", error: expect.objectContaining({ message: expect.stringContaining("could not join") }) }]);
+
+    connection.answer = () => subscribeResult();
+    client.subscribe([["b"]]);
+    await settle();
+    expect(connection.calls("Subscribe").at(-1)).toEqual([[["a"], ["b"]], null]);
+  });
+});
+
+describe("server events", () => {
+  test("an invalidation is reported once per id, with the held tags it matches", async () => {
+    const { connection, client, events } = await started();
+    client.subscribe([["todos"], ["todo", 5], ["todo", 5, "comments"], ["todo", 6]]);
+    await settle();
+
+    const message = invalidation("id-1", [["todo", 5], ["users"]], "e:7");
+    connection.receive("invalidate", message);
+    connection.receive("invalidate", message);
+
+    expect(events).toEqual([{ type: "invalidate", message: { ...message }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] }]);
+    expect(client.cursor).toBe("e:7");
+  });
+
+  test("an invalidation matching no held tag is not reported, but moves the cursor", async () => {
+    const { connection, client, events } = await started();
+    client.subscribe([["todo", 5]]);
+    await settle();
+
+    connection.receive("invalidate", invalidation("id-1", [["todo", "5"]], "e:9"));
+
+    expect(events).toEqual([]);
+    expect(client.cursor).toBe("e:9");
+  });
+
+  test("integers a MessagePack reader gives as bigint match held numbers", async () => {
+    const { connection, client, events } = await started();
+    client.subscribe([["todo", 9007199254740991]]);
+    await settle();
+
+    connection.receive("invalidate", invalidation("id-1", [["todo", 9007199254740991n]]));
+
+    expect(events).toMatchObject([{ type: "invalidate", matchedTags: [["todo", 9007199254740991]] }]);
+  });
+
+  test("the server's reset is reported with its reason, and its cursor is kept", async () => {
+    const { connection, client, events } = await started();
+    connection.receive("reset", { reason: "backplane-restored", cursor: "f:3" });
+
+    expect(events).toEqual([{ type: "reset", reason: "backplane-restored", cursor: "f:3" }]);
+    expect(client.cursor).toBe("f:3");
+  });
+});
+
+describe("reconnect", () => {
+  test("every held tag is subscribed again with the cursor, and missed tags are reported", async () => {
+    const { connection, client, events } = await started();
+    client.subscribe([["todo", 1], ["todo", 2]]);
+    await settle();
+    connection.receive("invalidate", invalidation("id-1", [["todo", 1]], "e:5"));
+    events.length = 0;
+
+    connection.drop();
+    client.subscribe([["todo", 3]]);
+    await settle();
+    expect(connection.calls("Subscribe")).toHaveLength(1);
+
+    connection.answer = () => subscribeResult({ cursor: "e:8", missed: [["todo", 2]] });
+    connection.reconnect();
+    await settle();
+
+    expect(connection.calls("Subscribe").at(-1)).toEqual([[["todo", 1], ["todo", 2], ["todo", 3]], "e:5"]);
+    expect(events).toEqual([{ type: "missed", missedTags: [["todo", 2]], cursor: "e:8" }]);
+    expect(client.cursor).toBe("e:8");
+  });
+
+  test("a subscribe answered with reset asks for a reset", async () => {
+    const { connection, client, events } = await started();
+    client.subscribe([["todos"]]);
+    await settle();
+
+    connection.drop();
+    connection.answer = () => subscribeResult({ cursor: "new:0", reset: true });
+    connection.reconnect();
+    await settle();
+
+    expect(events).toEqual([{ type: "reset", reason: "cursor-unknown", cursor: "new:0" }]);
+  });
+});
+
+describe("status and lifetime", () => {
+  test("the status follows the connection", async () => {
+    const { connection, client } = setup();
+    const seen: TagInvalidationStatus[] = [client.status.get()];
+    client.status.subscribe((status) => seen.push(status));
+
+    await client.start();
+    connection.drop();
+    connection.reconnect();
+    await client.stop();
+
+    expect(seen).toEqual(["disconnected", "connecting", "connected", "reconnecting", "connected", "disconnected"]);
+  });
+
+  test("a failed start is tried again with the reconnect policy", async () => {
+    const retries: number[] = [];
+    const reconnectPolicy: IRetryPolicy = { nextRetryDelayInMilliseconds: ({ previousRetryCount }) => (retries.push(previousRetryCount), 1) };
+    const { connection, client, logs } = setup({ reconnectPolicy });
+    connection.startError = () => (connection.startCalls < 3 ? new Error("server down") : undefined);
+
+    await client.start();
+
+    expect(connection.startCalls).toBe(3);
+    expect(retries).toEqual([0, 1]);
+    expect(client.status.get()).toBe("connected");
+    expect(logs.filter((log) => log.level === LogLevel.Warning)).toHaveLength(2);
+  });
+
+  test("a start that the policy gives up on rejects", async () => {
+    const { connection, client } = setup({ reconnectPolicy: { nextRetryDelayInMilliseconds: () => null } });
+    connection.startError = () => new Error("server down");
+
+    await expect(client.start()).rejects.toThrow("server down");
+    expect(client.status.get()).toBe("disconnected");
+  });
+
+  test("stop ends the retries of a start", async () => {
+    const { connection, client } = setup({ reconnectPolicy: { nextRetryDelayInMilliseconds: () => 60_000 } });
+    connection.startError = () => new Error("server down");
+    const starting = client.start();
+    await settle();
+
+    await client.stop();
+    await starting;
+
+    expect(connection.startCalls).toBe(1);
+    expect(client.status.get()).toBe("disconnected");
+  });
+
+  test("a start right after a stop starts again (React strict mode)", async () => {
+    const { connection, client } = setup();
+    client.subscribe([["todos"]]);
+    await client.start();
+    const stopping = client.stop();
+    const restarting = client.start();
+    await stopping;
+    await restarting;
+
+    expect(connection.state).toBe(HubConnectionState.Connected);
+    expect(connection.calls("Subscribe")).toEqual([[[["todos"]], null], [[["todos"]], "e:1"]]);
+  });
+
+  test("an adopted connection that is already connected gets the held tags on start", async () => {
+    const connection = new FakeHubConnection();
+    await connection.start();
+    const client = createSignalRInvalidatorClient({ connection: connection.asHubConnection() });
+    expect(client.status.get()).toBe("connected");
+    client.subscribe([["todos"]]);
+
+    await client.start();
+
+    expect(connection.startCalls).toBe(1);
+    expect(connection.calls("Subscribe")).toEqual([[[["todos"]], null]]);
+  });
+});
+
+describe("listeners and errors", () => {
+  test("a listener that throws keeps the others from nothing; the failure goes to the logger", async () => {
+    const { connection, client, logs } = setup();
+    const heard: string[] = [];
+    client.listen(() => {
+      throw new Error("listener bug");
+    });
+    client.listen((event) => heard.push(event.type));
+    client.status.subscribe(() => {
+      throw new Error("status listener bug");
+    });
+    await client.start();
+
+    connection.receive("reset", { reason: "r", cursor: null });
+
+    expect(heard).toEqual(["reset"]);
+    expect(logs.filter((log) => log.level === LogLevel.Error).map((log) => log.message)).toEqual([
+      "QueryTags: a listener threw: status listener bug",
+      "QueryTags: a listener threw: status listener bug",
+      "QueryTags: a listener threw: listener bug",
+    ]);
+  });
+
+  test("errors go to the logger when nobody listens", async () => {
+    const { connection, client, logs } = setup();
+    await client.start();
+    connection.answer = () => subscribeResult({ rejected: [{ index: 0, tag: '["a"]', rule: "too-many-tags-held", reason: "full" }] });
+    client.subscribe([["a"]]);
+    await settle();
+
+    expect(logs).toContainEqual({ level: LogLevel.Error, message: 'QueryTags: The server refused tag ["a"]: full (too-many-tags-held).' });
+  });
+
+  test("a tag from the server that is not one is reported, and the rest of the message applied", async () => {
+    const { connection, client, events } = await started();
+    client.subscribe([["todos"]]);
+    await settle();
+
+    connection.receive("invalidate", invalidation("id-1", [[1.5], ["todos"]]));
+
+    expect(events.map((event) => event.type)).toEqual(["error", "invalidate"]);
+  });
+});
+
+describe("createSignalRInvalidatorClient", () => {
+  test("builds a connection to the url, not started", () => {
+    const client = createSignalRInvalidatorClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
+    expect(client.connection.state).toBe(HubConnectionState.Disconnected);
+    expect(client.status.get()).toBe("disconnected");
+  });
+
+  test("says what is missing or contradictory", () => {
+    expect(() => createSignalRInvalidatorClient({})).toThrow(/url is missing/);
+    const connection = new FakeHubConnection().asHubConnection();
+    expect(() => createSignalRInvalidatorClient({ connection, url: "/hubs/invalidation" })).toThrow(/either connection or url/);
+  });
+});
