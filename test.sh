@@ -20,6 +20,22 @@ record() { # record SUITE PASSED FAILED
   echo "== $1: $2 passed, $3 failed"
 }
 
+# redis-server: the scale-out tests start their own on a free loopback port (never a system service).
+install_missing() {
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "== installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q "${missing[@]}" >"$work/apt.log" 2>&1 \
+    || { $sudo apt-get update -q >>"$work/apt.log" 2>&1 && $sudo apt-get install -y -q "${missing[@]}" >>"$work/apt.log" 2>&1; } \
+    || { tail -n 20 "$work/apt.log"; echo "could not install ${missing[*]}"; }
+}
+install_missing
+
 echo "== restore and build"
 if ! dotnet build QueryTags.SignalR.sln -c Debug -nologo -clp:ErrorsOnly 2>&1 | tail -n 40; then :; fi
 if [ "${PIPESTATUS[0]}" -ne 0 ]; then

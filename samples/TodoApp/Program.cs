@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TodoApp;
 
@@ -5,7 +6,18 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSqlite<TodoDbContext>(builder.Configuration.GetConnectionString("Todos")
     ?? throw new InvalidOperationException("Set the connection string 'ConnectionStrings:Todos'."));
-builder.Services.AddTagInvalidation().AddSignalR().AddMessagePackProtocol();
+var tagInvalidation = builder.Services.AddTagInvalidation();
+var signalR = tagInvalidation.AddSignalR().AddMessagePackProtocol();
+
+// One setting makes this app one node of several: --Redis=127.0.0.1:6379 carries invalidations between nodes
+// (SignalR's backplane) and keeps the invalidation log where every node reads it.
+if (builder.Configuration["Redis"] is { Length: > 0 } redis)
+{
+    signalR.AddStackExchangeRedis(redis);
+    tagInvalidation.AddRedisLog(redis);
+}
+
+builder.Services.AddHealthChecks();
 
 // Errors without a body (404, unreadable JSON) get a ProblemDetails body too, so the SPA reads one error shape.
 builder.Services.AddProblemDetails();
@@ -15,7 +27,14 @@ var app = builder.Build();
 // The sample needs no set-up step: the first start creates the database file and its table.
 using (var scope = app.Services.CreateScope())
 {
-    scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.EnsureCreated();
+    try
+    {
+        scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.EnsureCreated();
+    }
+    catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("already exists", StringComparison.Ordinal))
+    {
+        // Two nodes started together on one database file both try to create it; the later one finds it made.
+    }
 }
 
 app.UseStatusCodePages();
@@ -29,9 +48,11 @@ app.MapGet("/", () => """
     PATCH  /api/todos/{id}     change: { "title": "...", "done": true }
     DELETE /api/todos/{id}     delete
     Hub    /hubs/invalidation  tag invalidations (SignalR, JSON or MessagePack)
+    GET    /health             healthy, or unhealthy while Redis (with --Redis) is unreachable
     """);
 app.MapTodoApi();
 app.MapTagInvalidation();
+app.MapHealthChecks("/health");
 
 app.Run();
 
