@@ -14,10 +14,7 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
     public async Task Subscribers_are_counted_per_tag(Transport transport)
     {
         await using var client = Create(Server, transport);
-        var wire = new EventRecorder<InvalidationMessage>();
-        client.Connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, message => wire.Record(null, message));
-        var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
-        client.Invalidated += invalidated.Record;
+        var (wire, invalidated) = Record(client);
         await client.StartAsync().Within();
 
         Assert.NotNull(await client.SubscribeAsync([["todo", 5]]).Within());
@@ -41,10 +38,7 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
     public async Task One_invalidation_sent_to_two_groups_is_raised_once_with_every_matched_tag(Transport transport)
     {
         await using var client = Create(Server, transport);
-        var wire = new EventRecorder<InvalidationMessage>();
-        client.Connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, message => wire.Record(null, message));
-        var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
-        client.Invalidated += invalidated.Record;
+        var (wire, invalidated) = Record(client);
         await client.StartAsync().Within();
         await client.SubscribeAsync([["todos"], ["todo", 5]]).Within();
 
@@ -124,6 +118,16 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
         Assert.Equal([new Tag("early")], client.HeldTags);
         var sent = await Server.InvalidateAsync(["early"]);
         Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
+    }
+
+    /// <summary>Records what arrives on the wire (raw handler) and what the client raises, side by side.</summary>
+    private static (EventRecorder<InvalidationMessage> Wire, EventRecorder<TagsInvalidatedEventArgs> Invalidated) Record(TagInvalidationClient client)
+    {
+        var wire = new EventRecorder<InvalidationMessage>();
+        client.Connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, message => wire.Record(null, message));
+        var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
+        client.Invalidated += invalidated.Record;
+        return (wire, invalidated);
     }
 
     private static TagInvalidationClient Create(KestrelServer server, Transport transport, TimeSpan? firstRetry = null) =>
