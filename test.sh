@@ -51,7 +51,7 @@ run_dotnet_suite() { # run_dotnet_suite PROJECT
   echo "== $name"
   dotnet test "$1" --no-build -nologo --logger "console;verbosity=normal" >"$log" 2>&1
   local rc=$?
-  grep -E -A 8 '^\s+Failed [A-Za-z]' "$log" | head -n 80
+  grep -E -A 8 '^\s+Failed QueryTags\.' "$log" | head -n 80
   # vstest's closing block: "Total tests: N", "Passed: N", "Failed: N" (a line only when non-zero).
   summary=$(grep -E '^Total tests: +[0-9]+' "$log" | tail -n 1)
   if [ -z "$summary" ]; then
