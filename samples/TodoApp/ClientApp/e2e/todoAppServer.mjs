@@ -14,7 +14,7 @@ const dll = join(projectDir, "bin/Debug/net10.0/TodoApp.dll");
  * @typedef {{
  *   url: string,
  *   createTodo(title: string): Promise<Todo>,
- *   renameTodo(id: number, title: string): Promise<Todo>,
+ *   updateTodo(id: number, change: { title?: string, done?: boolean }): Promise<Todo>,
  *   deleteTodo(id: number): Promise<void>,
  *   stop(): Promise<void>,
  * }} TodoApp
@@ -100,7 +100,7 @@ export async function startTodoApp() {
   return {
     url,
     createTodo: (title) => send("POST", "/api/todos", { title }),
-    renameTodo: (id, title) => send("PATCH", `/api/todos/${id}`, { title }),
+    updateTodo: (id, change) => send("PATCH", `/api/todos/${id}`, change),
     deleteTodo: (id) => send("DELETE", `/api/todos/${id}`),
     stop,
   };
