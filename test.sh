@@ -21,9 +21,11 @@ record() { # record SUITE PASSED FAILED
 }
 
 # redis-server: the scale-out tests start their own on a free loopback port (never a system service).
+# chromium: the TodoApp's browser test drives Debian's, at /usr/bin/chromium.
 install_missing() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   [ ${#missing[@]} -eq 0 ] && return
   echo "== installing ${missing[*]}"
@@ -102,6 +104,28 @@ js_client() {
 }
 js_client
 # ---- end of npm client ------------------------------------------------------------------------------------
+
+# ---- TodoApp SPA: samples/TodoApp/ClientApp ----------------------------------------------------------------
+# The solution build installed and built the SPA (TodoApp.csproj's ClientApp.targets: npm ci, npm run build when
+# stale). The browser test starts the built TodoApp on a free loopback port with a fresh database and drives
+# Debian's Chromium (installed above) in two browser contexts over every transport x protocol, then stops both.
+# Its node:test TAP summary gives the counts.
+todoapp_e2e() {
+  local dir="$root/samples/TodoApp/ClientApp" tap="$work/e2e.tap" rc p f started=$SECONDS
+  echo "== TodoApp SPA: two browser windows, every transport x protocol (Chromium)"
+  (cd "$dir" && node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap" e2e/twoWindows.test.mjs)
+  rc=$?
+  p=$(grep -E '^# pass [0-9]+$' "$tap" 2>/dev/null | grep -oE '[0-9]+')
+  f=$(grep -E '^# fail [0-9]+$' "$tap" 2>/dev/null | grep -oE '[0-9]+')
+  if [ -z "$p" ] || [ -z "$f" ]; then
+    record "TodoApp e2e" 0 1; return
+  fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  record "TodoApp e2e ($((SECONDS - started)) s)" "$p" "$f"
+}
+todoapp_e2e
+# ---- end of TodoApp SPA ------------------------------------------------------------------------------------
 
 # The sample is the main job: it must start from a fresh database and take a POST.
 sample_smoke() {

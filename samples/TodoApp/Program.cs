@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TodoApp;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = "ClientApp/dist" });
 
 builder.Services.AddSqlite<TodoDbContext>(builder.Configuration.GetConnectionString("Todos")
     ?? throw new InvalidOperationException("Set the connection string 'ConnectionStrings:Todos'."));
@@ -39,20 +39,14 @@ using (var scope = app.Services.CreateScope())
 
 app.UseStatusCodePages();
 
-app.MapGet("/", () => """
-    QueryTags.SignalR TodoApp: the React SPA is coming; for now this serves the API.
-
-    GET    /api/todos          list the todos
-    GET    /api/todos/{id}     one todo
-    POST   /api/todos          create: { "title": "..." }
-    PATCH  /api/todos/{id}     change: { "title": "...", "done": true }
-    DELETE /api/todos/{id}     delete
-    Hub    /hubs/invalidation  tag invalidations (SignalR, JSON or MessagePack)
-    GET    /health             healthy, or unhealthy while Redis (with --Redis) is unreachable
-    """);
+// The SPA (ClientApp, built into ClientApp/dist by TodoApp.csproj) on the same origin as the API and the hub.
+app.UseStaticFiles();
 app.MapTodoApi();
 app.MapTagInvalidation();
 app.MapHealthChecks("/health");
+// Every other path is a client-side route of the SPA, except under /api, where an unknown path stays a 404.
+app.MapFallbackToFile("index.html");
+app.MapFallback("/api/{**path}", () => TypedResults.NotFound());
 
 app.Run();
 

@@ -1,0 +1,18 @@
+// Debian's Chromium, driven by playwright-core (which downloads no browser of its own).
+import { chromium } from "playwright-core";
+
+export const chromiumPath = "/usr/bin/chromium";
+
+/**
+ * Launches headless Chromium. Playwright gives every launch a fresh, temporary user-data dir of its own (it
+ * refuses --user-data-dir in args), so no profile carries over between runs.
+ */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    // Without the --disable-* flags, Chromium keeps calling home and, with no network here, floods refused
+    // connections; --no-sandbox because the tests may run as root.
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}

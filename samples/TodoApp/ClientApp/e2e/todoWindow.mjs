@@ -1,0 +1,150 @@
+// One browser window of the TodoApp, driven through what a person sees: roles, labels and test ids.
+
+/** How long a change may take to reach another window: the sample's promise. */
+export const propagationTimeout = 2_000;
+/** Page loads and navigations, on a machine that may be busy. */
+export const loadTimeout = 30_000;
+
+export class TodoWindow {
+  /** @param {import("playwright-core").Page} page */
+  constructor(page) {
+    this.page = page;
+    /** The transports the page's hub traffic went over, as the network saw it. */
+    this.hubTransports = new Set();
+    page.on("websocket", (socket) => {
+      if (isHubConnection(socket.url())) this.hubTransports.add("webSockets");
+    });
+    page.on("request", (request) => {
+      // Negotiate and sends are POSTs; a GET on the connection is an event stream or a poll.
+      if (request.method() === "GET" && isHubConnection(request.url())) {
+        this.hubTransports.add(request.headers().accept?.includes("text/event-stream") ? "serverSentEvents" : "longPolling");
+      }
+    });
+  }
+
+  /**
+   * Opens `url` in a new page of `context` and waits until the hub connection is up and the route's data is
+   * shown. The page's first subscribe may still be on its way: see {@link untilHeard}.
+   * @param {import("playwright-core").BrowserContext} context
+   */
+  static async open(context, url) {
+    const window = new TodoWindow(await context.newPage());
+    await window.page.goto(url, { timeout: loadTimeout });
+    await window.page.locator('[data-testid="connection-status"][data-status="connected"]').waitFor({ timeout: loadTimeout });
+    await window.page.getByRole("heading", { level: 1 }).waitFor({ timeout: loadTimeout });
+    return window;
+  }
+
+  /** The list item whose link reads exactly `title`. */
+  item(title) {
+    return this.page.getByTestId("todo-item").filter({ has: this.page.getByRole("link", { name: title, exact: true }) });
+  }
+
+  /** The list item of `title`, shown as done. */
+  doneItem(title) {
+    return this.item(title).and(this.page.locator('[data-done="true"]'));
+  }
+
+  /** The detail route's heading when it shows `title`. */
+  detailTitle(title) {
+    return this.page.getByTestId("todo-title").getByText(title, { exact: true });
+  }
+
+  // The changes return when they were submitted (performance.now() before the click), for propagated().
+
+  async add(title) {
+    await this.page.getByRole("textbox", { name: "New todo" }).fill(title);
+    return submit(this.page.getByRole("button", { name: "Add" }));
+  }
+
+  // A click, not check(): the box changes only when the server's invalidation brings the new state back.
+  toggle(title) {
+    return submit(this.item(title).getByRole("checkbox"));
+  }
+
+  remove(title) {
+    return submit(this.page.getByRole("button", { name: `Delete ${title}`, exact: true }));
+  }
+
+  async openDetail(title) {
+    await this.item(title).getByRole("link").click();
+    await this.detailTitle(title).waitFor({ timeout: loadTimeout });
+  }
+
+  async rename(title) {
+    await this.page.getByRole("textbox", { name: "Title" }).fill(title);
+    return submit(this.page.getByRole("button", { name: "Rename" }));
+  }
+
+  async backToList() {
+    await this.page.getByRole("link", { name: "← All todos" }).click();
+    await this.page.getByRole("heading", { name: "All todos" }).waitFor({ timeout: loadTimeout });
+  }
+
+  /** The activity panel's count of `invalidate` messages this page received from the hub. */
+  async messagesReceived() {
+    return Number(await this.page.getByTestId("messages-received").textContent());
+  }
+
+  close() {
+    return this.page.close();
+  }
+}
+
+/**
+ * Makes `change(attempt)` until every window has received an invalidation message, at most three times. A page
+ * reads "connected" a moment before the hub has answered its first subscribe, and a change in that moment does
+ * not reach it: a fresh client has no cursor yet to ask what it missed. Once a window has heard of a change,
+ * it holds the tags of what it shows, so tests call this before they time anything. Returns how many changes
+ * that took.
+ * @param {TodoWindow[]} windows
+ * @param {(attempt: number) => Promise<unknown>} change
+ * @returns {Promise<number>}
+ */
+export async function untilHeard(windows, change, timeout = propagationTimeout) {
+  const before = await Promise.all(windows.map((window) => window.messagesReceived()));
+  for (let attempt = 1; ; attempt++) {
+    await change(attempt);
+    try {
+      await Promise.all(
+        windows.map((window, i) =>
+          window.page.waitForFunction((count) => Number(document.querySelector('[data-testid="messages-received"]')?.textContent) > count, before[i], { timeout }),
+        ),
+      );
+      return attempt;
+    } catch (error) {
+      if (attempt === 3) {
+        throw new Error(`A window heard of none of ${attempt} changes: ${error.message.split("\n")[0]}`);
+      }
+    }
+  }
+}
+
+async function submit(button) {
+  const submitted = performance.now();
+  await button.click();
+  return submitted;
+}
+
+function isHubConnection(url) {
+  const { pathname, searchParams } = new URL(url);
+  return pathname === "/hubs/invalidation" && searchParams.has("id");
+}
+
+/**
+ * Waits for `locator` to reach `state` within the propagation timeout counted from `since`, when the change was
+ * submitted, and says what did not happen when it does not. Returns how long it took, in milliseconds.
+ * @param {string} what
+ * @param {number} since  performance.now() when the change was submitted
+ * @param {import("playwright-core").Locator} locator
+ * @param {"visible" | "detached"} [state]
+ */
+export async function propagated(what, since, locator, state = "visible") {
+  try {
+    await locator.waitFor({ state, timeout: Math.max(1, propagationTimeout - (performance.now() - since)) });
+  } catch (error) {
+    throw new Error(`${what}: not within ${propagationTimeout} ms (${error.message.split("\n")[0]})`);
+  }
+
+  return performance.now() - since;
+}

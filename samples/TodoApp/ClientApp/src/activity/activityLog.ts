@@ -1,0 +1,67 @@
+import { canonicalTag, type Tag } from "@querytags/signalr";
+import type { ConnectionSettings } from "../connectionSettings";
+
+/** One invalidation this window heard of. */
+export interface ActivityEntry {
+  /** The invalidation's id: the server sends one copy per target group this window is in, all with this id. */
+  readonly id: string;
+  /** Every tag of the invalidation, in canonical form, such as `["todo",5]`. */
+  readonly tags: readonly string[];
+  readonly receivedAt: Date;
+  /** How many copies arrived. */
+  readonly copies: number;
+  readonly via: ConnectionSettings;
+}
+
+/** What the activity panel shows. */
+export interface ActivitySnapshot {
+  /** Every `invalidate` message the hub sent this window, copies included. */
+  readonly messagesReceived: number;
+  /** The latest invalidations, newest first. */
+  readonly entries: readonly ActivityEntry[];
+}
+
+/**
+ * The invalidations this window received, newest first, as a store for `useSyncExternalStore`. It counts
+ * what came over the wire, before the client matches tags or drops a repeated id, so the count shows exactly
+ * what targeted delivery sent here.
+ */
+export class ActivityLog {
+  readonly #listeners = new Set<() => void>();
+  #snapshot: ActivitySnapshot = { messagesReceived: 0, entries: [] };
+
+  constructor(private readonly maxEntries = 12) {}
+
+  getSnapshot = (): ActivitySnapshot => this.#snapshot;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** Records one `invalidate` message as it arrived: `{ id, tags, cursor, origin }`. */
+  record(message: { readonly id?: unknown; readonly tags?: unknown } | undefined, via: ConnectionSettings): void {
+    const id = String(message?.id);
+    const { entries, messagesReceived } = this.#snapshot;
+    const copy = entries.find((entry) => entry.id === id);
+    const entry: ActivityEntry = copy
+      ? { ...copy, copies: copy.copies + 1 }
+      : { id, tags: readableTags(message?.tags), receivedAt: new Date(), copies: 1, via };
+    this.#snapshot = {
+      messagesReceived: messagesReceived + 1,
+      entries: [entry, ...entries.filter((other) => other.id !== id)].slice(0, this.maxEntries),
+    };
+    this.#listeners.forEach((listener) => listener());
+  }
+}
+
+function readableTags(tags: unknown): string[] {
+  return (Array.isArray(tags) ? tags : []).map((tag: unknown) => {
+    try {
+      // canonicalTag checks the value it is given, and reads MessagePack's bigint integers as numbers.
+      return canonicalTag(tag as Tag);
+    } catch {
+      return String(tag);
+    }
+  });
+}

@@ -1,0 +1,33 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "@tanstack/react-router";
+import { TagInvalidationProvider } from "@querytags/signalr/react";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { ActivityLog } from "./activity/activityLog";
+import { recordInvalidations } from "./activity/recordInvalidations";
+import { readConnectionSettings } from "./connectionSettings";
+import { createInvalidatorClient } from "./invalidatorClient";
+import { createAppRouter } from "./router";
+import "./styles.css";
+
+const connection = readConnectionSettings(window.location.search);
+const client = createInvalidatorClient(connection);
+const activityLog = new ActivityLog();
+recordInvalidations(client, activityLog, connection);
+
+// Data changes only when the server says so: no refetch on focus or on a timer, so what a window shows new
+// came through an invalidation (and the sample shows the mechanism, not a poll).
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { staleTime: Infinity, refetchOnWindowFocus: false } },
+});
+const router = createAppRouter({ queryClient, activityLog, connection });
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <TagInvalidationProvider client={client} queryClient={queryClient} router={router}>
+        <RouterProvider router={router} />
+      </TagInvalidationProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);
