@@ -10,8 +10,8 @@ namespace QueryTags.SignalR.TestServer;
 /// <summary>
 /// Remembers open hub connections so a test can cut them from the server side, as a network failure would.
 /// <see cref="HubCallerContext.Abort"/> is no use for that: it closes politely with "do not reconnect".
-/// WebSockets and SSE get their transport aborted; long polling gets its polls reset, since ending its
-/// transport answers the pending poll with a normal "closed".
+/// WebSockets and SSE get their request's TCP connection reset; long polling gets its polls reset, since
+/// ending its transport answers the pending poll with a normal "closed".
 /// </summary>
 public sealed class ConnectionTracker : IHubFilter
 {
@@ -36,6 +36,12 @@ public sealed class ConnectionTracker : IHubFilter
                 {
                     poll.Abort();
                 }
+            }
+            else if (context.Features.Get<IHttpContextFeature>()?.HttpContext is { } request)
+            {
+                // Resetting the request's TCP connection leaves the server no chance to send a close message
+                // (which would say "do not reconnect"), as with a real network failure.
+                request.Abort();
             }
             else
             {
