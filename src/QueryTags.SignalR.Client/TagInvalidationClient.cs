@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,10 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (Tag Tag, int Count)> _held = new(StringComparer.Ordinal);
+    private readonly TimeSpan _firstSubscribeMargin;
+
+    // When the first tag was asked for: a first subscribe (no cursor yet) asks about everything since then.
+    private long? _firstRequestTimestamp;
     private readonly RecentInvalidationIds _recentIds = new();
 
     // Keeps hub calls in the order they were asked for (a subscribe then an unsubscribe of the same tag).
@@ -30,12 +35,13 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
     /// <param name="maxTagsPerCall">Most tags per hub call; match the server's limit.</param>
     /// <param name="logger">Where failures of event handlers go.</param>
     public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null)
-        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, ownsConnection: false)
+        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, ownsConnection: false, TagInvalidationClientOptions.DefaultFirstSubscribeMargin)
     {
     }
 
-    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, bool ownsConnection)
+    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, bool ownsConnection, TimeSpan firstSubscribeMargin)
     {
+        _firstSubscribeMargin = firstSubscribeMargin;
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTagsPerCall, 1);
         Connection = connection;
@@ -113,7 +119,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         }
 
         var logger = options.LoggerFactory?.CreateLogger<TagInvalidationClient>() ?? (ILogger)NullLogger.Instance;
-        return new TagInvalidationClient(builder.Build(), options.MaxTagsPerCall, logger, ownsConnection: true);
+        return new TagInvalidationClient(builder.Build(), options.MaxTagsPerCall, logger, ownsConnection: true, options.FirstSubscribeMargin);
     }
 
     /// <summary>Starts the connection (when it is not started) and subscribes every held tag.</summary>
@@ -145,6 +151,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         var first = new List<Tag>();
         lock (_gate)
         {
+            _firstRequestTimestamp ??= Stopwatch.GetTimestamp();
             foreach (var tag in tags)
             {
                 ThrowIfDefault(tag);
@@ -278,10 +285,15 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         string? since;
         lock (_gate)
         {
-            since = _cursor?.ToString();
+            // Without a cursor yet, ask for what was invalidated since the first tag was asked for (plus a margin
+            // for the trip): data fetched before the first subscribe could otherwise miss a change silently.
+            since = _cursor?.ToString()
+                ?? (_firstRequestTimestamp is { } firstRequest
+                    ? InvalidationCursor.ForAge(Stopwatch.GetElapsedTime(firstRequest) + _firstSubscribeMargin)
+                    : null);
         }
 
-        var answer = new SubscribeResult { Cursor = since ?? "" };
+        var answer = new SubscribeResult();
         var offset = 0;
         foreach (var chunk in tags.Chunk(_maxTagsPerCall))
         {

@@ -24,6 +24,16 @@ public sealed class TagInvalidationClientOptions
     /// <summary>Most tags sent in one hub call; larger subscribes are split. Match the server's limit. Default 256.</summary>
     public int MaxTagsPerCall { get; set; } = 256;
 
+    /// <summary>The default of <see cref="FirstSubscribeMargin"/>: 2 seconds.</summary>
+    public static readonly TimeSpan DefaultFirstSubscribeMargin = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Added to the client's age in its first subscribe (when it has no cursor yet), so invalidations that
+    /// happened just before its first tag was asked for, while that data was being read, are reported too.
+    /// Larger means more certain and, rarely, one extra refetch. Default 2 seconds.
+    /// </summary>
+    public TimeSpan FirstSubscribeMargin { get; set; } = DefaultFirstSubscribeMargin;
+
     /// <summary>Further settings of the HTTP connection (headers, cookies, skip negotiation).</summary>
     public Action<HttpConnectionOptions>? ConfigureHttpConnection { get; set; }
 

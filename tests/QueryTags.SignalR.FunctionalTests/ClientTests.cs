@@ -105,6 +105,22 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
         Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
     }
 
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task An_invalidation_between_asking_for_a_tag_and_the_first_subscribe_is_reported_as_missed(Transport transport)
+    {
+        await using var client = Create(Server, transport);
+        var missed = new EventRecorder<MissedInvalidationsEventArgs>();
+        client.Missed += missed.Record;
+        Assert.Null(await client.SubscribeAsync([["page", 1], ["page", 2]]).Within());
+
+        // The app fetched its data here; the change lands before the client has ever subscribed.
+        await Server.InvalidateAsync(["page", 2]);
+        await client.StartAsync().Within();
+
+        Assert.Equal([new Tag("page", 2)], (await missed.NextAsync()).MissedTags);
+    }
+
     [Fact]
     public async Task Tags_subscribed_before_start_are_sent_on_start_and_rejections_are_forgotten()
     {
@@ -135,6 +151,10 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
         {
             options.Transports = transport.Type;
             options.Protocol = transport.Protocol;
+
+            // The tests share a server and reuse tags: no margin, so a first subscribe reports only what
+            // happened after the test asked for its tags.
+            options.FirstSubscribeMargin = TimeSpan.Zero;
             if (firstRetry is { } delay)
             {
                 options.ReconnectPolicy = new FixedDelayPolicy(delay);

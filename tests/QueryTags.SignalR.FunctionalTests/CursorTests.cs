@@ -39,6 +39,22 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
 
     [Theory]
     [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task A_first_subscribe_with_an_age_reports_what_was_invalidated_within_it(Transport transport)
+    {
+        await Server.InvalidateAsync(["aged", 1]);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await Server.InvalidateAsync(["aged", 2]);
+        await using var client = await RawConnection.StartAsync(Server, transport);
+
+        var recent = await client.SubscribeAsync([new Tag("aged", 1), new Tag("aged", 2), new Tag("aged", 3)], InvalidationCursor.ForAge(TimeSpan.FromMilliseconds(150)));
+
+        Assert.False(recent.Reset);
+        Assert.Equal([new Tag("aged", 2)], recent.Missed);
+        Assert.True(InvalidationCursor.TryParse(recent.Cursor, out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
     public async Task A_cursor_from_another_epoch_gets_a_reset(Transport transport)
     {
         await using var client = await RawConnection.StartAsync(Server, transport);

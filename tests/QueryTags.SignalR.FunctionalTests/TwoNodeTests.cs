@@ -23,6 +23,20 @@ public sealed class TwoNodeTests(TwoNodeFixture nodes) : IClassFixture<TwoNodeFi
         Assert.Empty(await other.ReceivedUntilAsync(sentinelId));
     }
 
+    [Fact]
+    public async Task A_first_subscribe_with_an_age_is_answered_from_the_shared_log()
+    {
+        await nodes.NodeA.InvalidateAsync(["aged", 1]);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await nodes.NodeA.InvalidateAsync(["aged", 2]);
+        await using var onB = await RawConnection.StartAsync(nodes.NodeB, new Transport(Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets, QueryTags.SignalR.Client.TagInvalidationProtocol.Json));
+
+        var recent = await onB.SubscribeAsync([new Tag("aged", 1), new Tag("aged", 2)], InvalidationCursor.ForAge(TimeSpan.FromMilliseconds(150)));
+
+        Assert.False(recent.Reset);
+        Assert.Equal([new Tag("aged", 2)], recent.Missed);
+    }
+
     [Theory]
     [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
     public async Task A_client_that_left_node_A_learns_on_node_B_what_node_B_invalidated_meanwhile(Transport transport)

@@ -11,6 +11,33 @@ namespace QueryTags.SignalR;
 /// <param name="Sequence">The number of invalidations the log had recorded at this position.</param>
 public readonly record struct InvalidationCursor(string Epoch, long Sequence)
 {
+    /// <summary>
+    /// Starts the other form a subscribe's cursor may take, <c>age:milliseconds</c>: "I have no cursor; report
+    /// the held tags invalidated in the last this many milliseconds". A fresh client sends its own age (plus a
+    /// margin for the trip), so invalidations between its first fetches and its first subscribe are not lost.
+    /// Durations need no shared clock between client and server.
+    /// </summary>
+    public const string AgePrefix = "age:";
+
+    /// <summary>The <c>age:milliseconds</c> form for <paramref name="age"/>, rounded up.</summary>
+    public static string ForAge(TimeSpan age) =>
+        string.Concat(AgePrefix, ((long)Math.Ceiling(Math.Max(0, age.TotalMilliseconds))).ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Parses <c>age:milliseconds</c>; false for anything else (an <c>epoch:sequence</c> cursor included).</summary>
+    public static bool TryParseAge([NotNullWhen(true)] string? text, out TimeSpan age)
+    {
+        age = default;
+        if (text is null || !text.StartsWith(AgePrefix, StringComparison.Ordinal)
+            || !long.TryParse(text.AsSpan(AgePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+            || milliseconds > (long)TimeSpan.MaxValue.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        age = TimeSpan.FromMilliseconds(milliseconds);
+        return true;
+    }
+
     /// <summary>Parses <c>epoch:sequence</c>.</summary>
     /// <exception cref="FormatException">The text is not a cursor.</exception>
     public static InvalidationCursor Parse(string text) =>
@@ -20,6 +47,11 @@ public readonly record struct InvalidationCursor(string Epoch, long Sequence)
     public static bool TryParse([NotNullWhen(true)] string? text, out InvalidationCursor cursor)
     {
         cursor = default;
+        if (text is not null && text.StartsWith(AgePrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var colon = text?.LastIndexOf(':') ?? -1;
         if (colon <= 0 || !long.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
         {

@@ -9,8 +9,11 @@ internal interface IInvalidationLog
     /// <summary>Records one invalidation call and returns its position.</summary>
     ValueTask<InvalidationCursor> AppendAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken);
 
-    /// <summary>The held tags invalidated after <paramref name="since"/>, or a reset when that cannot be told.</summary>
-    ValueTask<LogReplay> ReplayAsync(IReadOnlyList<Tag> held, InvalidationCursor? since, CancellationToken cancellationToken);
+    /// <summary>
+    /// The held tags invalidated after <paramref name="since"/>, or within the last <paramref name="age"/> (at most
+    /// one of the two is given), or a reset when that cannot be told.
+    /// </summary>
+    ValueTask<LogReplay> ReplayAsync(IReadOnlyList<Tag> held, InvalidationCursor? since, TimeSpan? age, CancellationToken cancellationToken);
 }
 
 /// <summary>What the log answers a subscribe: the position now, and either the missed tags or a reset.</summary>

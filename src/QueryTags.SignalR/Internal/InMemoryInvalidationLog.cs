@@ -53,12 +53,26 @@ internal sealed class InMemoryInvalidationLog : IInvalidationLog
         }
     }
 
-    public ValueTask<LogReplay> ReplayAsync(IReadOnlyList<Tag> held, InvalidationCursor? since, CancellationToken cancellationToken)
+    public ValueTask<LogReplay> ReplayAsync(IReadOnlyList<Tag> held, InvalidationCursor? since, TimeSpan? age, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            Forget(_time.GetTimestamp());
+            var now = _time.GetTimestamp();
+            Forget(now);
             var current = new InvalidationCursor(Epoch, _sequence);
+            if (age is { } window)
+            {
+                // The last invalidation older than the window is where the answer starts. With none kept, only a
+                // log that never forgot anything can answer: a forgotten one might lie inside the window.
+                var start = _entries.LastOrDefault(entry => _time.GetElapsedTime(entry.Timestamp, now) >= window);
+                if (start.Sequence == 0 && _forgottenThrough > 0)
+                {
+                    return ValueTask.FromResult(new LogReplay(current, true, []));
+                }
+
+                since = new InvalidationCursor(Epoch, Math.Max(start.Sequence, _forgottenThrough));
+            }
+
             if (since is not { } cursor)
             {
                 return ValueTask.FromResult(new LogReplay(current, false, []));

@@ -40,11 +40,16 @@ internal sealed class TagSubscriptionService(
     {
         CheckCallSize(nameof(InvalidationHub.Subscribe), tags);
         InvalidationCursor? since = null;
-        if (cursor is not null)
+        TimeSpan? age = null;
+        if (InvalidationCursor.TryParseAge(cursor, out var window))
+        {
+            age = window;
+        }
+        else if (cursor is not null)
         {
             since = InvalidationCursor.TryParse(cursor, out var parsed)
                 ? parsed
-                : throw new HubException($"Subscribe: the cursor '{Shorten(cursor)}' is not 'epoch:sequence'; send null when you have none.");
+                : throw new HubException($"Subscribe: the cursor '{Shorten(cursor)}' is neither 'epoch:sequence' nor 'age:milliseconds'; send null when you have none.");
         }
 
         var rejected = new List<TagRejection>();
@@ -118,7 +123,7 @@ internal sealed class TagSubscriptionService(
         LogReplay replay;
         try
         {
-            replay = await log.ReplayAsync(held, since, context.ConnectionAborted);
+            replay = await log.ReplayAsync(held, since, age, context.ConnectionAborted);
         }
         catch (InvalidationLogUnavailableException)
         {
@@ -126,15 +131,15 @@ internal sealed class TagSubscriptionService(
             throw new HubException("Subscribe: the invalidation log is unreachable, so what was missed cannot be told; the tags are held, subscribe again with the same cursor shortly.");
         }
 
-        if (since is { } asked)
+        if (cursor is { } asked)
         {
             if (replay.Reset)
             {
-                Log.ResetAnswered(logger, context.ConnectionId, asked.ToString());
+                Log.ResetAnswered(logger, context.ConnectionId, asked);
             }
             else
             {
-                Log.MissedAnswered(logger, context.ConnectionId, asked.ToString(), replay.Missed.Count);
+                Log.MissedAnswered(logger, context.ConnectionId, asked, replay.Missed.Count);
             }
         }
 

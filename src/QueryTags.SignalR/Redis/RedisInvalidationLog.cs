@@ -34,7 +34,7 @@ internal sealed class RedisInvalidationLog(
         // With AbortOnConnectFail off this returns even when Redis is down, and keeps connecting in the
         // background: a node starts, and reports unhealthy, rather than crash-looping.
         _redis = await ConnectionMultiplexer.ConnectAsync(redisOptions.Value.Build());
-        outages.CurrentCursor = async () => (await ReplayAsync([], null, CancellationToken.None)).Current;
+        outages.CurrentCursor = async () => (await ReplayAsync([], null, null, CancellationToken.None)).Current;
         outages.Watch(_redis, "invalidation log");
     }
 
@@ -55,12 +55,12 @@ internal sealed class RedisInvalidationLog(
         return new InvalidationCursor((string)result[0]!, (long)result[1]);
     }
 
-    public async ValueTask<LogReplay> ReplayAsync(IReadOnlyList<Tag> held, InvalidationCursor? since, CancellationToken cancellationToken)
+    public async ValueTask<LogReplay> ReplayAsync(IReadOnlyList<Tag> held, InvalidationCursor? since, TimeSpan? age, CancellationToken cancellationToken)
     {
         // Every prefix of every held tag, once: an invalidation of any of them matches.
         var prefixes = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (since is not null)
+        if (since is not null || age is not null)
         {
             foreach (var tag in held)
             {
@@ -75,16 +75,30 @@ internal sealed class RedisInvalidationLog(
             }
         }
 
-        var arguments = new RedisValue[1 + prefixes.Count];
+        var arguments = new RedisValue[2 + prefixes.Count];
         arguments[0] = NewEpoch();
+        arguments[1] = age is { } window ? (long)window.TotalMilliseconds : "";
         for (var i = 0; i < prefixes.Count; i++)
         {
-            arguments[1 + i] = prefixes[i];
+            arguments[2 + i] = prefixes[i];
         }
 
         var result = (RedisResult[])(await EvaluateAsync(RedisInvalidationLogScripts.Read, arguments))!;
         var current = new InvalidationCursor((string)result[0]!, ParseLong(result[1]));
         var forgotten = ParseLong(result[2]);
+        if (age is not null)
+        {
+            // As in the in-memory log: start after the last invalidation older than the age; with none kept, only
+            // a log that never forgot anything can answer.
+            var start = (string?)result[3];
+            if (string.IsNullOrEmpty(start) && forgotten > 0)
+            {
+                return new LogReplay(current, true, []);
+            }
+
+            since = new InvalidationCursor(current.Epoch, string.IsNullOrEmpty(start) ? forgotten : Math.Max(long.Parse(start, CultureInfo.InvariantCulture), forgotten));
+        }
+
         if (since is not { } cursor)
         {
             return new LogReplay(current, false, []);
@@ -98,7 +112,7 @@ internal sealed class RedisInvalidationLog(
         var invalidatedAfterCursor = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < prefixes.Count; i++)
         {
-            var last = (string?)result[3 + i];
+            var last = (string?)result[4 + i];
             if (!string.IsNullOrEmpty(last) && double.Parse(last, CultureInfo.InvariantCulture) > cursor.Sequence)
             {
                 invalidatedAfterCursor.Add(prefixes[i]);

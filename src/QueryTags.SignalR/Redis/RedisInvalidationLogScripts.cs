@@ -49,11 +49,20 @@ internal static class RedisInvalidationLogScripts
         return { epoch, sequence }
         """;
 
-    /// <summary>ARGV: new epoch, then canonical tags. Returns { epoch, sequence, forgotten, last sequence of each tag or '' }.</summary>
+    /// <summary>
+    /// ARGV: new epoch, an age in ms or '', then canonical tags. Returns { epoch, sequence, forgotten, the last
+    /// sequence older than the age or '' when none is kept, last sequence of each tag or '' }.
+    /// </summary>
     public const string Read = EnsureEpoch + """
 
-        local result = { epoch, redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[5]) or '0' }
-        for i = 2, #ARGV do
+        local result = { epoch, redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[5]) or '0', '' }
+        if ARGV[2] ~= '' then
+          local time = redis.call('TIME')
+          local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+          local start = redis.call('ZREVRANGEBYSCORE', KEYS[4], now - tonumber(ARGV[2]), '-inf', 'LIMIT', 0, 1)
+          if start[1] then result[4] = start[1] end
+        end
+        for i = 3, #ARGV do
           result[#result + 1] = redis.call('ZSCORE', KEYS[3], ARGV[i]) or ''
         end
         return result

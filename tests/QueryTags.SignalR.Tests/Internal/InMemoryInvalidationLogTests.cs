@@ -15,7 +15,7 @@ public class InMemoryInvalidationLogTests
         var log = CreateLog();
         await log.AppendAsync([["todo"]], default);
 
-        var replay = await log.ReplayAsync([["todo", 5]], null, default);
+        var replay = await log.ReplayAsync([["todo", 5]], null, null, default);
 
         Assert.False(replay.Reset);
         Assert.Empty(replay.Missed);
@@ -47,6 +47,7 @@ public class InMemoryInvalidationLogTests
         var replay = await log.ReplayAsync(
             [["todo", 5], ["todo", 5, "comments"], ["todo"], ["todos"], ["user", 1], ["user"], ["user", 1, "avatar"], ["user", "1"], ["org", "acme"], ["org", "acme", "members", 3]],
             start,
+            null,
             default);
 
         Assert.False(replay.Reset);
@@ -62,11 +63,11 @@ public class InMemoryInvalidationLogTests
         await log.AppendAsync([["todo"]], default);
         var afterTodo = await log.AppendAsync([["user"]], default);
 
-        Assert.Empty((await log.ReplayAsync([["todo", 5], ["user", 1]], afterTodo, default)).Missed);
+        Assert.Empty((await log.ReplayAsync([["todo", 5], ["user", 1]], afterTodo, null, default)).Missed);
 
         await log.AppendAsync([["todo", 5]], default);
 
-        var replay = await log.ReplayAsync([["todo", 5], ["todo", 6], ["user", 1]], afterTodo, default);
+        var replay = await log.ReplayAsync([["todo", 5], ["todo", 6], ["user", 1]], afterTodo, null, default);
         Assert.False(replay.Reset);
         Assert.Equal([new Tag("todo", 5)], replay.Missed);
     }
@@ -78,7 +79,7 @@ public class InMemoryInvalidationLogTests
         await log.AppendAsync([["todo"]], default);
         var now = await Current(log);
 
-        var replay = await log.ReplayAsync([["todo", 5]], now, default);
+        var replay = await log.ReplayAsync([["todo", 5]], now, null, default);
 
         Assert.False(replay.Reset);
         Assert.Empty(replay.Missed);
@@ -94,7 +95,7 @@ public class InMemoryInvalidationLogTests
         var log = CreateLog();
         await log.AppendAsync([["todo"]], default);
 
-        var replay = await log.ReplayAsync([["todo", 5]], oldCursor, default);
+        var replay = await log.ReplayAsync([["todo", 5]], oldCursor, null, default);
 
         Assert.True(replay.Reset);
         Assert.Empty(replay.Missed);
@@ -107,7 +108,7 @@ public class InMemoryInvalidationLogTests
         var log = CreateLog();
         await log.AppendAsync([["todo"]], default);
 
-        var replay = await log.ReplayAsync([["todo", 5]], new InvalidationCursor(log.Epoch, 2), default);
+        var replay = await log.ReplayAsync([["todo", 5]], new InvalidationCursor(log.Epoch, 2), null, default);
 
         Assert.True(replay.Reset);
         Assert.Empty(replay.Missed);
@@ -126,16 +127,16 @@ public class InMemoryInvalidationLogTests
         // ["a"] is now 70 s old; this append forgets it.
         await log.AppendAsync([["c"]], default);
 
-        var old = await log.ReplayAsync([["a"], ["b"], ["c"]], start, default);
+        var old = await log.ReplayAsync([["a"], ["b"], ["c"]], start, null, default);
         Assert.True(old.Reset);
         Assert.Empty(old.Missed);
 
         // Cursors after the forgotten entry are still answered exactly.
-        var justAfter = await log.ReplayAsync([["a"], ["b"], ["c"]], afterA, default);
+        var justAfter = await log.ReplayAsync([["a"], ["b"], ["c"]], afterA, null, default);
         Assert.False(justAfter.Reset);
         Assert.Equal([new Tag("b"), new Tag("c")], justAfter.Missed);
 
-        var later = await log.ReplayAsync([["a"], ["b"], ["c"]], afterB, default);
+        var later = await log.ReplayAsync([["a"], ["b"], ["c"]], afterB, null, default);
         Assert.False(later.Reset);
         Assert.Equal([new Tag("c")], later.Missed);
     }
@@ -147,12 +148,12 @@ public class InMemoryInvalidationLogTests
         var start = await Current(log);
         var afterA = await log.AppendAsync([["a"]], default);
 
-        Assert.Equal([new Tag("a")], (await log.ReplayAsync([["a"]], start, default)).Missed);
+        Assert.Equal([new Tag("a")], (await log.ReplayAsync([["a"]], start, null, default)).Missed);
 
         _time.Advance(Retention + TimeSpan.FromSeconds(1));
 
-        Assert.True((await log.ReplayAsync([["a"]], start, default)).Reset);
-        var current = await log.ReplayAsync([["a"]], afterA, default);
+        Assert.True((await log.ReplayAsync([["a"]], start, null, default)).Reset);
+        var current = await log.ReplayAsync([["a"]], afterA, null, default);
         Assert.False(current.Reset);
         Assert.Empty(current.Missed);
     }
@@ -166,7 +167,7 @@ public class InMemoryInvalidationLogTests
         _time.Advance(Retention - TimeSpan.FromSeconds(1));
         await log.AppendAsync([["b"]], default);
 
-        var replay = await log.ReplayAsync([["a"], ["b"]], start, default);
+        var replay = await log.ReplayAsync([["a"], ["b"]], start, null, default);
 
         Assert.False(replay.Reset);
         Assert.Equal([new Tag("a"), new Tag("b")], replay.Missed);
@@ -182,7 +183,7 @@ public class InMemoryInvalidationLogTests
         _time.Advance(TimeSpan.FromSeconds(20));
         await log.AppendAsync([["b"]], default);
 
-        var replay = await log.ReplayAsync([["a", 1]], afterFirstA, default);
+        var replay = await log.ReplayAsync([["a", 1]], afterFirstA, null, default);
 
         Assert.False(replay.Reset);
         Assert.Equal([new Tag("a", 1)], replay.Missed);
@@ -196,19 +197,52 @@ public class InMemoryInvalidationLogTests
         var afterA = await log.AppendAsync([["a"]], default);
         await log.AppendAsync([["b"]], default);
 
-        Assert.False((await log.ReplayAsync([["a"]], start, default)).Reset);
+        Assert.False((await log.ReplayAsync([["a"]], start, null, default)).Reset);
 
         await log.AppendAsync([["c"]], default);
 
-        Assert.True((await log.ReplayAsync([["a"], ["b"], ["c"]], start, default)).Reset);
-        var exact = await log.ReplayAsync([["a"], ["b"], ["c"]], afterA, default);
+        Assert.True((await log.ReplayAsync([["a"], ["b"], ["c"]], start, null, default)).Reset);
+        var exact = await log.ReplayAsync([["a"], ["b"], ["c"]], afterA, null, default);
         Assert.False(exact.Reset);
         Assert.Equal([new Tag("b"), new Tag("c")], exact.Missed);
+    }
+
+    [Fact]
+    public async Task An_age_reports_the_held_tags_invalidated_within_it_and_not_before()
+    {
+        var log = CreateLog();
+        await log.AppendAsync([["todo", 1]], default);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await log.AppendAsync([["todo", 2]], default);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var replay = await log.ReplayAsync([["todo", 1], ["todo", 2], ["todo", 3]], null, TimeSpan.FromSeconds(5), default);
+
+        Assert.False(replay.Reset);
+        Assert.Equal([new Tag("todo", 2)], replay.Missed);
+        var everything = await log.ReplayAsync([["todo", 1], ["todo", 2]], null, TimeSpan.FromSeconds(30), default);
+        Assert.Equal([new Tag("todo", 1), new Tag("todo", 2)], everything.Missed);
+    }
+
+    [Fact]
+    public async Task An_age_reaching_past_forgotten_entries_resets()
+    {
+        var log = CreateLog();
+        await log.AppendAsync([["old"]], default);
+        _time.Advance(Retention + TimeSpan.FromSeconds(1));
+        await log.AppendAsync([["new"]], default);
+
+        // The only entry kept is inside the age, and one was forgotten: it may have been inside it too.
+        Assert.True((await log.ReplayAsync([["old"]], null, TimeSpan.FromSeconds(5), default)).Reset);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var exact = await log.ReplayAsync([["old"], ["new"]], null, TimeSpan.FromSeconds(5), default);
+        Assert.False(exact.Reset);
+        Assert.Empty(exact.Missed);
     }
 
     private InMemoryInvalidationLog CreateLog(int capacity = 100) =>
         new(Options.Create(new TagInvalidationOptions { RetentionWindow = Retention, LogCapacity = capacity }), _time);
 
     private static async Task<InvalidationCursor> Current(InMemoryInvalidationLog log) =>
-        (await log.ReplayAsync([], null, default)).Current;
+        (await log.ReplayAsync([], null, null, default)).Current;
 }
