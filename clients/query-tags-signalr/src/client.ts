@@ -44,6 +44,11 @@ export interface SignalRInvalidatorClientOptions {
   tagLimits?: TagLimits;
   /** Most tags in one hub call; larger batches are split. Match the server's limit. Default 256. */
   maxTagsPerCall?: number;
+  /**
+   * Added to the client's age in its first subscribe, when it has no cursor yet (see `age:` in the server's
+   * wire contract), so a change made while the first data was being read is reported too. Default 2000 ms.
+   */
+  firstSubscribeMarginMs?: number;
 }
 
 /** What the client reports to its {@link SignalRInvalidatorClient.listen} listeners. */
@@ -87,6 +92,9 @@ export class SignalRInvalidatorClient {
   readonly #joined = new Map<string, Tag>();
   readonly #recentIds = new RecentInvalidationIds();
   #cursor: string | null = null;
+  readonly #firstSubscribeMarginMs: number;
+  // When the first tag was asked for: a subscribe without a cursor asks about everything since then.
+  #firstRequestAt: number | undefined;
   // Hub calls run one at a time, in the order they were asked for.
   #calls: Promise<void> = Promise.resolve();
   #flushScheduled = false;
@@ -97,12 +105,13 @@ export class SignalRInvalidatorClient {
   #wake: (() => void) | undefined;
 
   /** Adopts `connection` as it is; {@link createSignalRInvalidatorClient} builds one with the right reconnect policy. */
-  constructor(connection: HubConnection, logger: ILogger, options: Pick<SignalRInvalidatorClientOptions, "reconnectPolicy" | "tagLimits" | "maxTagsPerCall"> = {}) {
+  constructor(connection: HubConnection, logger: ILogger, options: Pick<SignalRInvalidatorClientOptions, "reconnectPolicy" | "tagLimits" | "maxTagsPerCall" | "firstSubscribeMarginMs"> = {}) {
     this.connection = connection;
     this.logger = logger;
     this.tagLimits = options.tagLimits ?? defaultTagLimits;
     this.#retryPolicy = options.reconnectPolicy ?? foreverRetryPolicy;
     this.#maxTagsPerCall = options.maxTagsPerCall ?? 256;
+    this.#firstSubscribeMarginMs = options.firstSubscribeMarginMs ?? 2000;
     const logListenerError = (error: unknown) => logError(logger, `a listener threw: ${toError(error).message}`);
     this.#events = new Listeners(logListenerError);
     this.#status = new StatusStore(statusOf(connection.state), logListenerError);
@@ -176,6 +185,7 @@ export class SignalRInvalidatorClient {
    */
   subscribe(tags: readonly Tag[]): void {
     const checked = tags.map((tag) => toTag(tag, this.tagLimits));
+    this.#firstRequestAt ??= performance.now();
     for (const tag of checked) {
       const key = canonical(tag);
       const held = this.#held.get(key);
@@ -313,7 +323,11 @@ export class SignalRInvalidatorClient {
   }
 
   async #sendSubscribe(tags: ReadonlyArray<readonly [string, Tag]>): Promise<void> {
-    const since = this.#cursor;
+    // Without a cursor yet, ask what was invalidated since the first tag was asked for (a duration, so the
+    // two clocks need not agree): data fetched before the first subscribe would otherwise miss it silently.
+    const since =
+      this.#cursor ??
+      (this.#firstRequestAt === undefined ? null : `age:${Math.ceil(performance.now() - this.#firstRequestAt + this.#firstSubscribeMarginMs)}`);
     const missed: Tag[] = [];
     let reset = false;
     for (const chunk of chunks(tags, this.#maxTagsPerCall)) {

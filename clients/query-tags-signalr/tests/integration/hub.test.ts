@@ -45,6 +45,9 @@ async function connected(transport: HttpTransportType, protocol: IHubProtocol) {
     logger: { log: () => {} },
     // Long enough to invalidate while the client is away.
     reconnectPolicy: { nextRetryDelayInMilliseconds: () => 500 },
+    // The tests share a server and reuse tags: no margin, so a first subscribe reports only what happened
+    // after the test asked for its tags.
+    firstSubscribeMarginMs: 0,
   });
   const queryClient = new QueryClient();
   cleanups.push(() => client.stop());
@@ -105,6 +108,20 @@ describe.each(matrix)("$name", ({ transport, protocol }) => {
     for (const other of [todo6, todos, user5, otherInactive, untagged]) {
       expect(other).toMatchObject({ fetches: 1, invalidated: false });
     }
+    expect(errors).toEqual([]);
+  });
+
+  test("a change made between a query's first fetch and the client's first subscribe is refetched", async () => {
+    const { client, errors, cached } = await connected(transport, protocol());
+    const fetchedEarly = await cached(["page", 1], [["page", 1]]);
+    const untouched = await cached(["page", 2], [["page", 2]]);
+
+    // The page fetched its data before the connection was up; this change lands before the first subscribe.
+    await server.invalidate([["page", 1]]);
+    await client.start();
+
+    await vi.waitFor(() => expect(fetchedEarly.fetches).toBe(2), { timeout: 2000, interval: 10 });
+    expect(untouched.fetches).toBe(1);
     expect(errors).toEqual([]);
   });
 

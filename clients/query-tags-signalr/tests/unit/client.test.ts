@@ -25,6 +25,9 @@ async function started(options: Partial<SignalRInvalidatorClientOptions> = {}) {
 
 const invalidation = (id: string, tags: unknown[], cursor = "e:5") => ({ id, tags, cursor, origin: null });
 
+// A client without a cursor asks about everything since its first tag was asked for (see SignalRInvalidatorClient).
+const firstSubscribeAge = expect.stringMatching(/^age:\d+$/);
+
 describe("subscribe and unsubscribe", () => {
   test("subscribers are counted per tag: the server hears of the first and the last", async () => {
     const { connection, client } = await started();
@@ -35,7 +38,7 @@ describe("subscribe and unsubscribe", () => {
     client.unsubscribe([["todo", 5]]);
     await settle();
 
-    expect(connection.calls("Subscribe")).toEqual([[[["todo", 5]], null]]);
+    expect(connection.calls("Subscribe")).toEqual([[[["todo", 5]], firstSubscribeAge]]);
     expect(connection.calls("Unsubscribe")).toEqual([]);
 
     client.unsubscribe([["todo", 5]]);
@@ -52,7 +55,7 @@ describe("subscribe and unsubscribe", () => {
     client.unsubscribe([["todo", 3]]);
     await settle();
 
-    expect(connection.calls("Subscribe")).toEqual([[[["todos"], ["todo", 1], ["todo", 2]], null]]);
+    expect(connection.calls("Subscribe")).toEqual([[[["todos"], ["todo", 1], ["todo", 2]], firstSubscribeAge]]);
     expect(connection.calls("Unsubscribe")).toEqual([]);
   });
 
@@ -103,7 +106,7 @@ describe("subscribe and unsubscribe", () => {
 
     await client.start();
 
-    expect(connection.calls("Subscribe")).toEqual([[[["early"]], null]]);
+    expect(connection.calls("Subscribe")).toEqual([[[["early"]], firstSubscribeAge]]);
     expect(client.cursor).toBe("e:1");
   });
 
@@ -129,6 +132,21 @@ describe("subscribe and unsubscribe", () => {
     expect(connection.calls("Subscribe").at(-1)).toEqual([[["a"], ["b"]], "e:1"]);
   });
 
+  test("a first subscribe without a cursor sends the client's age plus the margin, later ones the cursor", async () => {
+    const { connection, client } = await started();
+    connection.answer = () => subscribeResult({ cursor: "e:7" });
+    client.subscribe([["a"]]);
+    await settle();
+    client.subscribe([["b"]]);
+    await settle();
+
+    const [first, second] = connection.calls("Subscribe");
+    const age = Number(String(first![1]).slice("age:".length));
+    expect(age).toBeGreaterThanOrEqual(2000);
+    expect(age).toBeLessThan(2000 + 5000);
+    expect(second![1]).toBe("e:7");
+  });
+
   test("a failed hub call is reported, and the next flush sends what is still missing", async () => {
     const { connection, client, events } = await started();
     connection.answer = () => {
@@ -141,7 +159,7 @@ describe("subscribe and unsubscribe", () => {
     connection.answer = () => subscribeResult();
     client.subscribe([["b"]]);
     await settle();
-    expect(connection.calls("Subscribe").at(-1)).toEqual([[["a"], ["b"]], null]);
+    expect(connection.calls("Subscribe").at(-1)).toEqual([[["a"], ["b"]], firstSubscribeAge]);
   });
 });
 
@@ -284,7 +302,7 @@ describe("status and lifetime", () => {
     await restarting;
 
     expect(connection.state).toBe(HubConnectionState.Connected);
-    expect(connection.calls("Subscribe")).toEqual([[[["todos"]], null], [[["todos"]], "e:1"]]);
+    expect(connection.calls("Subscribe")).toEqual([[[["todos"]], firstSubscribeAge], [[["todos"]], "e:1"]]);
   });
 
   test("an adopted connection that is already connected gets the held tags on start", async () => {
@@ -297,7 +315,7 @@ describe("status and lifetime", () => {
     await client.start();
 
     expect(connection.startCalls).toBe(1);
-    expect(connection.calls("Subscribe")).toEqual([[[["todos"]], null]]);
+    expect(connection.calls("Subscribe")).toEqual([[[["todos"]], firstSubscribeAge]]);
   });
 });
 
