@@ -41,15 +41,20 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
     [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
     public async Task A_first_subscribe_with_an_age_reports_what_was_invalidated_within_it(Transport transport)
     {
-        await Server.InvalidateAsync(["aged", 1]);
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-        await Server.InvalidateAsync(["aged", 2]);
+        // An age that ends between the two invalidations, 2 s apart, with 1 s to spare for the trip to the server.
+        var page = Guid.NewGuid().ToString("N");
+        await Server.InvalidateAsync(["aged", page, 1]);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var mark = System.Diagnostics.Stopwatch.GetTimestamp();
+        await Server.InvalidateAsync(["aged", page, 2]);
         await using var client = await RawConnection.StartAsync(Server, transport);
 
-        var recent = await client.SubscribeAsync([new Tag("aged", 1), new Tag("aged", 2), new Tag("aged", 3)], InvalidationCursor.ForAge(TimeSpan.FromMilliseconds(150)));
+        var recent = await client.SubscribeAsync(
+            [new Tag("aged", page, 1), new Tag("aged", page, 2), new Tag("aged", page, 3)],
+            InvalidationCursor.ForAge(System.Diagnostics.Stopwatch.GetElapsedTime(mark) + TimeSpan.FromSeconds(1)));
 
         Assert.False(recent.Reset);
-        Assert.Equal([new Tag("aged", 2)], recent.Missed);
+        Assert.Equal([new Tag("aged", page, 2)], recent.Missed);
         Assert.True(InvalidationCursor.TryParse(recent.Cursor, out _));
     }
 

@@ -26,15 +26,20 @@ public sealed class TwoNodeTests(TwoNodeFixture nodes) : IClassFixture<TwoNodeFi
     [Fact]
     public async Task A_first_subscribe_with_an_age_is_answered_from_the_shared_log()
     {
-        await nodes.NodeA.InvalidateAsync(["aged", 1]);
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-        await nodes.NodeA.InvalidateAsync(["aged", 2]);
+        // An age that ends between the two invalidations, 2 s apart, with 1 s to spare for the trip to the server.
+        var page = Guid.NewGuid().ToString("N");
+        await nodes.NodeA.InvalidateAsync(["aged", page, 1]);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var mark = System.Diagnostics.Stopwatch.GetTimestamp();
+        await nodes.NodeA.InvalidateAsync(["aged", page, 2]);
         await using var onB = await RawConnection.StartAsync(nodes.NodeB, new Transport(Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets, QueryTags.SignalR.Client.TagInvalidationProtocol.Json));
 
-        var recent = await onB.SubscribeAsync([new Tag("aged", 1), new Tag("aged", 2)], InvalidationCursor.ForAge(TimeSpan.FromMilliseconds(150)));
+        var recent = await onB.SubscribeAsync(
+            [new Tag("aged", page, 1), new Tag("aged", page, 2), new Tag("aged", page, 3)],
+            InvalidationCursor.ForAge(System.Diagnostics.Stopwatch.GetElapsedTime(mark) + TimeSpan.FromSeconds(1)));
 
         Assert.False(recent.Reset);
-        Assert.Equal([new Tag("aged", 2)], recent.Missed);
+        Assert.Equal([new Tag("aged", page, 2)], recent.Missed);
     }
 
     [Theory]
