@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace QueryTags.SignalR.LoadTest.Report;
+
+/// <summary>Writes a run as <c>&lt;date&gt;.json</c> (everything), <c>&lt;date&gt;.md</c> (the summary) and <c>&lt;date&gt;.svg</c> (latency against delivered rate).</summary>
+internal static class ResultFiles
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static IReadOnlyList<string> Write(BenchResults results, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var name = results.Started.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var figures = Figures.From(results);
+        var json = Path.Combine(directory, $"{name}.json");
+        var markdown = Path.Combine(directory, $"{name}.md");
+        var chart = Path.Combine(directory, $"{name}.svg");
+        File.WriteAllText(json, JsonSerializer.Serialize(new { results, figures }, Json) + "\n");
+        File.WriteAllText(chart, LatencyChart.Render(results));
+        File.WriteAllText(markdown, MarkdownSummary.Render(results, figures, Path.GetFileName(chart)));
+        return [json, markdown, chart];
+    }
+}
