@@ -37,7 +37,13 @@ internal sealed class ChildProcess : IAsyncDisposable
     public StreamWriter StandardInput => _process.StandardInput;
 
     /// <param name="onLine">Sees every line of standard output and error, on a reader thread.</param>
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, Action<string>? onLine = null, string? workingDirectory = null)
+    /// <param name="environment">Variables to set in the child's environment.</param>
+    public static ChildProcess Start(
+        string fileName,
+        IEnumerable<string> arguments,
+        Action<string>? onLine = null,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         GC.KeepAlive(StopSignals);
         var start = new ProcessStartInfo(fileName)
@@ -51,6 +57,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = start };

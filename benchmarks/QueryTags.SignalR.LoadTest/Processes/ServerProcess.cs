@@ -54,7 +54,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             var (fileName, arguments) = BenchPaths.Self();
             string[] serve = redis is null ? ["serve", system.Id()] : ["serve", system.Id(), "--redis", redis];
-            process = ChildProcess.Start(fileName, [.. arguments, .. serve], OnLine);
+
+            // Server GC, as every ASP.NET Core app has by default (this program itself, the load generator, runs
+            // with the workstation GC, which leaves the cores to the server between its collections).
+            process = ChildProcess.Start(fileName, [.. arguments, .. serve], OnLine, environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
         }
 
         try

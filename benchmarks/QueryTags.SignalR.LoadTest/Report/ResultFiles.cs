@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace QueryTags.SignalR.LoadTest.Report;
 
-/// <summary>Writes a run as <c>&lt;date&gt;.json</c> (everything), <c>&lt;date&gt;.md</c> (the summary) and <c>&lt;date&gt;.svg</c> (latency against delivered rate).</summary>
+/// <summary>
+/// Writes a run as <c>&lt;date&gt;.json</c> (everything), <c>&lt;date&gt;.md</c> (the summary) and
+/// <c>&lt;date&gt;.svg</c> (latency against delivered rate); a full run also updates the README's Performance section.
+/// </summary>
 internal static class ResultFiles
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -24,6 +27,9 @@ internal static class ResultFiles
         File.WriteAllText(json, JsonSerializer.Serialize(new { results, figures }, Json) + "\n");
         File.WriteAllText(chart, LatencyChart.Render(results));
         File.WriteAllText(markdown, MarkdownSummary.Render(results, figures, Path.GetFileName(chart)));
-        return [json, markdown, chart];
+        var readme = Path.Combine(Processes.BenchPaths.RepositoryRoot, "README.md");
+        return results.Mode == Scenarios.BenchProfile.Full.Name && ReadmePerformanceSection.Update(readme, results, figures, markdown)
+            ? [json, markdown, chart, readme]
+            : [json, markdown, chart];
     }
 }

@@ -14,6 +14,7 @@ namespace QueryTags.SignalR.LoadTest.Scenarios;
 /// </summary>
 internal sealed class StepRunner(IReadOnlyList<ServerProcess> servers, ILoadClients clients, BenchProfile profile)
 {
+    private const double WarmUpRate = 20;
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(15);
 
     /// <param name="interested">Connections each invalidation interests on average: what a sustained step delivers per invalidation.</param>
@@ -73,6 +74,14 @@ internal sealed class StepRunner(IReadOnlyList<ServerProcess> servers, ILoadClie
             window.SubscribeCalls / elapsed,
             window.Reconnects / elapsed,
             Sustained: delivered >= 0.95 * expected && p99 is <= 500);
+    }
+
+    /// <summary>Publishes at a low rate, unmeasured, so the first step does not measure JIT compilation and tiering.</summary>
+    public async Task WarmUpAsync(IReadOnlyList<Tag> tags)
+    {
+        await servers[0].PublishAsync(new PublishRequest(WarmUpRate, profile.Warmup.TotalSeconds + 1, [.. tags.Select(tag => tag.Canonical)]));
+        await DrainAsync();
+        await clients.CollectAsync();
     }
 
     private async Task<long> DrainAsync()
