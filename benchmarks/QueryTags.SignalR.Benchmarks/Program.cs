@@ -15,7 +15,7 @@ var job = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
     .WithWarmupCount(quick ? 1 : 3)
     .WithIterationCount(quick ? 3 : 10)
-    .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 100 : 250));
+    .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 50 : 250));
 var config = ManualConfig.CreateMinimumViable()
     .AddJob(job)
     .AddDiagnoser(MemoryDiagnoser.Default)

@@ -19,6 +19,19 @@ internal static class ProcessStats
         return TimeSpan.FromSeconds(ticks / ClockTicksPerSecond);
     }
 
+    /// <summary>
+    /// CPU time every process of the machine used so far (all cores): with the benchmark's own processes taken
+    /// away, what other programs took from it during a window.
+    /// </summary>
+    public static TimeSpan MachineBusyTime()
+    {
+        // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"; guest time is inside user.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long Field(int index) => long.Parse(fields[index], CultureInfo.InvariantCulture);
+        var busy = Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8);
+        return TimeSpan.FromSeconds(busy / ClockTicksPerSecond);
+    }
+
     /// <summary>Resident set size (VmRSS) in bytes.</summary>
     public static long ResidentBytes(int pid)
     {

@@ -26,7 +26,7 @@ internal sealed record BaselineRatios(
     string Baseline,
     double? MaxDeliveries,
     double? ServerCpuPerDelivery,
-    double? TargetedBytes,
+    double? TargetedBytesPerDelivery,
     double? TargetedP99,
     double? BroadcastP99,
     double? IdleBytesPerConnection);
@@ -47,7 +47,7 @@ internal sealed record Figures(IReadOnlyList<SystemFigures> Systems, IReadOnlyLi
                 baseline.Title,
                 Ratio(ours.MaxSustainedDeliveries, baseline.MaxSustainedDeliveries),
                 Ratio(ours.ServerCpuMicrosecondsPerDelivery, baseline.ServerCpuMicrosecondsPerDelivery),
-                Ratio(ours.Targeted?.BytesPerSecond, baseline.Targeted?.BytesPerSecond),
+                Ratio(ours.Targeted?.BytesPerDelivery, baseline.Targeted?.BytesPerDelivery),
                 Ratio(ours.Targeted?.P99Ms, baseline.Targeted?.P99Ms),
                 Ratio(ours.BroadcastAtLatencyRate?.P99Ms, baseline.BroadcastAtLatencyRate?.P99Ms),
                 Ratio(ours.Idle?.RssBytesPerConnection, baseline.Idle?.RssBytesPerConnection))).ToList();
@@ -82,11 +82,11 @@ internal sealed record Figures(IReadOnlyList<SystemFigures> Systems, IReadOnlyLi
         var socketIo = Baseline(BenchSystem.SocketIo);
         var vsGroups = Ratio(ours.MaxSustainedDeliveries, groups?.MaxSustainedDeliveries);
         var vsSocketIo = Ratio(ours.MaxSustainedDeliveries, socketIo?.MaxSustainedDeliveries);
-        var bytes = Ratio(ours.Targeted?.BytesPerSecond, naive?.Targeted?.BytesPerSecond);
+        var bytes = Ratio(ours.Targeted?.BytesPerDelivery, naive?.Targeted?.BytesPerDelivery);
         var checks = new List<TargetCheck>
         {
             new("≥ 100,000 deliveries/s, single node",
-                $"{ours.MaxSustainedDeliveries:N0} deliveries/s",
+                ours.MaxSustainedDeliveries is { } sustained ? $"{sustained:N0} deliveries/s" : "no broadcast step was sustained",
                 ours.MaxSustainedDeliveries is { } max ? max >= 100_000 : null,
                 "highest sustained broadcast step (every connection holds the tag)"),
             new("≥ 0.9× the plain SignalR baseline's rate", Times(vsGroups), vsGroups is { } g ? g >= 0.9 : null, "highest sustained delivered rates, ours ÷ SignalR groups"),
@@ -106,7 +106,7 @@ internal sealed record Figures(IReadOnlyList<SystemFigures> Systems, IReadOnlyLi
             ours.Idle is { } idle ? $"{idle.Connections:N0} connections, {idle.RssBytesPerConnection / 1000:0.0} KB each (RSS)" : "not measured",
             ours.Idle is { } measured ? measured.Connections >= 20_000 && measured.RssBytesPerConnection <= 20_000 : null,
             ours.Idle is { } capped && capped.Connections < 20_000 ? $"only {capped.Connections:N0} connections were opened (see the notes)" : "RSS after a full GC, loaded minus empty, per connection"));
-        checks.Add(new("targeted bytes ≤ 1/50 of naive broadcast", bytes is { } b ? $"1/{1 / b:0}" : "not measured", bytes is { } r ? r <= 1 / 50.0 : null, "bytes the clients read in the targeted scenario, ours ÷ naive broadcast"));
+        checks.Add(new("targeted bytes ≤ 1/50 of naive broadcast", bytes is { } b ? $"1/{1 / b:0}" : "not measured", bytes is { } r ? r <= 1 / 50.0 : null, "bytes the clients read per delivery in the targeted scenario, ours ÷ naive broadcast"));
         return checks;
     }
 

@@ -84,21 +84,21 @@ internal static class MarkdownSummary
         }
 
         md.Line();
-        md.Line("| system | max sustained deliveries/s | server CPU µs per delivery | broadcast @ latency rate p50 / p99 | targeted p50 / p99 | targeted KiB/s read | churn deliveries/s, p99 | idle KB per connection |");
+        md.Line("| system | max sustained deliveries/s | server CPU µs per delivery | broadcast @ latency rate p50 / p99 | targeted p50 / p99 | targeted bytes per delivery | churn deliveries/s, p99 | idle KB per connection |");
         md.Line("|---|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var system in figures.Systems)
         {
-            md.Line($"| {system.Title} | {Number(system.MaxSustainedDeliveries)} | {Number(system.ServerCpuMicrosecondsPerDelivery, "0.00")} | {Latency(system.BroadcastAtLatencyRate)} | {Latency(system.Targeted)} | {Number(system.Targeted?.BytesPerSecond / 1024)} | {Number(system.Churn?.DeliveriesPerSecond)}, {Number(system.Churn?.P99Ms, "0.0")} ms | {Number(system.Idle?.RssBytesPerConnection / 1000, "0.0")} |");
+            md.Line($"| {system.Title} | {Number(system.MaxSustainedDeliveries)} | {Number(system.ServerCpuMicrosecondsPerDelivery, "0.00")} | {Latency(system.BroadcastAtLatencyRate)} | {Latency(system.Targeted)} | {Number(system.Targeted?.BytesPerDelivery)} | {Number(system.Churn?.DeliveriesPerSecond)}, {Number(system.Churn?.P99Ms, "0.0")} ms | {Number(system.Idle?.RssBytesPerConnection / 1000, "0.0")} |");
         }
 
         md.Line();
         md.Line("Ratios, QueryTags.SignalR ÷ baseline (above 1 is more for us: good for rate, bad for cost, bytes, latency and memory):");
         md.Line();
-        md.Line("| baseline | max deliveries/s | server CPU per delivery | targeted bytes | targeted p99 | broadcast p99 | idle memory per connection |");
+        md.Line("| baseline | max deliveries/s | server CPU per delivery | targeted bytes per delivery | targeted p99 | broadcast p99 | idle memory per connection |");
         md.Line("|---|--:|--:|--:|--:|--:|--:|");
         foreach (var ratio in figures.Ratios)
         {
-            md.Line($"| {ratio.Baseline} | {Number(ratio.MaxDeliveries, "0.00")} | {Number(ratio.ServerCpuPerDelivery, "0.00")} | {Number(ratio.TargetedBytes, "0.000")} | {Number(ratio.TargetedP99, "0.00")} | {Number(ratio.BroadcastP99, "0.00")} | {Number(ratio.IdleBytesPerConnection, "0.00")} |");
+            md.Line($"| {ratio.Baseline} | {Number(ratio.MaxDeliveries, "0.00")} | {Number(ratio.ServerCpuPerDelivery, "0.00")} | {Number(ratio.TargetedBytesPerDelivery, "0.000")} | {Number(ratio.TargetedP99, "0.00")} | {Number(ratio.BroadcastP99, "0.00")} | {Number(ratio.IdleBytesPerConnection, "0.00")} |");
         }
 
         md.Line();
@@ -107,11 +107,11 @@ internal static class MarkdownSummary
 
     private static void StepTable(StringBuilder md, IEnumerable<StepResult> steps)
     {
-        md.Line("| system | scenario | nodes | conns | offered inval/s | published/s | deliveries/s (expected) | messages/s | p50 | p95 | p99 | max | server CPU | clients CPU | server RSS | KiB/s read | sub calls/s | reconnects/s | errors |");
-        md.Line("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        md.Line("| system | scenario | nodes | conns | offered inval/s | published/s | deliveries/s (expected) | messages/s | p50 | p95 | p99 | max | server CPU | clients CPU | other CPU | server RSS | KiB/s read | bytes per delivery | sub calls/s | reconnects/s | errors |");
+        md.Line("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var step in steps)
         {
-            md.Line($"| {Title(step.System)} | {step.Scenario}{(step.Sustained ? "" : " (not sustained)")} | {step.Nodes} | {step.Connections:N0} | {step.OfferedRate:0} | {step.PublishedRate:0} | {step.DeliveriesPerSecond:N0} ({step.ExpectedDeliveriesPerSecond:N0}) | {step.MessagesPerSecond:N0} | {Ms(step.P50Ms)} | {Ms(step.P95Ms)} | {Ms(step.P99Ms)} | {Ms(step.MaxMs)} | {step.ServerCpuPercent:0}% | {step.ClientCpuPercent:0}% | {step.ServerRssBytes / 1048576.0:0} MiB | {step.BytesPerSecond / 1024:N0} | {step.SubscribeCallsPerSecond:N0} | {step.ReconnectsPerSecond:N1} | {step.Errors + step.PublishFailures} |");
+            md.Line($"| {Title(step.System)} | {step.Scenario}{(step.Sustained ? "" : " (not sustained)")} | {step.Nodes} | {step.Connections:N0} | {step.OfferedRate:0} | {step.PublishedRate:0} | {step.DeliveriesPerSecond:N0} ({step.ExpectedDeliveriesPerSecond:N0}) | {step.MessagesPerSecond:N0} | {Ms(step.P50Ms)} | {Ms(step.P95Ms)} | {Ms(step.P99Ms)} | {Ms(step.MaxMs)} | {step.ServerCpuPercent:0}% | {step.ClientCpuPercent:0}% | {step.OtherCpuPercent:0}% | {step.ServerRssBytes / 1048576.0:0} MiB | {step.BytesPerSecond / 1024:N0} | {Number(step.BytesPerDelivery)} | {step.SubscribeCallsPerSecond:N0} | {step.ReconnectsPerSecond:N1} | {step.Errors + step.PublishFailures} |");
         }
 
         md.Line();
@@ -124,8 +124,8 @@ internal static class MarkdownSummary
         yield return "The SignalR baselines send our `InvalidationMessage` (without a cursor), so the bytes per message are alike and the difference is the server's work. The naive baseline sends to `Clients.All` and the clients drop what does not match their tags (counted in messages/s, not deliveries/s).";
         yield return "SignalR clients are .NET `HubConnection`s in the load generator's process (WebSockets, negotiation skipped, MessagePack). socket.io clients are `socket.io-client` 4.8.4 connections in two Node processes (Node runs one thread per process; two use both cores, as the .NET clients do), driven over standard input with the same plan (tags, source addresses, swap tags), the same tag filter, the same latency buckets and the same report. Their CPU is the clients CPU column. There is no .NET socket.io client to make them identical.";
         yield return "Latency percentiles come from a histogram of 1%-wide logarithmic buckets (read at the bucket's upper bound). Bytes are what the clients' sockets read (WebSocket frames, framing, pings), counted under the .NET clients' streams and from the Node sockets' `bytesRead`.";
-        yield return "CPU is utime + stime from `/proc/PID/stat` over the measured window, in % of one core (200% is the whole machine); RSS is `VmRSS` from `/proc/PID/status`.";
-        yield return $"Idle memory: RSS of a fresh server warmed up by 50 connections that came and went, then with every connection open and holding its tags; each read 2 s after a full blocking compacting collection in the server (`POST /bench/gc`; `global.gc()` in Node) and 2 s before it. Server GC (the ASP.NET Core default) keeps memory it has committed, which counts in RSS.";
+        yield return "CPU is utime + stime from `/proc/PID/stat` over the measured window, in % of one core (200% is the whole machine); RSS is `VmRSS` from `/proc/PID/status`. Other CPU is what the rest of the machine used in the same window (`/proc/stat` minus the server and client processes; it also holds kernel network work not charged to a process): the machine is shared, and a step with much other CPU measured a machine that was not ours.";
+        yield return $"Idle memory: RSS of a fresh server warmed up by 50 connections that came and went, then with every connection open and holding its tags; each read {results.Profile.IdleSettle.TotalSeconds:0} s after a full blocking compacting collection in the server (`POST /bench/gc`; `global.gc()` in Node), which itself follows {results.Profile.IdleSettle.TotalSeconds:0} s of quiet. Server GC (the ASP.NET Core default) keeps memory it has committed, which counts in RSS.";
         if (results.Idle.FirstOrDefault(idle => idle.Connections < idle.Asked) is { } capped)
         {
             yield return $"Idle connections were capped at {capped.Connections:N0} of {capped.Asked:N0}: every connection is a file descriptor in the server and one in the client process, and this machine's hard limit of open files per process is {results.Machine.OpenFileLimit:N0} (raising it needs CAP_SYS_RESOURCE, which this container does not have).";

@@ -50,6 +50,6 @@ internal static class FanOutScenarios
 
     public static string Describe(StepResult step) =>
         $"  {step.System} {step.Scenario} x{step.Nodes} @ {step.OfferedRate:0}/s: {step.DeliveriesPerSecond:N0} deliveries/s of {step.ExpectedDeliveriesPerSecond:N0}, "
-        + $"p50 {step.P50Ms:0.00} ms, p99 {step.P99Ms:0.00} ms, max {step.MaxMs:0.0} ms, server CPU {step.ServerCpuPercent:0}%, clients CPU {step.ClientCpuPercent:0}%, "
+        + $"p50 {step.P50Ms:0.00} ms, p99 {step.P99Ms:0.00} ms, max {step.MaxMs:0.0} ms, server CPU {step.ServerCpuPercent:0}%, clients CPU {step.ClientCpuPercent:0}%, others {step.OtherCpuPercent:0}%, "
         + $"{step.BytesPerSecond / 1024:N0} KiB/s, errors {step.Errors + step.PublishFailures}{(step.Sustained ? "" : " (not sustained)")}";
 }

@@ -18,7 +18,6 @@ internal static class IdleCapacityScenario
 
     // Sockets the server and client processes need besides the connections (runtime, listeners, pipes).
     private const int SpareFileDescriptors = 500;
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
     /// <summary>How many connections fit: every connection is a file descriptor in the server and one in the clients.</summary>
     public static int Capacity(int asked) => (int)Math.Min(asked, ProcessStats.OpenFileLimit() - SpareFileDescriptors);
@@ -30,12 +29,12 @@ internal static class IdleCapacityScenario
         var warmup = LoadPlan.Create(workload, [server.ClientUrl], WarmupConnections);
         await (await LoadClients.ConnectAsync(system, warmup)).DisposeAsync();
 
-        var (emptyRss, emptyManaged) = await SteadyMemoryAsync(server);
+        var (emptyRss, emptyManaged) = await SteadyMemoryAsync(server, profile.IdleSettle);
         var plan = LoadPlan.Create(workload, [server.ClientUrl], connections, profile.MinSourceAddresses);
         var clock = Stopwatch.StartNew();
         await using var clients = await LoadClients.ConnectAsync(system, plan);
         var connectSeconds = clock.Elapsed.TotalSeconds;
-        var (loadedRss, loadedManaged) = await SteadyMemoryAsync(server);
+        var (loadedRss, loadedManaged) = await SteadyMemoryAsync(server, profile.IdleSettle);
         var errors = clients.ConnectErrors + (await clients.CollectAsync()).Errors;
         var held = Math.Max(1, clients.Connected);
         var result = new IdleResult(
@@ -56,11 +55,11 @@ internal static class IdleCapacityScenario
         return result;
     }
 
-    private static async Task<(long Rss, long Managed)> SteadyMemoryAsync(ServerProcess server)
+    private static async Task<(long Rss, long Managed)> SteadyMemoryAsync(ServerProcess server, TimeSpan settle)
     {
-        await Task.Delay(Settle);
+        await Task.Delay(settle);
         var managed = await server.CollectGarbageAsync();
-        await Task.Delay(Settle);
+        await Task.Delay(settle);
         return (ProcessStats.ResidentBytes(server.Pid), managed);
     }
 }

@@ -1,6 +1,7 @@
 namespace QueryTags.SignalR.LoadTest.Scenarios;
 
 /// <summary>One measured window of a publishing scenario (broadcast, targeted, churn, two nodes).</summary>
+/// <param name="OtherCpuPercent">CPU other processes of the machine used in the window (the machine is shared): noise.</param>
 /// <param name="Sustained">Delivered at least 95% of what the offered rate asks for, with p99 under 500 ms.</param>
 internal sealed record StepResult(
     string Scenario,
@@ -19,9 +20,14 @@ internal sealed record StepResult(
     double? MaxMs,
     double ServerCpuPercent,
     double ClientCpuPercent,
+    double OtherCpuPercent,
     long ServerRssBytes,
     long Errors,
     long PublishFailures,
     double SubscribeCallsPerSecond,
     double ReconnectsPerSecond,
-    bool Sustained);
+    bool Sustained)
+{
+    /// <summary>Bytes the clients read per useful delivery: the wire cost of targeting, whether or not the server kept up.</summary>
+    public double? BytesPerDelivery => DeliveriesPerSecond > 0 ? BytesPerSecond / DeliveriesPerSecond : null;
+}

@@ -15,7 +15,7 @@ namespace QueryTags.SignalR.LoadTest.Scenarios;
 internal sealed class StepRunner(IReadOnlyList<ServerProcess> servers, ILoadClients clients, BenchProfile profile)
 {
     private const double WarmUpRate = 20;
-    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(8);
 
     /// <param name="interested">Connections each invalidation interests on average: what a sustained step delivers per invalidation.</param>
     public async Task<StepResult> RunAsync(string scenario, double rate, IReadOnlyList<Tag> tags, double interested, ChurnRates? churn = null)
@@ -33,12 +33,14 @@ internal sealed class StepRunner(IReadOnlyList<ServerProcess> servers, ILoadClie
         var warmup = await clients.CollectAsync();
         var serverCpu = CpuTime(servers.Select(server => server.Pid));
         var clientCpu = CpuTime(clients.ProcessIds);
+        var machineCpu = ProcessStats.MachineBusyTime();
         var clock = Stopwatch.StartNew();
         await Task.Delay(profile.Measure);
         var window = await clients.CollectAsync();
         var elapsed = clock.Elapsed.TotalSeconds;
         serverCpu = CpuTime(servers.Select(server => server.Pid)) - serverCpu;
         clientCpu = CpuTime(clients.ProcessIds) - clientCpu;
+        machineCpu = ProcessStats.MachineBusyTime() - machineCpu;
         var rss = servers.Sum(server => ProcessStats.ResidentBytes(server.Pid));
 
         var report = await publishing;
@@ -68,6 +70,7 @@ internal sealed class StepRunner(IReadOnlyList<ServerProcess> servers, ILoadClie
             window.Latency.Count == 0 ? null : window.Latency.MaxMicroseconds / 1000.0,
             100 * serverCpu.TotalSeconds / elapsed,
             100 * clientCpu.TotalSeconds / elapsed,
+            Math.Max(0, 100 * (machineCpu - serverCpu - clientCpu).TotalSeconds / elapsed),
             rss,
             warmup.Errors + window.Errors + drainErrors,
             report.Failed,
