@@ -10,8 +10,9 @@ internal static class Commands
 {
     private const string Usage = """
         usage:
-          run [--quick] [--out DIR] [--micro BENCHMARKDOTNET-JSON] [--systems querytags,signalr-groups,signalr-broadcast,socketio]
-              every scenario for every system; writes DIR/<date>.json, .md and .svg (DIR: benchmarks/results)
+          run [--quick] [--out DIR] [--micro BENCHMARKDOTNET-RESULTS] [--systems querytags,signalr-groups,signalr-broadcast,socketio]
+              [--scenarios fan-out,two-node,idle]
+              the scenarios for the systems (all by default); writes DIR/<date>.json, .md and .svg (DIR: benchmarks/results)
           smoke
               a few seconds against our hub: exits 0 when deliveries arrived and nothing failed (no timing checks)
           serve SYSTEM [--redis HOST:PORT]
@@ -43,6 +44,7 @@ internal static class Commands
         var output = Path.Combine(Processes.BenchPaths.RepositoryRoot, "benchmarks", "results");
         string? micro = null;
         IReadOnlyList<BenchSystem> systems = BenchSystems.All;
+        IReadOnlyCollection<string> scenarios = BenchRunner.ScenarioGroups;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -59,13 +61,21 @@ internal static class Commands
                 case "--systems" when i + 1 < args.Length:
                     systems = [.. args[++i].Split(',').Select(BenchSystems.Parse)];
                     break;
+                case "--scenarios" when i + 1 < args.Length:
+                    scenarios = args[++i].Split(',');
+                    if (scenarios.Except(BenchRunner.ScenarioGroups).FirstOrDefault() is { } unknown)
+                    {
+                        throw new ArgumentException($"Unknown scenario group '{unknown}'; one of: {string.Join(", ", BenchRunner.ScenarioGroups)}.");
+                    }
+
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
 
         var started = DateTime.UtcNow;
-        var (steps, idle) = await BenchRunner.RunAsync(profile, systems, Console.WriteLine);
+        var (steps, idle) = await BenchRunner.RunAsync(profile, systems, scenarios, Console.WriteLine);
         var results = new BenchResults(
             started,
             DateTime.UtcNow - started,
@@ -76,7 +86,8 @@ internal static class Commands
             steps,
             idle,
             micro is null ? [] : MicroBenchmarkResult.Read(micro));
-        var files = ResultFiles.Write(results, output);
+        var complete = systems.Count == BenchSystems.All.Count && scenarios.Count == BenchRunner.ScenarioGroups.Count;
+        var files = ResultFiles.Write(results, output, complete);
         Console.WriteLine($"wrote {string.Join(", ", files)}");
         return 0;
     }

@@ -5,7 +5,8 @@ namespace QueryTags.SignalR.LoadTest.Report;
 
 /// <summary>
 /// Writes a run as <c>&lt;date&gt;.json</c> (everything), <c>&lt;date&gt;.md</c> (the summary) and
-/// <c>&lt;date&gt;.svg</c> (latency against delivered rate); a full run also updates the README's Performance section.
+/// <c>&lt;date&gt;.svg</c> (latency against delivered rate); a full run of everything also updates the README's
+/// Performance section.
 /// </summary>
 internal static class ResultFiles
 {
@@ -16,7 +17,8 @@ internal static class ResultFiles
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static IReadOnlyList<string> Write(BenchResults results, string directory)
+    /// <param name="complete">Every system and every scenario ran: only such a full run may stand in the README.</param>
+    public static IReadOnlyList<string> Write(BenchResults results, string directory, bool complete)
     {
         Directory.CreateDirectory(directory);
         var name = results.Started.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -28,7 +30,7 @@ internal static class ResultFiles
         File.WriteAllText(chart, LatencyChart.Render(results));
         File.WriteAllText(markdown, MarkdownSummary.Render(results, figures, Path.GetFileName(chart)));
         var readme = Path.Combine(Processes.BenchPaths.RepositoryRoot, "README.md");
-        return results.Mode == Scenarios.BenchProfile.Full.Name && ReadmePerformanceSection.Update(readme, results, figures, markdown)
+        return complete && results.Mode == Scenarios.BenchProfile.Full.Name && ReadmePerformanceSection.Update(readme, results, figures, markdown)
             ? [json, markdown, chart, readme]
             : [json, markdown, chart];
     }
