@@ -3,7 +3,8 @@ using QueryTags.SignalR.LoadTest.Clients;
 namespace QueryTags.SignalR.LoadTest.Scenarios;
 
 /// <summary>How big and how long each scenario runs: the full run, the quick one, or the smoke test's.</summary>
-/// <param name="BroadcastRates">Invalidations per second the broadcast sweep steps through (fan-out: every connection); it stops at the first step that is not sustained.</param>
+/// <param name="BroadcastRates">Invalidations per second the broadcast sweep steps through (fan-out: every connection); it stops when a step delivers under 80%.</param>
+/// <param name="QuietWait">How long a step may wait for the rest of the machine to be quiet (zero: no wait, and no second attempt).</param>
 /// <param name="LatencyRate">The rate of the targeted and churn scenarios, and the point the latency figures are read at.</param>
 /// <param name="IdleSettle">Quiet time before the full GC that precedes each idle memory reading, and after it.</param>
 /// <param name="MinSourceAddresses">Spread the connections over at least this many loopback addresses.</param>
@@ -15,6 +16,7 @@ internal sealed record BenchProfile(
     double LatencyRate,
     TimeSpan Warmup,
     TimeSpan Measure,
+    TimeSpan QuietWait,
     ChurnRates Churn,
     int IdleConnections,
     TimeSpan IdleSettle,
@@ -29,6 +31,7 @@ internal sealed record BenchProfile(
         LatencyRate: 100,
         Warmup: TimeSpan.FromSeconds(1.5),
         Measure: TimeSpan.FromSeconds(5),
+        QuietWait: TimeSpan.FromSeconds(30),
         Churn: new ChurnRates(SwapsPerSecond: 500, ReconnectsPerSecond: 20),
         IdleConnections: 20_000,
         IdleSettle: TimeSpan.FromSeconds(2),
@@ -41,6 +44,7 @@ internal sealed record BenchProfile(
         BroadcastRates = [100, 200],
         Warmup = TimeSpan.FromSeconds(0.5),
         Measure = TimeSpan.FromSeconds(1.5),
+        QuietWait = TimeSpan.FromSeconds(10),
         IdleConnections = 2_000,
         IdleSettle = TimeSpan.FromSeconds(1),
     };
@@ -54,6 +58,7 @@ internal sealed record BenchProfile(
         LatencyRate: 50,
         Warmup: TimeSpan.FromSeconds(0.3),
         Measure: TimeSpan.FromSeconds(1),
+        QuietWait: TimeSpan.Zero,
         Churn: new ChurnRates(SwapsPerSecond: 20, ReconnectsPerSecond: 2),
         IdleConnections: 0,
         IdleSettle: TimeSpan.Zero,

@@ -19,7 +19,6 @@ internal sealed class StepRunner(IReadOnlyList<ServerProcess> servers, ILoadClie
     private const double WarmUpRate = 20;
     private const double BusyOtherCpuPercent = 50;
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(8);
-    private static readonly TimeSpan QuietLimit = TimeSpan.FromSeconds(30);
 
     /// <param name="interested">Connections each invalidation interests on average: what a sustained step delivers per invalidation.</param>
     public async Task<StepResult> RunAsync(string scenario, double rate, IReadOnlyList<Tag> tags, double interested, ChurnRates? churn = null)
@@ -28,10 +27,10 @@ internal sealed class StepRunner(IReadOnlyList<ServerProcess> servers, ILoadClie
         var attempt = 0;
         do
         {
-            await QuietMachine.WaitAsync([.. servers.Select(server => server.Pid), .. clients.ProcessIds], QuietLimit);
+            await QuietMachine.WaitAsync([.. servers.Select(server => server.Pid), .. clients.ProcessIds], profile.QuietWait);
             result = await MeasureAsync(scenario, rate, tags, interested, churn);
         }
-        while (!result.Sustained && result.OtherCpuPercent > BusyOtherCpuPercent && ++attempt < 2);
+        while (profile.QuietWait > TimeSpan.Zero && !result.Sustained && result.OtherCpuPercent > BusyOtherCpuPercent && ++attempt < 2);
 
         return result;
     }
