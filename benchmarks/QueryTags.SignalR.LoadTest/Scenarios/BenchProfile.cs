@@ -27,7 +27,7 @@ internal sealed record BenchProfile(
         "full",
         Connections: 1000,
         TagsPerConnection: 10,
-        BroadcastRates: [25, 50, 100, 200, 300, 400, 600, 800],
+        BroadcastRates: [25, 50, 100, 150, 200, 250, 300, 400, 600, 800],
         LatencyRate: 100,
         Warmup: TimeSpan.FromSeconds(1.5),
         Measure: TimeSpan.FromSeconds(5),
@@ -41,7 +41,7 @@ internal sealed record BenchProfile(
     public static BenchProfile Quick { get; } = Full with
     {
         Name = "quick",
-        BroadcastRates = [100, 200],
+        BroadcastRates = [100, 150, 200],
         Warmup = TimeSpan.FromSeconds(0.5),
         Measure = TimeSpan.FromSeconds(1.5),
         QuietWait = TimeSpan.FromSeconds(10),

@@ -11,28 +11,32 @@ namespace QueryTags.SignalR.LoadTest.Scenarios;
 /// Measures one step: the first server publishes for warm-up plus window; the clients' counters are reset after
 /// the warm-up and read at the end of the window, and CPU is read from <c>/proc</c> over the same window. Then it
 /// waits until nothing more arrives, so a backlog never spills into the next step. The machine is shared, so a
-/// step waits for the rest of the machine to be quiet first, and a step that fell short while other programs
-/// took much CPU is measured once more.
+/// step waits for the rest of the machine to be quiet first, and a step during which other programs took much
+/// CPU is measured once more; the attempt they disturbed least is kept.
 /// </summary>
 internal sealed class StepRunner(IReadOnlyList<ServerProcess> servers, ILoadClients clients, BenchProfile profile)
 {
     private const double WarmUpRate = 20;
     private const double BusyOtherCpuPercent = 50;
+    private const int MaxAttempts = 2;
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(8);
 
     /// <param name="interested">Connections each invalidation interests on average: what a sustained step delivers per invalidation.</param>
     public async Task<StepResult> RunAsync(string scenario, double rate, IReadOnlyList<Tag> tags, double interested, ChurnRates? churn = null)
     {
-        StepResult result;
-        var attempt = 0;
-        do
+        StepResult? best = null;
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             await QuietMachine.WaitAsync([.. servers.Select(server => server.Pid), .. clients.ProcessIds], profile.QuietWait);
-            result = await MeasureAsync(scenario, rate, tags, interested, churn);
+            var result = await MeasureAsync(scenario, rate, tags, interested, churn);
+            best = best is null || result.OtherCpuPercent < best.OtherCpuPercent ? result : best;
+            if (profile.QuietWait == TimeSpan.Zero || result.OtherCpuPercent <= BusyOtherCpuPercent)
+            {
+                break;
+            }
         }
-        while (profile.QuietWait > TimeSpan.Zero && !result.Sustained && result.OtherCpuPercent > BusyOtherCpuPercent && ++attempt < 2);
 
-        return result;
+        return best!;
     }
 
     private async Task<StepResult> MeasureAsync(string scenario, double rate, IReadOnlyList<Tag> tags, double interested, ChurnRates? churn)
