@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and writes benchmarks/results/<date>.json, .md and .svg (a full run also updates the
 # README's Performance section). Benchmarks measure; they are not tests: nothing here passes or fails on a figure.
-#   ./bench.sh --quick   about two minutes: fewer rates, shorter windows, 2,000 idle connections
+#   ./bench.sh --quick   a few minutes: fewer rates, shorter windows, 2,000 idle connections (<date>-quick.*)
 #   ./bench.sh           about fifteen minutes: the figures the README shows
 # It builds Release, runs the BenchmarkDotNet micro-benchmarks, then the load benchmark: our hub, a plain SignalR
 # hub with groups, a naive broadcast hub and socket.io 4, each in its own process on 127.0.0.1, against the same

@@ -11,8 +11,6 @@ internal sealed class LoadCounters
     private long _subscribeCalls;
     private long _reconnects;
 
-    public long ErrorsSoFar => Interlocked.Read(ref _errors);
-
     public void Delivered(long latencyMicroseconds)
     {
         Interlocked.Increment(ref _deliveries);

@@ -5,8 +5,8 @@ namespace QueryTags.SignalR.LoadTest.Report;
 
 /// <summary>
 /// Writes a run as <c>&lt;date&gt;.json</c> (everything), <c>&lt;date&gt;.md</c> (the summary) and
-/// <c>&lt;date&gt;.svg</c> (latency against delivered rate); a full run of everything also updates the README's
-/// Performance section.
+/// <c>&lt;date&gt;.svg</c> (latency against delivered rate), with <c>-quick</c> after the date for a quick run; a
+/// full run of everything also updates the README's Performance section.
 /// </summary>
 internal static class ResultFiles
 {
@@ -21,7 +21,9 @@ internal static class ResultFiles
     public static IReadOnlyList<string> Write(BenchResults results, string directory, bool complete)
     {
         Directory.CreateDirectory(directory);
-        var name = results.Started.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        // A quick run on the day of a full one must not overwrite it.
+        var date = results.Started.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var name = results.Mode == Scenarios.BenchProfile.Full.Name ? date : $"{date}-{results.Mode}";
         var figures = Figures.From(results);
         var json = Path.Combine(directory, $"{name}.json");
         var markdown = Path.Combine(directory, $"{name}.md");
