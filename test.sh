@@ -156,5 +156,20 @@ sample_smoke() {
 }
 sample_smoke
 
+# ---- load generator smoke: benchmarks/QueryTags.SignalR.LoadTest ------------------------------------------
+# A few seconds against our hub in its own process (20 connections over two loopback source addresses:
+# broadcast, targeted, churn), so the load generator never rots. It passes when deliveries arrived and nothing
+# failed; no timing is checked (./bench.sh measures, nothing asserts a figure). Counted as one test.
+load_smoke() {
+  echo "== load generator smoke"
+  if timeout 120 dotnet run --no-build --project benchmarks/QueryTags.SignalR.LoadTest -- smoke >"$work/load-smoke.log" 2>&1; then
+    record "load generator smoke" 1 0
+  else
+    tail -n 30 "$work/load-smoke.log"; record "load generator smoke" 0 1
+  fi
+}
+load_smoke
+# ---- end of load generator smoke --------------------------------------------------------------------------
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

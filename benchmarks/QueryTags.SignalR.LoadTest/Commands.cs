@@ -1,0 +1,131 @@
+using QueryTags.SignalR.LoadTest.Report;
+using QueryTags.SignalR.LoadTest.Scenarios;
+using QueryTags.SignalR.LoadTest.Server;
+using QueryTags.SignalR.LoadTest.Workload;
+
+namespace QueryTags.SignalR.LoadTest;
+
+/// <summary>The command line: <c>run</c> (the benchmark), <c>smoke</c> (what test.sh runs), <c>serve</c> (a server under test).</summary>
+internal static class Commands
+{
+    private const string Usage = """
+        usage:
+          run [--quick] [--out DIR] [--micro BENCHMARKDOTNET-RESULTS] [--systems querytags,signalr-groups,signalr-broadcast,socketio]
+              [--scenarios fan-out,two-node,idle]
+              the scenarios for the systems (all by default); writes DIR/<date>.json, .md and .svg (DIR: benchmarks/results)
+          smoke
+              a few seconds against our hub: exits 0 when deliveries arrived and nothing failed (no timing checks)
+          serve SYSTEM [--redis HOST:PORT]
+              the server process of a SignalR system (the load generator starts it)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return args switch
+            {
+                ["run", .. var rest] => await RunBenchmarkAsync(rest),
+                ["smoke"] => await SmokeAsync(),
+                ["serve", var system] => await ServeAsync(BenchSystems.Parse(system), redis: null),
+                ["serve", var system, "--redis", var redis] => await ServeAsync(BenchSystems.Parse(system), redis),
+                _ => Fail(Usage),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            return Fail($"{ex.Message}{Environment.NewLine}{Usage}");
+        }
+    }
+
+    private static async Task<int> RunBenchmarkAsync(string[] args)
+    {
+        var profile = BenchProfile.Full;
+        var output = Path.Combine(Processes.BenchPaths.RepositoryRoot, "benchmarks", "results");
+        string? micro = null;
+        IReadOnlyList<BenchSystem> systems = BenchSystems.All;
+        IReadOnlyCollection<string> scenarios = BenchRunner.ScenarioGroups;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    profile = BenchProfile.Quick;
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    output = Path.GetFullPath(args[++i]);
+                    break;
+                case "--micro" when i + 1 < args.Length:
+                    micro = Path.GetFullPath(args[++i]);
+                    break;
+                case "--systems" when i + 1 < args.Length:
+                    systems = [.. args[++i].Split(',').Select(BenchSystems.Parse)];
+                    break;
+                case "--scenarios" when i + 1 < args.Length:
+                    scenarios = args[++i].Split(',');
+                    if (scenarios.Except(BenchRunner.ScenarioGroups).FirstOrDefault() is { } unknown)
+                    {
+                        throw new ArgumentException($"Unknown scenario group '{unknown}'; one of: {string.Join(", ", BenchRunner.ScenarioGroups)}.");
+                    }
+
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+        }
+
+        var started = DateTime.UtcNow;
+        var (steps, idle) = await BenchRunner.RunAsync(profile, systems, scenarios, Console.WriteLine);
+        var results = new BenchResults(
+            started,
+            DateTime.UtcNow - started,
+            profile.Name,
+            MachineInfo.Read(),
+            BenchRunner.Workload(profile),
+            profile,
+            steps,
+            idle,
+            micro is null ? [] : MicroBenchmarkResult.Read(micro));
+        var complete = systems.Count == BenchSystems.All.Count && scenarios.Count == BenchRunner.ScenarioGroups.Count;
+        var files = ResultFiles.Write(results, output, complete);
+        Console.WriteLine($"wrote {string.Join(", ", files)}");
+        return 0;
+    }
+
+    private static async Task<int> SmokeAsync()
+    {
+        var profile = BenchProfile.Smoke;
+        var steps = await FanOutScenarios.RunAsync(BenchSystem.QueryTags, profile, BenchRunner.Workload(profile), Console.WriteLine);
+        var problems = steps
+            .Where(step => step.DeliveriesPerSecond <= 0 || step.Errors > 0 || step.PublishFailures > 0)
+            .Select(step => $"{step.Scenario}: {step.DeliveriesPerSecond:0} deliveries/s, {step.Errors} client errors, {step.PublishFailures} failed publishes")
+            .ToList();
+        if (steps.FirstOrDefault(step => step.Scenario == "churn") is { SubscribeCallsPerSecond: <= 0 } or { ReconnectsPerSecond: <= 0 })
+        {
+            problems.Add("churn: no subscribe calls or no reconnects completed");
+        }
+
+        Console.WriteLine(problems.Count == 0 ? "smoke: deliveries arrived, nothing failed" : $"smoke failed:{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", problems)}");
+        return problems.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> ServeAsync(BenchSystem system, string? redis)
+    {
+        var app = BenchServerApp.Build(system, redis);
+
+        // The load generator holds this process's standard input: when it closes, the load generator is gone.
+        _ = Task.Run(async () =>
+        {
+            await Console.In.ReadToEndAsync();
+            await app.StopAsync();
+        });
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using QueryTags.SignalR.LoadTest.Server;
+using QueryTags.SignalR.LoadTest.Workload;
+
+namespace QueryTags.SignalR.LoadTest.Processes;
+
+/// <summary>
+/// One server under test in its own process, on a free loopback port: this program's <c>serve</c> command for
+/// the SignalR systems, <c>node server.mjs</c> for socket.io. Both print Kestrel's "Now listening on: URL" and
+/// answer the same control endpoints.
+/// </summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly ChildProcess _process;
+    private readonly HttpClient _control;
+
+    private ServerProcess(BenchSystem system, ChildProcess process, Uri address)
+    {
+        System = system;
+        _process = process;
+        Address = address;
+        _control = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(10) };
+    }
+
+    public BenchSystem System { get; }
+
+    public Uri Address { get; }
+
+    /// <summary>What the clients connect to: the hub, or socket.io's root.</summary>
+    public Uri ClientUrl => System == BenchSystem.SocketIo ? Address : new Uri(Address, BenchServerApp.HubPath);
+
+    public int Pid => _process.Pid;
+
+    public static async Task<ServerProcess> StartAsync(BenchSystem system, string? redis = null)
+    {
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string line)
+        {
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        }
+
+        ChildProcess process;
+        if (system == BenchSystem.SocketIo)
+        {
+            // --expose-gc: POST /bench/gc runs a full collection before memory is read, as the .NET servers do.
+            process = ChildProcess.Start("node", ["--expose-gc", "server.mjs"], OnLine, workingDirectory: BenchPaths.SocketIoDirectory);
+        }
+        else
+        {
+            var (fileName, arguments) = BenchPaths.Self();
+            string[] serve = redis is null ? ["serve", system.Id()] : ["serve", system.Id(), "--redis", redis];
+
+            // Server GC, as every ASP.NET Core app has by default (this program itself, the load generator, runs
+            // with the workstation GC, which leaves the cores to the server between its collections).
+            process = ChildProcess.Start(fileName, [.. arguments, .. serve], OnLine, environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
+        }
+
+        try
+        {
+            var address = await listening.Task.WaitAsync(StartTimeout);
+            return new ServerProcess(system, process, address);
+        }
+        catch (TimeoutException)
+        {
+            var output = process.LastLines();
+            await process.DisposeAsync();
+            throw new InvalidOperationException($"The {system.Id()} server did not say where it listens within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{output}");
+        }
+    }
+
+    public async Task<PublishReport> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await _control.PostAsJsonAsync("/bench/publish", request, cancellationToken);
+        await EnsureSuccessAsync(response);
+        return await response.Content.ReadFromJsonAsync<PublishReport>(cancellationToken)
+            ?? throw new InvalidOperationException("POST /bench/publish answered nothing.");
+    }
+
+    /// <summary>Runs a full collection in the server; returns its managed (JS: V8) heap in bytes.</summary>
+    public async Task<long> CollectGarbageAsync()
+    {
+        using var response = await _control.PostAsync("/bench/gc", null);
+        await EnsureSuccessAsync(response);
+        var answer = await response.Content.ReadFromJsonAsync<GcReport>()
+            ?? throw new InvalidOperationException("POST /bench/gc answered nothing.");
+        return answer.ManagedBytes;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _control.Dispose();
+        await _process.DisposeAsync();
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {body}{Environment.NewLine}{_process.LastLines()}");
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    private sealed record GcReport(long ManagedBytes);
+}

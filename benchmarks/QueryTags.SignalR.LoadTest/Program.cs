@@ -1,0 +1,3 @@
+using QueryTags.SignalR.LoadTest;
+
+return await Commands.RunAsync(args);

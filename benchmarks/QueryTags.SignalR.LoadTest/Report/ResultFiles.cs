@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace QueryTags.SignalR.LoadTest.Report;
+
+/// <summary>
+/// Writes a run as <c>&lt;date&gt;.json</c> (everything), <c>&lt;date&gt;.md</c> (the summary) and
+/// <c>&lt;date&gt;.svg</c> (latency against delivered rate), with <c>-quick</c> after the date for a quick run; a
+/// full run of everything also updates the README's Performance section.
+/// </summary>
+internal static class ResultFiles
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <param name="complete">Every system and every scenario ran: only such a full run may stand in the README.</param>
+    public static IReadOnlyList<string> Write(BenchResults results, string directory, bool complete)
+    {
+        Directory.CreateDirectory(directory);
+        // A quick run on the day of a full one must not overwrite it.
+        var date = results.Started.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var name = results.Mode == Scenarios.BenchProfile.Full.Name ? date : $"{date}-{results.Mode}";
+        var figures = Figures.From(results);
+        var json = Path.Combine(directory, $"{name}.json");
+        var markdown = Path.Combine(directory, $"{name}.md");
+        var chart = Path.Combine(directory, $"{name}.svg");
+        File.WriteAllText(json, JsonSerializer.Serialize(new { results, figures }, Json) + "\n");
+        File.WriteAllText(chart, LatencyChart.Render(results));
+        File.WriteAllText(markdown, MarkdownSummary.Render(results, figures, Path.GetFileName(chart)));
+        var readme = Path.Combine(Processes.BenchPaths.RepositoryRoot, "README.md");
+        return complete && results.Mode == Scenarios.BenchProfile.Full.Name && ReadmePerformanceSection.Update(readme, results, figures, markdown)
+            ? [json, markdown, chart, readme]
+            : [json, markdown, chart];
+    }
+}
