@@ -23,5 +23,5 @@ public class InvalidationLogBenchmarks
     public InvalidationCursor Append() => _log.AppendAsync(_invalidated, CancellationToken.None).Result;
 
     [Benchmark]
-    public int ReplayTenHeldTags() => _log.ReplayAsync(_held, _cursor, CancellationToken.None).Result.Missed.Count;
+    public int ReplayTenHeldTags() => _log.ReplayAsync(_held, _cursor, null, CancellationToken.None).Result.Missed.Count;
 }
