@@ -13,6 +13,8 @@ internal static class Commands
           run [--quick] [--out DIR] [--micro BENCHMARKDOTNET-RESULTS] [--systems querytags,signalr-groups,signalr-broadcast,socketio]
               [--scenarios fan-out,two-node,idle]
               the scenarios for the systems (all by default); writes DIR/<date>.json, .md and .svg (DIR: benchmarks/results)
+          report RESULTS.json [--out DIR]
+              renders an earlier run's .md and .svg again (and the README, for a full run of everything)
           smoke
               a few seconds against our hub: exits 0 when deliveries arrived and nothing failed (no timing checks)
           serve SYSTEM [--redis HOST:PORT]
@@ -27,6 +29,8 @@ internal static class Commands
             {
                 ["run", .. var rest] => await RunBenchmarkAsync(rest),
                 ["smoke"] => await SmokeAsync(),
+                ["report", var json] => Report(json, output: null),
+                ["report", var json, "--out", var output] => Report(json, output),
                 ["serve", var system] => await ServeAsync(BenchSystems.Parse(system), redis: null),
                 ["serve", var system, "--redis", var redis] => await ServeAsync(BenchSystems.Parse(system), redis),
                 _ => Fail(Usage),
@@ -88,6 +92,19 @@ internal static class Commands
             micro is null ? [] : MicroBenchmarkResult.Read(micro));
         var complete = systems.Count == BenchSystems.All.Count && scenarios.Count == BenchRunner.ScenarioGroups.Count;
         var files = ResultFiles.Write(results, output, complete);
+        Console.WriteLine($"wrote {string.Join(", ", files)}");
+        return 0;
+    }
+
+    private static int Report(string json, string? output)
+    {
+        var results = ResultFiles.Read(Path.GetFullPath(json));
+        var systems = results.Steps.Select(step => step.System).Concat(results.Idle.Select(idle => idle.System)).Distinct().Count();
+        var complete = systems == BenchSystems.All.Count
+            && results.Idle.Count > 0
+            && results.Steps.Any(step => step.Nodes > 1)
+            && results.Steps.Any(step => step.Scenario == "broadcast");
+        var files = ResultFiles.Write(results, output ?? Path.GetDirectoryName(Path.GetFullPath(json))!, complete);
         Console.WriteLine($"wrote {string.Join(", ", files)}");
         return 0;
     }

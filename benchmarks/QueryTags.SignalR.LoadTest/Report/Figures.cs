@@ -4,12 +4,14 @@ using QueryTags.SignalR.LoadTest.Workload;
 namespace QueryTags.SignalR.LoadTest.Report;
 
 /// <summary>The headline numbers of one system, taken from the steps of a run.</summary>
-/// <param name="MaxSustainedDeliveries">The highest delivered rate of a sustained broadcast step.</param>
+/// <param name="MaxSustainedDeliveries">The highest delivered rate of a sustained broadcast step (p99 under 500 ms).</param>
+/// <param name="PeakDeliveries">The highest delivered rate of any broadcast step, whatever its latency: what the server carries.</param>
 /// <param name="ServerCpuMicrosecondsPerDelivery">Server CPU per delivery at the broadcast step of the latency rate: cost, whoever the bottleneck is.</param>
 internal sealed record SystemFigures(
     string System,
     string Title,
     double? MaxSustainedDeliveries,
+    double? PeakDeliveries,
     StepResult? BroadcastAtLatencyRate,
     StepResult? Targeted,
     StepResult? Churn,
@@ -18,13 +20,14 @@ internal sealed record SystemFigures(
     IdleResult? Idle,
     double? ServerCpuMicrosecondsPerDelivery);
 
-/// <summary>A figure the issue asks for, what was measured, and whether it is reached (null: not measured).</summary>
-internal sealed record TargetCheck(string Target, string Measured, bool? Met, string Note);
+/// <summary>A figure the issue asks for, what was measured, and whether it is reached: yes, no, partly (one of two readings) or n/a.</summary>
+internal sealed record TargetCheck(string Target, string Measured, string Met, string Note);
 
 /// <summary>Our hub against one baseline: each ratio is ours ÷ theirs (null when either side is missing).</summary>
 internal sealed record BaselineRatios(
     string Baseline,
-    double? MaxDeliveries,
+    double? SustainedDeliveries,
+    double? PeakDeliveries,
     double? ServerCpuPerDelivery,
     double? TargetedBytesPerDelivery,
     double? TargetedP99,
@@ -46,6 +49,7 @@ internal sealed record Figures(IReadOnlyList<SystemFigures> Systems, IReadOnlyLi
             : systems.Where(figures => figures != ours).Select(baseline => new BaselineRatios(
                 baseline.Title,
                 Ratio(ours.MaxSustainedDeliveries, baseline.MaxSustainedDeliveries),
+                Ratio(ours.PeakDeliveries, baseline.PeakDeliveries),
                 Ratio(ours.ServerCpuMicrosecondsPerDelivery, baseline.ServerCpuMicrosecondsPerDelivery),
                 Ratio(ours.Targeted?.BytesPerDelivery, baseline.Targeted?.BytesPerDelivery),
                 Ratio(ours.Targeted?.P99Ms, baseline.Targeted?.P99Ms),
@@ -63,6 +67,7 @@ internal sealed record Figures(IReadOnlyList<SystemFigures> Systems, IReadOnlyLi
             system.Id(),
             system.Title(),
             broadcast.Where(step => step.Sustained).Select(step => (double?)step.DeliveriesPerSecond).Max(),
+            broadcast.Select(step => (double?)step.DeliveriesPerSecond).Max(),
             atLatencyRate,
             steps.FirstOrDefault(step => step.Scenario == "targeted"),
             steps.FirstOrDefault(step => step.Scenario == "churn"),
@@ -80,35 +85,55 @@ internal sealed record Figures(IReadOnlyList<SystemFigures> Systems, IReadOnlyLi
         var groups = Baseline(BenchSystem.SignalRGroups);
         var naive = Baseline(BenchSystem.SignalRBroadcast);
         var socketIo = Baseline(BenchSystem.SocketIo);
-        var vsGroups = Ratio(ours.MaxSustainedDeliveries, groups?.MaxSustainedDeliveries);
-        var vsSocketIo = Ratio(ours.MaxSustainedDeliveries, socketIo?.MaxSustainedDeliveries);
         var bytes = Ratio(ours.Targeted?.BytesPerDelivery, naive?.Targeted?.BytesPerDelivery);
         var checks = new List<TargetCheck>
         {
             new("≥ 100,000 deliveries/s, single node",
-                ours.MaxSustainedDeliveries is { } sustained ? $"{sustained:N0} deliveries/s" : "no broadcast step was sustained",
-                ours.MaxSustainedDeliveries is { } max ? max >= 100_000 : null,
-                "highest sustained broadcast step (every connection holds the tag)"),
-            new("≥ 0.9× the plain SignalR baseline's rate", Times(vsGroups), vsGroups is { } g ? g >= 0.9 : null, "highest sustained delivered rates, ours ÷ SignalR groups"),
-            new("≥ 2× socket.io's rate", Times(vsSocketIo), vsSocketIo is { } s ? s >= 2 : null, "highest sustained delivered rates, ours ÷ socket.io"),
+                $"peak {Rate(ours.PeakDeliveries)}, sustained {Rate(ours.MaxSustainedDeliveries)}",
+                Verdict(AtLeast(ours.PeakDeliveries, 100_000), AtLeast(ours.MaxSustainedDeliveries, 100_000)),
+                "broadcast sweep, every connection holds the tag; sustained: p99 under 500 ms"),
+            RateRatio("≥ 0.9× the plain SignalR baseline's rate", ours, groups, 0.9),
+            RateRatio("≥ 2× socket.io's rate", ours, socketIo, 2),
         };
         foreach (var (name, step) in new[] { ("targeted", ours.Targeted), ("broadcast", ours.BroadcastAtLatencyRate) })
         {
             checks.Add(new(
                 $"p50 ≤ 2 ms, p99 ≤ 10 ms at {profile.Connections:N0} connections and {profile.LatencyRate:0} invalidations/s ({name})",
                 step is null ? "not measured" : $"p50 {step.P50Ms:0.00} ms, p99 {step.P99Ms:0.00} ms ({step.DeliveriesPerSecond:N0} deliveries/s)",
-                step is { P50Ms: { } p50, P99Ms: { } p99 } ? p50 <= 2 && p99 <= 10 : null,
+                Verdict(step is { P50Ms: { } p50, P99Ms: { } p99 } ? p50 <= 2 && p99 <= 10 : null),
                 name == "targeted" ? "each invalidation interests 1% of connections" : "each invalidation interests every connection"));
         }
 
         checks.Add(new(
             "20,000 idle connections at ≤ 20 KB each above the empty process",
             ours.Idle is { } idle ? $"{idle.Connections:N0} connections, {idle.RssBytesPerConnection / 1000:0.0} KB each (RSS)" : "not measured",
-            ours.Idle is { } measured ? measured.Connections >= 20_000 && measured.RssBytesPerConnection <= 20_000 : null,
+            Verdict(ours.Idle is { } measured ? measured.Connections >= 20_000 && measured.RssBytesPerConnection <= 20_000 : null),
             ours.Idle is { } capped && capped.Connections < 20_000 ? $"only {capped.Connections:N0} connections were opened (see the notes)" : "RSS after a full GC, loaded minus empty, per connection"));
-        checks.Add(new("targeted bytes ≤ 1/50 of naive broadcast", bytes is { } b ? $"1/{1 / b:0}" : "not measured", bytes is { } r ? r <= 1 / 50.0 : null, "bytes the clients read per delivery in the targeted scenario, ours ÷ naive broadcast"));
+        checks.Add(new("targeted bytes ≤ 1/50 of naive broadcast", bytes is { } b ? $"1/{1 / b:0}" : "not measured", Verdict(bytes is { } r ? r <= 1 / 50.0 : null), "bytes the clients read per delivery in the targeted scenario, ours ÷ naive broadcast"));
         return checks;
     }
+
+    private static TargetCheck RateRatio(string target, SystemFigures ours, SystemFigures? baseline, double atLeast)
+    {
+        var peak = Ratio(ours.PeakDeliveries, baseline?.PeakDeliveries);
+        var sustained = Ratio(ours.MaxSustainedDeliveries, baseline?.MaxSustainedDeliveries);
+        return new(
+            target,
+            $"peak {Times(peak)} ({Rate(ours.PeakDeliveries)} ÷ {Rate(baseline?.PeakDeliveries)}), sustained {Times(sustained)} ({Rate(ours.MaxSustainedDeliveries)} ÷ {Rate(baseline?.MaxSustainedDeliveries)})",
+            Verdict(AtLeast(peak, atLeast), AtLeast(sustained, atLeast)),
+            $"ours ÷ {baseline?.Title ?? "baseline"}, broadcast sweep");
+    }
+
+    /// <summary>yes when every reading reaches the target, partly when some do, no when none, n/a when none was measured.</summary>
+    private static string Verdict(params bool?[] readings) =>
+        readings.All(reading => reading is null) ? "n/a"
+        : readings.All(reading => reading == true) ? "yes"
+        : readings.Any(reading => reading == true) ? "partly"
+        : "no";
+
+    private static bool? AtLeast(double? value, double minimum) => value is { } measured ? measured >= minimum : null;
+
+    private static string Rate(double? deliveries) => deliveries is { } value ? $"{value:N0}/s" : "none";
 
     private static string Times(double? ratio) => ratio is { } value ? $"{value:0.00}×" : "not measured";
 

@@ -11,7 +11,7 @@ namespace QueryTags.SignalR.LoadTest.Report;
 internal static class LatencyChart
 {
     private const int Width = 760, Height = 440, Left = 70, Right = 190, Top = 40, Bottom = 50;
-    private const double MinMs = 0.1, MaxMs = 2000;
+    private const double MinMs = 0.1, MaxMs = 10_000;
     private static readonly Dictionary<string, string> Colours = new()
     {
         [BenchSystem.QueryTags.Id()] = "#d62728",
@@ -34,7 +34,7 @@ internal static class LatencyChart
         svg.Append(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{Width}" height="{Height}" viewBox="0 0 {Width} {Height}" font-family="sans-serif" font-size="12">""").AppendLine();
         svg.AppendLine("""<rect width="100%" height="100%" fill="white"/>""");
         svg.Append(CultureInfo.InvariantCulture, $"""<text x="{Left}" y="22" font-size="14" font-weight="bold">Broadcast fan-out: publish→receive latency against delivered rate ({results.Mode} run, {results.Started:yyyy-MM-dd})</text>""").AppendLine();
-        foreach (var ms in new[] { 0.1, 1, 10, 100, 1000 })
+        foreach (var ms in new[] { 0.1, 1, 10, 100, 1000, 10_000 })
         {
             svg.Append(CultureInfo.InvariantCulture, $"""<line x1="{Left}" y1="{Y(ms):0.0}" x2="{Width - Right}" y2="{Y(ms):0.0}" stroke="#ddd"/><text x="{Left - 6}" y="{Y(ms) + 4:0.0}" text-anchor="end">{ms} ms</text>""").AppendLine();
         }

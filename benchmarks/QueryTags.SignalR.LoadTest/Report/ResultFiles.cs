@@ -18,6 +18,14 @@ internal static class ResultFiles
     };
 
     /// <param name="complete">Every system and every scenario ran: only such a full run may stand in the README.</param>
+    /// <summary>Reads the results of an earlier run back from its <c>.json</c>, to render them again.</summary>
+    public static BenchResults Read(string jsonPath)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(jsonPath));
+        return document.RootElement.GetProperty("results").Deserialize<BenchResults>(Json)
+            ?? throw new InvalidOperationException($"{jsonPath} holds no results.");
+    }
+
     public static IReadOnlyList<string> Write(BenchResults results, string directory, bool complete)
     {
         Directory.CreateDirectory(directory);
