@@ -85,18 +85,22 @@ public readonly struct Tag : IEquatable<Tag>, IReadOnlyList<TagSegment>
     public static Tag Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        System.Text.Json.JsonElement element;
+        System.Text.Json.JsonDocument document;
         try
         {
-            element = System.Text.Json.JsonDocument.Parse(json).RootElement;
+            document = System.Text.Json.JsonDocument.Parse(json);
         }
         catch (System.Text.Json.JsonException ex)
         {
             throw new FormatException($"Not a tag: {json} is not JSON ({ex.Message}).", ex);
         }
 
-        var result = TagReader.Read(element);
-        return result.Tag ?? throw new FormatException($"Not a tag: {json}: {result.Rejection!.Message} ({result.Rejection.Rule}).");
+        // The tag copies what it needs, so the document's pooled buffers go back at once.
+        using (document)
+        {
+            var result = TagReader.Read(document.RootElement);
+            return result.Tag ?? throw new FormatException($"Not a tag: {json}: {result.Rejection!.Message} ({result.Rejection.Rule}).");
+        }
     }
 
     /// <summary>The tag made of the first <paramref name="length"/> segments.</summary>
