@@ -34,7 +34,7 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<TagInvalidationMetrics>();
         services.TryAddSingleton<IInvalidationLog, InMemoryInvalidationLog>();
         services.TryAddSingleton<TagSubscriptionService>();
-        services.TryAddSingleton<LocalConnectionReset>();
+        services.TryAddSingleton<LocalConnections>();
         services.TryAddSingleton<ITagInvalidator, HubTagInvalidator>();
 
         // IHubContext<InvalidationHub> gets the invalidator beside it (see TagInvalidationHubContext). SignalR

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace QueryTags.SignalR.Internal;
 
 /// <summary>
@@ -5,35 +7,48 @@ namespace QueryTags.SignalR.Internal;
 /// its first tag arrives and left when its last tag goes (releasing <c>["todo",5]</c> keeps <c>["todo"]</c>
 /// while <c>["todo",6]</c> is held).
 /// </summary>
+/// <remarks>
+/// Kept lean because an idle server holds one per connection: a single map from canonical text to a packed
+/// count, keyed by the held tag's own canonical string where it can be, so holding a tag keeps no segments
+/// and no group names (those are built when a group is joined or left).
+/// </remarks>
 internal sealed class ConnectionSubscriptions(int maxGroupDepth)
 {
-    private readonly Dictionary<string, Tag> _held = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _groupCounts = new(StringComparer.Ordinal);
+    // Value: bit 0 is set when the text is a held tag; the bits above count the held tags whose prefix groups
+    // include the text's group.
+    private const int HeldFlag = 1;
+    private const int GroupStep = 2;
+
+    private readonly Dictionary<string, int> _entries = new(StringComparer.Ordinal);
 
     /// <summary>Serializes subscribe and unsubscribe of one connection, group joins included.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
-    public int Count => _held.Count;
+    public int Count { get; private set; }
 
-    public bool Holds(Tag tag) => _held.ContainsKey(tag.Canonical);
+    public bool Holds(Tag tag) => _entries.TryGetValue(tag.Canonical, out var entry) && (entry & HeldFlag) != 0;
 
     /// <summary>Holds <paramref name="tag"/>; adds the groups it is the first holder of to <paramref name="groupsToJoin"/>.</summary>
     public bool Hold(Tag tag, List<string> groupsToJoin)
     {
-        if (!_held.TryAdd(tag.Canonical, tag))
+        ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, tag.Canonical, out _);
+        if ((held & HeldFlag) != 0)
         {
             return false;
         }
 
+        held |= HeldFlag;
+        Count++;
         for (var length = 1; length <= Math.Min(tag.Count, maxGroupDepth); length++)
         {
-            var group = TagGroupNames.For(tag, length);
-            _groupCounts.TryGetValue(group, out var count);
-            _groupCounts[group] = count + 1;
-            if (count == 0)
+            var prefix = tag.PrefixCanonical(length);
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, prefix, out _);
+            if (entry < GroupStep)
             {
-                groupsToJoin.Add(group);
+                groupsToJoin.Add(TagGroupNames.ForPrefix(prefix));
             }
+
+            entry += GroupStep;
         }
 
         return true;
@@ -42,26 +57,37 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
     /// <summary>Releases <paramref name="tag"/>; adds the groups it was the last holder of to <paramref name="groupsToLeave"/>.</summary>
     public bool Release(Tag tag, List<string> groupsToLeave)
     {
-        if (!_held.Remove(tag.Canonical))
+        if (!_entries.TryGetValue(tag.Canonical, out var held) || (held & HeldFlag) == 0)
         {
             return false;
         }
 
+        Settle(tag.Canonical, held & ~HeldFlag);
+        Count--;
         for (var length = 1; length <= Math.Min(tag.Count, maxGroupDepth); length++)
         {
-            var group = TagGroupNames.For(tag, length);
-            var count = _groupCounts[group] - 1;
-            if (count == 0)
+            var prefix = tag.PrefixCanonical(length);
+            var entry = _entries[prefix] - GroupStep;
+            if (entry < GroupStep)
             {
-                _groupCounts.Remove(group);
-                groupsToLeave.Add(group);
+                groupsToLeave.Add(TagGroupNames.ForPrefix(prefix));
             }
-            else
-            {
-                _groupCounts[group] = count;
-            }
+
+            Settle(prefix, entry);
         }
 
         return true;
+    }
+
+    private void Settle(string text, int entry)
+    {
+        if (entry == 0)
+        {
+            _entries.Remove(text);
+        }
+        else
+        {
+            _entries[text] = entry;
+        }
     }
 }

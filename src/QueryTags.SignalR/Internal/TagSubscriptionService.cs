@@ -10,25 +10,22 @@ internal sealed class TagSubscriptionService(
     IOptions<TagInvalidationOptions> options,
     IInvalidationLog log,
     TagInvalidationMetrics metrics,
-    LocalConnectionReset localConnections,
+    LocalConnections localConnections,
     ILogger<InvalidationHub> logger)
 {
-    private static readonly object StateKey = typeof(ConnectionSubscriptions);
     private readonly TagInvalidationOptions _options = options.Value;
     private readonly TagLimits _limits = options.Value.Limits;
 
     public void Connected(HubCallerContext context)
     {
-        context.Items[StateKey] = new ConnectionSubscriptions(_options.MaxGroupDepth);
-        localConnections.Add(context.ConnectionId);
+        localConnections.Add(context.ConnectionId, new ConnectionSubscriptions(_options.MaxGroupDepth));
         metrics.ConnectionOpened();
     }
 
     public void Disconnected(HubCallerContext context)
     {
         // SignalR removes a closed connection from its groups itself; only our own records need settling.
-        localConnections.Remove(context.ConnectionId);
-        if (context.Items.Remove(StateKey, out var state) && state is ConnectionSubscriptions subscriptions)
+        if (localConnections.Remove(context.ConnectionId, out var subscriptions))
         {
             metrics.TagsHeldChanged(-subscriptions.Count);
         }
@@ -224,8 +221,8 @@ internal sealed class TagSubscriptionService(
         return new TagRejection { Index = index, Tag = tag, Rule = reason.Rule, Reason = reason.Message };
     }
 
-    private static ConnectionSubscriptions State(HubCallerContext context) =>
-        context.Items.TryGetValue(StateKey, out var state) && state is ConnectionSubscriptions subscriptions
+    private ConnectionSubscriptions State(HubCallerContext context) =>
+        localConnections.TryGet(context.ConnectionId, out var subscriptions)
             ? subscriptions
             : throw new InvalidOperationException("The connection has no subscription state; InvalidationHub.OnConnectedAsync did not run.");
 

@@ -12,7 +12,7 @@ namespace QueryTags.SignalR.Redis;
 /// invalidation published in between slip past the clients that just refetched.
 /// </summary>
 /// <remarks>
-/// It resolves <see cref="LocalConnectionReset"/> only when it resets: that needs SignalR's hub context, whose
+/// It resolves <see cref="LocalConnections"/> only when it resets: that needs SignalR's hub context, whose
 /// Redis options (where this monitor is hooked in) would otherwise depend on this monitor in a cycle.
 /// </remarks>
 internal sealed class RedisOutageMonitor(IServiceProvider services, ILogger<RedisOutageMonitor> logger)
@@ -84,7 +84,7 @@ internal sealed class RedisOutageMonitor(IServiceProvider services, ILogger<Redi
             try
             {
                 var cursor = CurrentCursor is null ? null : (await CurrentCursor()).ToString();
-                var count = await services.GetRequiredService<LocalConnectionReset>().ResetAllAsync("backplane-restored", cursor);
+                var count = await services.GetRequiredService<LocalConnections>().ResetAllAsync("backplane-restored", cursor);
                 Log.RedisConnectionRestored(logger, cursor ?? "?", count);
                 return;
             }

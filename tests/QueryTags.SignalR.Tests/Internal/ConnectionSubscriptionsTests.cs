@@ -141,6 +141,27 @@ public class ConnectionSubscriptionsTests
         Assert.Equal(1, subscriptions.Count);
     }
 
+    [Fact]
+    public void After_everything_is_released_holding_again_joins_again()
+    {
+        var leaveTag = new List<string>();
+        var leavePrefix = new List<string>();
+        var joinAgain = new List<string>();
+        _subscriptions.Hold(["todo"], []);
+        _subscriptions.Hold(["todo", 5], []);
+
+        _subscriptions.Release(["todo", 5], leaveTag);
+        Assert.True(_subscriptions.Holds(["todo"]));
+        _subscriptions.Release(["todo"], leavePrefix);
+        Assert.False(_subscriptions.Holds(["todo"]));
+        _subscriptions.Hold(["todo", 5], joinAgain);
+
+        AssertGroups(leaveTag, """qt:["todo",5]""");
+        AssertGroups(leavePrefix, """qt:["todo"]""");
+        AssertGroups(joinAgain, """qt:["todo"]""", """qt:["todo",5]""");
+        Assert.Equal(1, _subscriptions.Count);
+    }
+
     private static void AssertGroups(List<string> actual, params string[] expected) =>
         Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
 }

@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.SignalR;
+
+namespace QueryTags.SignalR.Internal;
+
+/// <summary>
+/// The hub connections of this node with the tags each holds, and a way to send each of them a <c>reset</c>.
+/// Sending to a single connection stays on the node even with the Redis backplane, so it works the moment a
+/// node needs it.
+/// </summary>
+/// <remarks>
+/// One shared map rather than <see cref="HubCallerContext.Items"/>: that is a dictionary of its own per
+/// connection (about half a kilobyte each), and an idle server holds many connections.
+/// </remarks>
+internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidationClient> hubContext)
+{
+    private readonly ConcurrentDictionary<string, ConnectionSubscriptions> _connections = new(StringComparer.Ordinal);
+
+    public void Add(string connectionId, ConnectionSubscriptions subscriptions) => _connections[connectionId] = subscriptions;
+
+    public bool Remove(string connectionId, [NotNullWhen(true)] out ConnectionSubscriptions? subscriptions) =>
+        _connections.TryRemove(connectionId, out subscriptions);
+
+    public bool TryGet(string connectionId, [NotNullWhen(true)] out ConnectionSubscriptions? subscriptions) =>
+        _connections.TryGetValue(connectionId, out subscriptions);
+
+    /// <summary>Sends a reset to every local connection; returns how many.</summary>
+    public async Task<int> ResetAllAsync(string reason, string? cursor)
+    {
+        var message = new ResetMessage { Reason = reason, Cursor = cursor };
+        var ids = _connections.Keys.ToArray();
+        await Task.WhenAll(ids.Select(id => hubContext.Clients.Client(id).Reset(message)));
+        return ids.Length;
+    }
+}
