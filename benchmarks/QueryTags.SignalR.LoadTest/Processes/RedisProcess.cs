@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using QueryTags.SignalR.Testing;
 
 namespace QueryTags.SignalR.LoadTest.Processes;
 
@@ -22,48 +21,17 @@ internal sealed class RedisProcess : IAsyncDisposable
 
     public static async Task<RedisProcess> StartAsync()
     {
-        var port = FreePort();
-        var process = ChildProcess.Start("redis-server", ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-        var redis = new RedisProcess(process, port);
-        for (var attempt = 0; attempt < 100; attempt++)
+        var port = LoopbackRedis.FreePort();
+        var redis = new RedisProcess(ChildProcess.Start("redis-server", LoopbackRedis.Arguments(port)), port);
+        if (await LoopbackRedis.WaitUntilReadyAsync(port, TimeSpan.FromSeconds(10)))
         {
-            if (await redis.AnswersPingAsync())
-            {
-                return redis;
-            }
-
-            await Task.Delay(100);
+            return redis;
         }
 
-        var output = process.LastLines();
+        var output = redis._process.LastLines();
         await redis.DisposeAsync();
         throw new InvalidOperationException($"redis-server on port {port} did not answer PING:{Environment.NewLine}{output}");
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
-
-    private async Task<bool> AnswersPingAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(1));
-            return read > 0 && buffer.AsSpan(0, read).StartsWith("+PONG"u8);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

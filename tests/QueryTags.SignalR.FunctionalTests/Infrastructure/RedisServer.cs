@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using QueryTags.SignalR.Testing;
 
 namespace QueryTags.SignalR.FunctionalTests.Infrastructure;
 
@@ -20,7 +19,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(LoopbackRedis.FreePort());
         await server.RestartAsync();
         return server;
     }
@@ -34,7 +33,7 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
+        foreach (var argument in LoopbackRedis.Arguments(Port))
         {
             start.ArgumentList.Add(argument);
         }
@@ -44,18 +43,10 @@ public sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow + TestTimeouts.Default;
-        while (DateTime.UtcNow < deadline)
+        if (!await LoopbackRedis.WaitUntilReadyAsync(Port, TestTimeouts.Default))
         {
-            if (await AnswersPingAsync())
-            {
-                return;
-            }
-
-            await Task.Delay(50);
+            throw new TimeoutException($"redis-server on port {Port} did not answer PING.");
         }
-
-        throw new TimeoutException($"redis-server on port {Port} did not answer PING.");
     }
 
     public void Stop()
@@ -74,31 +65,6 @@ public sealed class RedisServer : IAsyncDisposable
     {
         Stop();
         return ValueTask.CompletedTask;
-    }
-
-    private async Task<bool> AnswersPingAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(1));
-            return read > 0 && System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
