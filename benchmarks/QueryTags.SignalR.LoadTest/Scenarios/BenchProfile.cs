@@ -27,7 +27,7 @@ internal sealed record BenchProfile(
         "full",
         Connections: 1000,
         TagsPerConnection: 10,
-        BroadcastRates: [25, 50, 100, 150, 200, 250, 300, 400, 600, 800],
+        BroadcastRates: [25, 50, 75, 100, 125, 150, 175, 200, 250, 300, 400, 600, 800],
         LatencyRate: 100,
         Warmup: TimeSpan.FromSeconds(1.5),
         Measure: TimeSpan.FromSeconds(5),
