@@ -12,7 +12,11 @@ internal static class Commands
         usage:
           run [--quick] [--out DIR] [--micro BENCHMARKDOTNET-RESULTS] [--systems querytags,signalr-groups,signalr-broadcast,socketio]
               [--scenarios fan-out,two-node,idle]
+              [--connections N] [--tags K] [--ids M] [--zipf S] [--rate R] [--idle-connections N]
               the scenarios for the systems (all by default); writes DIR/<date>.json, .md and .svg (DIR: benchmarks/results)
+              N connections (1,000) each hold K tags (10): ["bcast"], ["topic", i % 100] and K-2 ["todo", id] with ids
+              drawn from a Zipf distribution of exponent S (1; 0 is uniform) over M ids (10,000); the targeted and churn
+              scenarios invalidate at R per second (100). Any of these makes it a "custom" run (<date>-custom.*).
           report RESULTS.json [--out DIR]
               renders an earlier run's .md and .svg again (and the README, for a full run of everything)
           smoke
@@ -45,10 +49,11 @@ internal static class Commands
     private static async Task<int> RunBenchmarkAsync(string[] args)
     {
         var profile = BenchProfile.Full;
-        var output = Path.Combine(Processes.BenchPaths.RepositoryRoot, "benchmarks", "results");
+        var output = ResultFiles.DefaultDirectory;
         string? micro = null;
         IReadOnlyList<BenchSystem> systems = BenchSystems.All;
         IReadOnlyCollection<string> scenarios = BenchRunner.ScenarioGroups;
+        var custom = new List<Func<BenchProfile, BenchProfile>>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -73,8 +78,41 @@ internal static class Commands
                     }
 
                     break;
+                case "--connections" when i + 1 < args.Length:
+                    var connections = Number(args[i], args[++i], min: 1);
+                    custom.Add(p => p with { Connections = (int)connections });
+                    break;
+                case "--tags" when i + 1 < args.Length:
+                    var tags = Number(args[i], args[++i], min: 2);
+                    custom.Add(p => p with { TagsPerConnection = (int)tags });
+                    break;
+                case "--ids" when i + 1 < args.Length:
+                    var ids = Number(args[i], args[++i], min: 1);
+                    custom.Add(p => p with { FillerKeySpace = (int)ids });
+                    break;
+                case "--zipf" when i + 1 < args.Length:
+                    var exponent = Number(args[i], args[++i], min: 0, whole: false);
+                    custom.Add(p => p with { ZipfExponent = exponent });
+                    break;
+                case "--rate" when i + 1 < args.Length:
+                    var rate = Number(args[i], args[++i], min: 0.1, whole: false);
+                    custom.Add(p => p with { LatencyRate = rate });
+                    break;
+                case "--idle-connections" when i + 1 < args.Length:
+                    var idleConnections = Number(args[i], args[++i], min: 1);
+                    custom.Add(p => p with { IdleConnections = (int)idleConnections });
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'.");
+                    throw new ArgumentException($"Unknown option '{args[i]}' (or it misses its value).");
+            }
+        }
+
+        if (custom.Count > 0)
+        {
+            profile = custom.Aggregate(profile with { Name = "custom" }, (current, apply) => apply(current));
+            if (profile.FillerKeySpace < profile.TagsPerConnection)
+            {
+                throw new ArgumentException($"--ids {profile.FillerKeySpace} is fewer than the {profile.TagsPerConnection} tags each connection holds.");
             }
         }
 
@@ -138,6 +176,15 @@ internal static class Commands
         });
         await app.RunAsync();
         return 0;
+    }
+
+    private static double Number(string option, string text, double min, bool whole = true)
+    {
+        var valid = double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value) && value >= min && (!whole || (value == Math.Floor(value) && value <= int.MaxValue));
+        return valid
+            ? value
+            : throw new ArgumentException($"{option} needs {(whole ? "a whole number" : "a number")} of at least {min}, not '{text}'.");
     }
 
     private static int Fail(string message)

@@ -17,7 +17,9 @@ internal static class ResultFiles
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <param name="complete">Every system and every scenario ran: only such a full run may stand in the README.</param>
+    /// <summary>Where results go unless <c>--out</c> says otherwise: <c>benchmarks/results</c>.</summary>
+    public static string DefaultDirectory { get; } = Path.Combine(Processes.BenchPaths.RepositoryRoot, "benchmarks", "results");
+
     /// <summary>Reads the results of an earlier run back from its <c>.json</c>, to render them again.</summary>
     public static BenchResults Read(string jsonPath)
     {
@@ -26,6 +28,7 @@ internal static class ResultFiles
             ?? throw new InvalidOperationException($"{jsonPath} holds no results.");
     }
 
+    /// <param name="complete">Every system and every scenario ran: only such a full run may stand in the README.</param>
     public static IReadOnlyList<string> Write(BenchResults results, string directory, bool complete)
     {
         Directory.CreateDirectory(directory);
@@ -40,7 +43,10 @@ internal static class ResultFiles
         File.WriteAllText(chart, LatencyChart.Render(results));
         File.WriteAllText(markdown, MarkdownSummary.Render(results, figures, Path.GetFileName(chart)));
         var readme = Path.Combine(Processes.BenchPaths.RepositoryRoot, "README.md");
-        return complete && results.Mode == Scenarios.BenchProfile.Full.Name && ReadmePerformanceSection.Update(readme, results, figures, markdown)
+
+        // The README links the summary: only results written to the repository's own folder may stand there.
+        var published = Path.GetFullPath(directory).TrimEnd('/') == Path.GetFullPath(DefaultDirectory).TrimEnd('/');
+        return complete && published && results.Mode == Scenarios.BenchProfile.Full.Name && ReadmePerformanceSection.Update(readme, results, figures, markdown)
             ? [json, markdown, chart, readme]
             : [json, markdown, chart];
     }

@@ -8,6 +8,8 @@ namespace QueryTags.SignalR.LoadTest.Scenarios;
 /// <param name="LatencyRate">The rate of the targeted and churn scenarios, and the point the latency figures are read at.</param>
 /// <param name="IdleSettle">Quiet time before the full GC that precedes each idle memory reading, and after it.</param>
 /// <param name="MinSourceAddresses">Spread the connections over at least this many loopback addresses.</param>
+/// <param name="FillerKeySpace">How many <c>["todo", id]</c> ids the filler tags are drawn from.</param>
+/// <param name="ZipfExponent">The exponent of the filler ids' Zipf distribution (0: uniform).</param>
 internal sealed record BenchProfile(
     string Name,
     int Connections,
@@ -21,7 +23,9 @@ internal sealed record BenchProfile(
     int IdleConnections,
     TimeSpan IdleSettle,
     double TwoNodeBroadcastRate,
-    int MinSourceAddresses)
+    int MinSourceAddresses,
+    int FillerKeySpace = 10_000,
+    double ZipfExponent = 1.0)
 {
     public static BenchProfile Full { get; } = new(
         "full",

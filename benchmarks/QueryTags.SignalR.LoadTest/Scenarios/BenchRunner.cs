@@ -9,7 +9,7 @@ internal static class BenchRunner
     public static IReadOnlyList<string> ScenarioGroups { get; } = ["fan-out", "two-node", "idle"];
 
     public static TagWorkload Workload(BenchProfile profile) =>
-        new(profile.TagsPerConnection, fillerKeySpace: 10_000, zipfExponent: 1.0, seed: 20_250_101);
+        new(profile.TagsPerConnection, profile.FillerKeySpace, profile.ZipfExponent, seed: 20_250_101);
 
     /// <param name="scenarios">Which of <see cref="ScenarioGroups"/> to run.</param>
     public static async Task<(IReadOnlyList<StepResult> Steps, IReadOnlyList<IdleResult> Idle)> RunAsync(
