@@ -25,6 +25,17 @@ internal static class Commands
               the server process of a SignalR system (the load generator starts it)
         """;
 
+    // The options that change the workload or its size: name → smallest value, whole number or not, how it applies.
+    private static readonly Dictionary<string, (double Min, bool Whole, Func<BenchProfile, double, BenchProfile> Apply)> WorkloadOptions = new()
+    {
+        ["--connections"] = (1, true, (profile, value) => profile with { Connections = (int)value }),
+        ["--tags"] = (2, true, (profile, value) => profile with { TagsPerConnection = (int)value }),
+        ["--ids"] = (1, true, (profile, value) => profile with { FillerKeySpace = (int)value }),
+        ["--zipf"] = (0, false, (profile, value) => profile with { ZipfExponent = value }),
+        ["--rate"] = (0.1, false, (profile, value) => profile with { LatencyRate = value }),
+        ["--idle-connections"] = (1, true, (profile, value) => profile with { IdleConnections = (int)value }),
+    };
+
     public static async Task<int> RunAsync(string[] args)
     {
         try
@@ -78,29 +89,9 @@ internal static class Commands
                     }
 
                     break;
-                case "--connections" when i + 1 < args.Length:
-                    var connections = Number(args[i], args[++i], min: 1);
-                    custom.Add(p => p with { Connections = (int)connections });
-                    break;
-                case "--tags" when i + 1 < args.Length:
-                    var tags = Number(args[i], args[++i], min: 2);
-                    custom.Add(p => p with { TagsPerConnection = (int)tags });
-                    break;
-                case "--ids" when i + 1 < args.Length:
-                    var ids = Number(args[i], args[++i], min: 1);
-                    custom.Add(p => p with { FillerKeySpace = (int)ids });
-                    break;
-                case "--zipf" when i + 1 < args.Length:
-                    var exponent = Number(args[i], args[++i], min: 0, whole: false);
-                    custom.Add(p => p with { ZipfExponent = exponent });
-                    break;
-                case "--rate" when i + 1 < args.Length:
-                    var rate = Number(args[i], args[++i], min: 0.1, whole: false);
-                    custom.Add(p => p with { LatencyRate = rate });
-                    break;
-                case "--idle-connections" when i + 1 < args.Length:
-                    var idleConnections = Number(args[i], args[++i], min: 1);
-                    custom.Add(p => p with { IdleConnections = (int)idleConnections });
+                case var option when WorkloadOptions.TryGetValue(option, out var workloadOption) && i + 1 < args.Length:
+                    var value = Number(option, args[++i], workloadOption.Min, workloadOption.Whole);
+                    custom.Add(current => workloadOption.Apply(current, value));
                     break;
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}' (or it misses its value).");
@@ -178,7 +169,7 @@ internal static class Commands
         return 0;
     }
 
-    private static double Number(string option, string text, double min, bool whole = true)
+    private static double Number(string option, string text, double min, bool whole)
     {
         var valid = double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
             && double.IsFinite(value) && value >= min && (!whole || (value == Math.Floor(value) && value <= int.MaxValue));
