@@ -17,8 +17,9 @@ case "${1:-}" in
   *) echo "usage: ./bench.sh [--quick]" >&2; exit 2 ;;
 esac
 
-# Every idle connection is a file descriptor in the server and one in the load generator: ask for 65,536 open
-# files, or take the hard limit when that is lower (the load generator caps the idle scenario to fit it).
+# Every idle connection over HTTP/1.1 is a file descriptor in the server and one in the load generator: ask for
+# 65,536 open files, or take the hard limit when that is lower (the load generator caps the idle scenario's
+# HTTP/1.1 measurement to fit it; over HTTP/2 a hundred connections share one).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 echo "== open files per process: $(ulimit -n)"
 

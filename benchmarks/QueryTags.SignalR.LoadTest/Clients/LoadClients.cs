@@ -11,7 +11,11 @@ internal static class LoadClients
     // socket.io clients run in Node, one thread per process: two processes use both cores as the .NET clients do.
     private const int NodeProcesses = 2;
 
-    public static async Task<ILoadClients> ConnectAsync(BenchSystem system, LoadPlan plan) => system == BenchSystem.SocketIo
-        ? await NodeLoadClients.ConnectAsync(plan, Math.Min(NodeProcesses, plan.Connections.Count), ConnectConcurrency)
-        : await SignalRLoadClients.ConnectAsync(system, plan, ConnectConcurrency);
+    /// <param name="transport">HTTP/2 for the SignalR systems only, to the URL of their HTTP/2 endpoint.</param>
+    public static async Task<ILoadClients> ConnectAsync(BenchSystem system, LoadPlan plan, WebSocketTransport transport = WebSocketTransport.Http11) => (system, transport) switch
+    {
+        (BenchSystem.SocketIo, WebSocketTransport.Http11) => await NodeLoadClients.ConnectAsync(plan, Math.Min(NodeProcesses, plan.Connections.Count), ConnectConcurrency),
+        (BenchSystem.SocketIo, _) => throw new ArgumentException("socket.io's ws server has no HTTP/2 WebSockets.", nameof(transport)),
+        _ => await SignalRLoadClients.ConnectAsync(system, plan, transport, ConnectConcurrency),
+    };
 }

@@ -15,8 +15,8 @@ using QueryTags.SignalR.LoadTest.Workload;
 namespace QueryTags.SignalR.LoadTest.Clients;
 
 /// <summary>
-/// The .NET SignalR load connections of a run, in this process: WebSockets without negotiation and MessagePack,
-/// one shared protocol and connection factory per source address (a <see cref="Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder"/>
+/// The .NET SignalR load connections of a run, in this process: WebSockets (over HTTP/1.1 or HTTP/2) without
+/// negotiation and MessagePack, one shared protocol and connection factory per source address (a <see cref="Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder"/>
 /// per connection would build a service provider for each of 20,000 connections).
 /// </summary>
 internal sealed class SignalRLoadClients : ILoadClients
@@ -36,16 +36,16 @@ internal sealed class SignalRLoadClients : ILoadClients
     public IReadOnlyList<int> ProcessIds { get; } = [Environment.ProcessId];
 
     /// <param name="concurrency">Connections opening at once: enough to be quick, few enough not to overflow the listen backlog.</param>
-    public static async Task<SignalRLoadClients> ConnectAsync(BenchSystem system, LoadPlan plan, int concurrency)
+    public static async Task<SignalRLoadClients> ConnectAsync(BenchSystem system, LoadPlan plan, WebSocketTransport transport, int concurrency)
     {
         var pool = new SignalRLoadClients(plan);
         var protocol = new MessagePackHubProtocol();
         var services = new SharedServices(new ServiceCollection().AddLogging().BuildServiceProvider());
         var factories = new Dictionary<IPAddress, IConnectionFactory>();
-        var defaultFactory = pool.ConnectionFactory(source: null);
+        var defaultFactory = pool.ConnectionFactory(source: null, transport);
         foreach (var source in plan.Connections.Select(connection => connection.Source).OfType<IPAddress>().Distinct())
         {
-            factories[source] = pool.ConnectionFactory(source);
+            factories[source] = pool.ConnectionFactory(source, transport);
         }
 
         var connected = new SignalRLoadClient?[plan.Connections.Count];
@@ -118,10 +118,13 @@ internal sealed class SignalRLoadClients : ILoadClients
         }
     }
 
-    private HttpConnectionFactory ConnectionFactory(IPAddress? source)
+    private HttpConnectionFactory ConnectionFactory(IPAddress? source, WebSocketTransport transport)
     {
         var invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
+            // Over HTTP/2 a TCP connection carries as many WebSockets as the server allows streams on it (Kestrel:
+            // 100); the next ones open another connection instead of waiting for a stream to end.
+            EnableMultipleHttp2Connections = true,
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -150,6 +153,13 @@ internal sealed class SignalRLoadClients : ILoadClients
             WebSocketFactory = async (context, cancellationToken) =>
             {
                 var webSocket = new ClientWebSocket();
+                if (transport == WebSocketTransport.Http2)
+                {
+                    // Exactly HTTP/2: over cleartext there is no negotiation to fall back from (prior knowledge).
+                    webSocket.Options.HttpVersion = HttpVersion.Version20;
+                    webSocket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+                }
+
                 await webSocket.ConnectAsync(context.Uri, invoker, cancellationToken);
                 return webSocket;
             },

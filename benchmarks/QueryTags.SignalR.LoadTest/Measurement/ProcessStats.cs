@@ -46,6 +46,11 @@ internal static class ProcessStats
         throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS line.");
     }
 
+    /// <summary>The sockets a process holds open (its TCP connections and listeners): the links in <c>/proc/PID/fd</c> to <c>socket:[inode]</c>.</summary>
+    public static int OpenSockets(int pid) =>
+        new DirectoryInfo($"/proc/{pid}/fd").EnumerateFileSystemInfos()
+            .Count(descriptor => descriptor.LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);
+
     /// <summary>The soft limit of open files of this process, which every socket counts against.</summary>
     public static long OpenFileLimit()
     {

@@ -8,19 +8,21 @@ namespace QueryTags.SignalR.LoadTest.Processes;
 /// <summary>
 /// One server under test in its own process, on a free loopback port: this program's <c>serve</c> command for
 /// the SignalR systems, <c>node server.mjs</c> for socket.io. Both print Kestrel's "Now listening on: URL" and
-/// answer the same control endpoints.
+/// answer the same control endpoints; the SignalR servers also print the URL of their HTTP/2 endpoint.
 /// </summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly ChildProcess _process;
     private readonly HttpClient _control;
+    private readonly Uri? _http2Address;
 
-    private ServerProcess(BenchSystem system, ChildProcess process, Uri address)
+    private ServerProcess(BenchSystem system, ChildProcess process, Uri address, Uri? http2Address)
     {
         System = system;
         _process = process;
         Address = address;
+        _http2Address = http2Address;
         _control = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(10) };
     }
 
@@ -28,19 +30,27 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>What the clients connect to: the hub, or socket.io's root.</summary>
+    /// <summary>What the clients connect to over HTTP/1.1: the hub, or socket.io's root.</summary>
     public Uri ClientUrl => System == BenchSystem.SocketIo ? Address : new Uri(Address, BenchServerApp.HubPath);
+
+    /// <summary>The hub on the HTTP/2-only endpoint (SignalR servers only: socket.io's <c>ws</c> server has no HTTP/2 WebSockets).</summary>
+    public Uri Http2ClientUrl => new(_http2Address ?? throw new InvalidOperationException($"{System.Id()} has no HTTP/2 endpoint."), BenchServerApp.HubPath);
 
     public int Pid => _process.Pid;
 
     public static async Task<ServerProcess> StartAsync(BenchSystem system, string? redis = null)
     {
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var http2 = new TaskCompletionSource<Uri?>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLine(string line)
         {
             if (ListeningLine().Match(line) is { Success: true } match)
             {
                 listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+            else if (Http2Line().Match(line) is { Success: true } announced)
+            {
+                http2.TrySetResult(new Uri(announced.Groups[1].Value));
             }
         }
 
@@ -49,6 +59,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             // --expose-gc: POST /bench/gc runs a full collection before memory is read, as the .NET servers do.
             process = ChildProcess.Start("node", ["--expose-gc", "server.mjs"], OnLine, workingDirectory: BenchPaths.SocketIoDirectory);
+            http2.SetResult(null);
         }
         else
         {
@@ -62,8 +73,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
         try
         {
-            var address = await listening.Task.WaitAsync(StartTimeout);
-            return new ServerProcess(system, process, address);
+            await Task.WhenAll((Task)listening.Task, http2.Task).WaitAsync(StartTimeout);
+            return new ServerProcess(system, process, await listening.Task, await http2.Task);
         }
         catch (TimeoutException)
         {
@@ -108,6 +119,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(BenchServerApp.Http2Announcement + @" (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex Http2Line();
 
     private sealed record GcReport(long ManagedBytes);
 }

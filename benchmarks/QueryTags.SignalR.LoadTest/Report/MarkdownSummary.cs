@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using QueryTags.SignalR.LoadTest.Clients;
 using QueryTags.SignalR.LoadTest.Scenarios;
 using QueryTags.SignalR.LoadTest.Workload;
 
@@ -37,11 +38,17 @@ internal static class MarkdownSummary
 
         md.Line("## Idle capacity (scenario 4)");
         md.Line();
-        md.Line("| system | connections | tags each | empty RSS | loaded RSS | RSS per connection | managed heap per connection | connect time | errors |");
-        md.Line("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        if (results.Idle.Any(idle => idle.Transport == WebSocketTransport.Http2))
+        {
+            md.Line($"Over HTTP/1.1 every WebSocket is a TCP connection of its own, a file descriptor in the server and one in the client process, so the HTTP/1.1 rows hold as many connections as this machine's open-file limit lets one process have (see the notes), every system alike. To hold all of them in one server, the SignalR systems are measured over HTTP/2 too: WebSockets as streams of shared TCP connections (RFC 8441 extended CONNECT, cleartext with prior knowledge, Kestrel's default limits), up to 100 per connection (Kestrel's `MaxStreamsPerConnection`), hence the few server sockets. What differs is Kestrel's part of a connection: an HTTP/2 stream's state on a shared connection instead of a connection of its own (socket, transport, HTTP/1.1 request state); SignalR's and the hub's part is the same. socket.io's `ws` server has no HTTP/2 WebSockets: it has an HTTP/1.1 row only.");
+            md.Line();
+        }
+
+        md.Line("| system | HTTP | connections | server sockets | tags each | empty RSS | loaded RSS | RSS per connection | managed heap per connection | connect time | errors |");
+        md.Line("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var idle in results.Idle)
         {
-            md.Line($"| {Title(idle.System)} | {idle.Connections:N0} | {idle.TagsPerConnection} | {idle.EmptyRssBytes / 1048576.0:0} MiB | {idle.LoadedRssBytes / 1048576.0:0} MiB | {idle.RssBytesPerConnection / 1000:0.0} KB | {idle.ManagedBytesPerConnection / 1000:0.0} KB | {idle.ConnectSeconds:0.0} s | {idle.Errors} |");
+            md.Line($"| {Title(idle.System)} | {idle.Transport.Title()} | {idle.Connections:N0} | {Number(idle.ServerSockets)} | {idle.TagsPerConnection} | {idle.EmptyRssBytes / 1048576.0:0} MiB | {idle.LoadedRssBytes / 1048576.0:0} MiB | {idle.RssBytesPerConnection / 1000:0.0} KB | {idle.ManagedBytesPerConnection / 1000:0.0} KB | {idle.ConnectSeconds:0.0} s | {idle.Errors} |");
         }
 
         md.Line();
@@ -84,21 +91,21 @@ internal static class MarkdownSummary
         }
 
         md.Line();
-        md.Line("| system | peak deliveries/s | max sustained deliveries/s | server CPU µs per delivery | broadcast @ latency rate p50 / p99 | targeted p50 / p99 | targeted bytes per delivery | churn deliveries/s, p99 | idle KB per connection |");
+        md.Line("| system | peak deliveries/s | max sustained deliveries/s | server CPU µs per delivery | broadcast @ latency rate p50 / p99 | targeted p50 / p99 | targeted bytes per delivery | churn deliveries/s, p99 | idle KB per connection, HTTP/1.1 / HTTP/2 |");
         md.Line("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var system in figures.Systems)
         {
-            md.Line($"| {system.Title} | {Number(system.PeakDeliveries)} | {Number(system.MaxSustainedDeliveries)} | {Number(system.ServerCpuMicrosecondsPerDelivery, "0.00")} | {Latency(system.BroadcastAtLatencyRate)} | {Latency(system.Targeted)} | {Number(system.Targeted?.BytesPerDelivery)} | {Number(system.Churn?.DeliveriesPerSecond)}, {Number(system.Churn?.P99Ms, "0.0")} ms | {Number(system.Idle?.RssBytesPerConnection / 1000, "0.0")} |");
+            md.Line($"| {system.Title} | {Number(system.PeakDeliveries)} | {Number(system.MaxSustainedDeliveries)} | {Number(system.ServerCpuMicrosecondsPerDelivery, "0.00")} | {Latency(system.BroadcastAtLatencyRate)} | {Latency(system.Targeted)} | {Number(system.Targeted?.BytesPerDelivery)} | {Number(system.Churn?.DeliveriesPerSecond)}, {Number(system.Churn?.P99Ms, "0.0")} ms | {Number(system.Idle?.RssBytesPerConnection / 1000, "0.0")} / {Number(system.IdleHttp2?.RssBytesPerConnection / 1000, "0.0")} |");
         }
 
         md.Line();
         md.Line("Ratios, QueryTags.SignalR ÷ baseline (above 1 is more for us: good for rate, bad for cost, bytes, latency and memory):");
         md.Line();
-        md.Line("| baseline | peak deliveries/s | sustained deliveries/s | server CPU per delivery | targeted bytes per delivery | targeted p99 | broadcast p99 | idle memory per connection |");
+        md.Line("| baseline | peak deliveries/s | sustained deliveries/s | server CPU per delivery | targeted bytes per delivery | targeted p99 | broadcast p99 | idle memory per connection, HTTP/1.1 / HTTP/2 |");
         md.Line("|---|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var ratio in figures.Ratios)
         {
-            md.Line($"| {ratio.Baseline} | {Number(ratio.PeakDeliveries, "0.00")} | {Number(ratio.SustainedDeliveries, "0.00")} | {Number(ratio.ServerCpuPerDelivery, "0.00")} | {Number(ratio.TargetedBytesPerDelivery, "0.000")} | {Number(ratio.TargetedP99, "0.00")} | {Number(ratio.BroadcastP99, "0.00")} | {Number(ratio.IdleBytesPerConnection, "0.00")} |");
+            md.Line($"| {ratio.Baseline} | {Number(ratio.PeakDeliveries, "0.00")} | {Number(ratio.SustainedDeliveries, "0.00")} | {Number(ratio.ServerCpuPerDelivery, "0.00")} | {Number(ratio.TargetedBytesPerDelivery, "0.000")} | {Number(ratio.TargetedP99, "0.00")} | {Number(ratio.BroadcastP99, "0.00")} | {Number(ratio.IdleBytesPerConnection, "0.00")} / {Number(ratio.IdleHttp2BytesPerConnection, "0.00")} |");
         }
 
         md.Line();
@@ -122,13 +129,13 @@ internal static class MarkdownSummary
         yield return "Each server runs in its own process, started by the load generator (`QueryTags.SignalR.LoadTest serve SYSTEM` for the SignalR systems, `node server.mjs` for socket.io), on a free port of 127.0.0.1. Every address used is loopback.";
         yield return "The publisher runs inside the server (`POST /bench/publish`): it stamps each invalidation with the wall-clock time in microseconds (our hub: the `origin` field; the baselines: the same message type's `origin`), and the receiving client subtracts it from its own wall clock. Both ends are on one machine, so the clocks agree.";
         yield return "The SignalR baselines send our `InvalidationMessage` (without a cursor), so the bytes per message are alike and the difference is the server's work. The naive baseline sends to `Clients.All` and the clients drop what does not match their tags (counted in messages/s, not deliveries/s).";
-        yield return "SignalR clients are .NET `HubConnection`s in the load generator's process (WebSockets, negotiation skipped, MessagePack). socket.io clients are `socket.io-client` 4.8.4 connections in two Node processes (Node runs one thread per process; two use both cores, as the .NET clients do), driven over standard input with the same plan (tags, source addresses, swap tags), the same tag filter, the same latency buckets and the same report. Their CPU is the clients CPU column. There is no .NET socket.io client to make them identical.";
+        yield return "SignalR clients are .NET `HubConnection`s in the load generator's process (WebSockets over HTTP/1.1, and over HTTP/2 in the idle scenario's HTTP/2 rows; negotiation skipped; MessagePack). socket.io clients are `socket.io-client` 4.8.4 connections in two Node processes (Node runs one thread per process; two use both cores, as the .NET clients do), driven over standard input with the same plan (tags, source addresses, swap tags), the same tag filter, the same latency buckets and the same report. Their CPU is the clients CPU column. There is no .NET socket.io client to make them identical.";
         yield return "Latency percentiles come from a histogram of 1%-wide logarithmic buckets (read at the bucket's upper bound). Bytes are what the clients' sockets read (WebSocket frames, framing, pings), counted under the .NET clients' streams and from the Node sockets' `bytesRead`.";
         yield return $"CPU is utime + stime from `/proc/PID/stat` over the measured window, in % of one core (200% is the whole machine); RSS is `VmRSS` from `/proc/PID/status`. Other CPU is what the rest of the machine used in the same window (`/proc/stat` minus the server and client processes; it also holds kernel network work not charged to a process): the machine is shared, and a step with much other CPU measured a machine that was not ours. Each step first waits (up to {results.Profile.QuietWait.TotalSeconds:0} s) until other programs use under 25% of a core, and a step during which they used over 50% is measured once more, keeping the attempt they disturbed least. Per system the targeted and churn scenarios run first and the broadcast sweep last, since it ends by saturating the server.";
         yield return $"Idle memory: RSS of a fresh server warmed up by 50 connections that came and went, then with every connection open and holding its tags; each read {results.Profile.IdleSettle.TotalSeconds:0} s after a full blocking compacting collection in the server (`POST /bench/gc`; `global.gc()` in Node), which itself follows {results.Profile.IdleSettle.TotalSeconds:0} s of quiet. Server GC (the ASP.NET Core default) keeps memory it has committed, which counts in RSS.";
         if (results.Idle.FirstOrDefault(idle => idle.Connections < idle.Asked) is { } capped)
         {
-            yield return $"Idle connections were capped at {capped.Connections:N0} of {capped.Asked:N0}: every connection is a file descriptor in the server and one in the client process, and this machine's limit of open files per process is {results.Machine.OpenFileLimit:N0} (`bench.sh` asks for 65,536 and gets no more than the hard limit; raising that needs `CAP_SYS_RESOURCE`).";
+            yield return $"Idle connections over {capped.Transport.Title()} were capped at {capped.Connections:N0} of {capped.Asked:N0}: every connection is a file descriptor in the server and one in the client process, and this machine's limit of open files per process is {results.Machine.OpenFileLimit:N0} (`bench.sh` asks for 65,536 and gets no more than the hard limit; raising that needs `CAP_SYS_RESOURCE`).";
         }
 
         yield return $"Connections come from 127.0.0.1, or from 127.0.0.1, 127.0.0.2, ... when one address's ephemeral ports would not suffice (about {new Clients.SourceAddresses(1).PortsPerAddress:N0} per address here).";

@@ -1,3 +1,4 @@
+using QueryTags.SignalR.LoadTest.Clients;
 using QueryTags.SignalR.LoadTest.Workload;
 
 namespace QueryTags.SignalR.LoadTest.Scenarios;
@@ -32,8 +33,11 @@ internal static class BenchRunner
 
         foreach (var system in systems.Where(_ => scenarios.Contains("idle")))
         {
-            log($"== {system.Title()}: idle capacity ({IdleCapacityScenario.Capacity(profile.IdleConnections):N0} connections)");
-            idle.Add(await IdleCapacityScenario.RunAsync(system, profile, workload, log));
+            foreach (var transport in IdleCapacityScenario.Transports(system))
+            {
+                log($"== {system.Title()}: idle capacity over {transport.Title()} ({IdleCapacityScenario.Capacity(profile.IdleConnections, transport):N0} connections)");
+                idle.Add(await IdleCapacityScenario.RunAsync(system, transport, profile, workload, log));
+            }
         }
 
         return (steps, idle);

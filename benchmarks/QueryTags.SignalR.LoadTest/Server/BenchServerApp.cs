@@ -1,5 +1,7 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.SignalR;
@@ -12,17 +14,36 @@ namespace QueryTags.SignalR.LoadTest.Server;
 /// with MessagePack, and the control endpoints the load generator drives, the same ones the socket.io server
 /// has: <c>POST /bench/publish</c> (a <see cref="PublishRequest"/>) and <c>POST /bench/gc</c> (a full blocking
 /// collection, then the managed heap size, so memory is read at a steady state).
+/// It listens on two free loopback ports: Kestrel's default protocols (WebSockets over HTTP/1.1 without TLS), and
+/// HTTP/2 only, where WebSockets are streams of shared TCP connections (RFC 8441; h2c with prior knowledge).
 /// </summary>
 internal static class BenchServerApp
 {
     public const string HubPath = "/hubs/invalidation";
+
+    /// <summary>What the process prints before the HTTP/2 endpoint's URL once it listens (Kestrel prints both URLs without their protocols).</summary>
+    public const string Http2Announcement = "HTTP/2 only on:";
 
     /// <param name="system">Which hub to serve.</param>
     /// <param name="redis">A Redis to share with other nodes (SignalR's backplane, and our log), or null.</param>
     public static WebApplication Build(BenchSystem system, string? redis)
     {
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        ListenOptions? http2 = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // WebSockets over HTTP/1.1: Kestrel's default protocols, which without TLS are HTTP/1.1. Bound first,
+            // so Kestrel's first "Now listening on" line, the one ServerProcess reads, is this endpoint's.
+            kestrel.Listen(IPAddress.Loopback, 0);
+
+            // Kestrel's HTTP/2 limits stay at their defaults (100 streams per connection, its flow-control
+            // windows): what a user of Kestrel gets.
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                http2 = listen;
+            });
+        });
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
 
         ISignalRServerBuilder signalR;
@@ -68,6 +89,9 @@ internal static class BenchServerApp
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             return new { managedBytes = GC.GetTotalMemory(forceFullCollection: false) };
         });
+
+        // Binding a port 0 endpoint fills in the port it got.
+        app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"{Http2Announcement} http://{http2!.IPEndPoint}"));
         return app;
     }
 }
