@@ -93,9 +93,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a full collection in the server; returns its managed (JS: V8) heap in bytes.</summary>
-    public async Task<long> CollectGarbageAsync()
+    /// <param name="releaseMemory">Also have the GC return the memory it keeps committed (.NET: an aggressive collection; Node: no difference).</param>
+    public async Task<long> CollectGarbageAsync(bool releaseMemory = false)
     {
-        using var response = await _control.PostAsync("/bench/gc", null);
+        using var response = await _control.PostAsync(releaseMemory ? "/bench/gc?release=true" : "/bench/gc", null);
         await EnsureSuccessAsync(response);
         var answer = await response.Content.ReadFromJsonAsync<GcReport>()
             ?? throw new InvalidOperationException("POST /bench/gc answered nothing.");

@@ -131,8 +131,11 @@ internal sealed record Figures(IReadOnlyList<SystemFigures> Systems, IReadOnlyLi
         return new(
             $"{connections:N0} idle connections at ≤ 20 KB each above the empty process",
             readings.Count == 0 ? "not measured" : string.Join("; ", readings.Select(idle =>
-                $"{idle.Connections:N0} connections over {idle.Transport.Title()}{(idle.Connections < idle.Asked ? " (as many as fit)" : "")}, {idle.RssBytesPerConnection / 1000:0.0} KB each")),
-            Verdict(readings.Count == 0 ? null : decisive?.RssBytesPerConnection <= 20_000),
+                $"{idle.Connections:N0} connections over {idle.Transport.Title()}{(idle.Connections < idle.Asked ? " (as many as fit)" : "")}, {idle.RssBytesPerConnection / 1000:0.0} KB each"
+                + (idle.ReleasedRssBytesPerConnection is { } released ? $" ({released / 1000:0.0} KB with the GC's committed memory released)" : ""))),
+            readings.Count == 0 ? Verdict((bool?)null)
+                : decisive is null ? Verdict(false)
+                : Verdict(decisive.RssBytesPerConnection <= 20_000, decisive.ReleasedRssBytesPerConnection is { } releasedPerConnection ? releasedPerConnection <= 20_000 : null),
             decisive switch
             {
                 null when readings.Count > 0 => $"{note}; only {readings.Max(idle => idle.Connections):N0} connections were opened (see the notes)",

@@ -41,12 +41,12 @@ internal static class IdleCapacityScenario
         var warmup = LoadPlan.Create(workload, [url], WarmupConnections);
         await (await LoadClients.ConnectAsync(system, warmup, transport)).DisposeAsync();
 
-        var (emptyRss, emptyManaged) = await SteadyMemoryAsync(server, profile.IdleSettle);
+        var (emptyRss, emptyReleasedRss, emptyManaged) = await SteadyMemoryAsync(server, profile.IdleSettle);
         var plan = LoadPlan.Create(workload, [url], connections, profile.MinSourceAddresses);
         var clock = Stopwatch.StartNew();
         await using var clients = await LoadClients.ConnectAsync(system, plan, transport);
         var connectSeconds = clock.Elapsed.TotalSeconds;
-        var (loadedRss, loadedManaged) = await SteadyMemoryAsync(server, profile.IdleSettle);
+        var (loadedRss, loadedReleasedRss, loadedManaged) = await SteadyMemoryAsync(server, profile.IdleSettle);
         var sockets = ProcessStats.OpenSockets(server.Pid);
         var errors = clients.ConnectErrors + (await clients.CollectAsync()).Errors;
         var held = Math.Max(1, clients.Connected);
@@ -64,17 +64,27 @@ internal static class IdleCapacityScenario
             (loadedRss - emptyRss) / (double)held,
             (loadedManaged - emptyManaged) / (double)held,
             connectSeconds,
-            errors);
+            errors,
+            emptyReleasedRss,
+            loadedReleasedRss,
+            (loadedReleasedRss - emptyReleasedRss) / (double)held);
         log($"  {system.Id()} idle over {transport.Title()}: {result.Connections:N0} connections ({sockets:N0} server sockets) in {connectSeconds:0.0} s, RSS {emptyRss / 1048576.0:0} → {loadedRss / 1048576.0:0} MiB, "
-            + $"{result.RssBytesPerConnection / 1024:0.0} KiB per connection ({result.ManagedBytesPerConnection / 1024:0.0} KiB managed), errors {errors}");
+            + $"{result.RssBytesPerConnection / 1024:0.0} KiB per connection ({result.ReleasedRssBytesPerConnection / 1024:0.0} KiB with committed memory released, {result.ManagedBytesPerConnection / 1024:0.0} KiB managed), errors {errors}");
         return result;
     }
 
-    private static async Task<(long Rss, long Managed)> SteadyMemoryAsync(ServerProcess server, TimeSpan settle)
+    /// <summary>
+    /// RSS after a full collection (what the process keeps, GC reserve included), then after the GC also returned the
+    /// memory it keeps committed for later allocations (closer to what the connections themselves need).
+    /// </summary>
+    private static async Task<(long Rss, long ReleasedRss, long Managed)> SteadyMemoryAsync(ServerProcess server, TimeSpan settle)
     {
         await Task.Delay(settle);
         var managed = await server.CollectGarbageAsync();
         await Task.Delay(settle);
-        return (ProcessStats.ResidentBytes(server.Pid), managed);
+        var rss = ProcessStats.ResidentBytes(server.Pid);
+        await server.CollectGarbageAsync(releaseMemory: true);
+        await Task.Delay(settle);
+        return (rss, ProcessStats.ResidentBytes(server.Pid), managed);
     }
 }

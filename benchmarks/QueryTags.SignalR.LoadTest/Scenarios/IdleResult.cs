@@ -7,6 +7,7 @@ namespace QueryTags.SignalR.LoadTest.Scenarios;
 /// <param name="Connections">Idle connections held, each with <paramref name="TagsPerConnection"/> tags.</param>
 /// <param name="Asked">Connections the profile asked for; more than <paramref name="Connections"/> when the open-file limit capped it.</param>
 /// <param name="ServerSockets">Sockets the server held with every connection open: about one per connection over HTTP/1.1, one per hundred over HTTP/2 (Kestrel's streams per connection); null in results from before it was read.</param>
+/// <param name="ReleasedRssBytesPerConnection">RSS per connection after the GC also returned the memory it keeps committed (.NET: an aggressive collection); null in results from before it was read.</param>
 internal sealed record IdleResult(
     string System,
     WebSocketTransport Transport,
@@ -21,4 +22,7 @@ internal sealed record IdleResult(
     double RssBytesPerConnection,
     double ManagedBytesPerConnection,
     double ConnectSeconds,
-    long Errors);
+    long Errors,
+    long? EmptyReleasedRssBytes = null,
+    long? LoadedReleasedRssBytes = null,
+    double? ReleasedRssBytesPerConnection = null);

@@ -13,7 +13,8 @@ namespace QueryTags.SignalR.LoadTest.Server;
 /// The server process of one SignalR system (the <c>serve</c> command): its hub at <c>/hubs/invalidation</c>
 /// with MessagePack, and the control endpoints the load generator drives, the same ones the socket.io server
 /// has: <c>POST /bench/publish</c> (a <see cref="PublishRequest"/>) and <c>POST /bench/gc</c> (a full blocking
-/// collection, then the managed heap size, so memory is read at a steady state).
+/// collection, then the managed heap size, so memory is read at a steady state; <c>?release=true</c> also has the
+/// GC return the memory it keeps committed).
 /// It listens on two free loopback ports: Kestrel's default protocols (WebSockets over HTTP/1.1 without TLS), and
 /// HTTP/2 only, where WebSockets are streams of shared TCP connections (RFC 8441; h2c with prior knowledge).
 /// </summary>
@@ -82,11 +83,17 @@ internal static class BenchServerApp
             _ => throw new ArgumentException($"{system.Id()} is not served by .NET.", nameof(system)),
         };
         app.MapPost("/bench/publish", (PublishRequest request, PublishLoop loop, CancellationToken aborted) => loop.RunAsync(request, aborted));
-        app.MapPost("/bench/gc", () =>
+        app.MapPost("/bench/gc", (bool? release) =>
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            if (release == true)
+            {
+                // Aggressive also hands the memory the GC keeps committed for later allocations back to the system.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+
             return new { managedBytes = GC.GetTotalMemory(forceFullCollection: false) };
         });
 
