@@ -9,7 +9,7 @@ namespace QueryTags.SignalR.LoadTest.Clients;
 /// <summary>
 /// The socket.io load connections of a run: there is no .NET socket.io client, so they are real
 /// <c>socket.io-client</c> connections in Node processes (<c>load-clients.mjs</c>) given the same plan (tags,
-/// source addresses, swap tags). They filter, time (same wall clock, same histogram buckets) and count as the
+/// source addresses, swap tags). They filter, time (same monotonic clock, same histogram buckets) and count as the
 /// .NET clients do, and answer one JSON line per command on standard output.
 /// </summary>
 internal sealed class NodeLoadClients : ILoadClients
