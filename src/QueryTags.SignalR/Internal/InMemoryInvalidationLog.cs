@@ -11,7 +11,11 @@ internal sealed class InMemoryInvalidationLog : IInvalidationLog
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _lastSequenceByTag = new(StringComparer.Ordinal);
-    private readonly Queue<Entry> _entries = new();
+
+    // Kept entries, oldest first, from _oldest on: a list with a moving head rather than a queue, so an age can
+    // find its start by binary search (entries are in time order) instead of a scan under the lock.
+    private readonly List<Entry> _entries = [];
+    private int _oldest;
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
     private readonly int _capacity;
@@ -47,7 +51,7 @@ internal sealed class InMemoryInvalidationLog : IInvalidationLog
                 _lastSequenceByTag[canonical] = sequence;
             }
 
-            _entries.Enqueue(new Entry(sequence, now, canonicals));
+            _entries.Add(new Entry(sequence, now, canonicals));
             Forget(now);
             return ValueTask.FromResult(new InvalidationCursor(Epoch, sequence));
         }
@@ -64,7 +68,7 @@ internal sealed class InMemoryInvalidationLog : IInvalidationLog
             {
                 // The last invalidation older than the window is where the answer starts. With none kept, only a
                 // log that never forgot anything can answer: a forgotten one might lie inside the window.
-                var start = _entries.LastOrDefault(entry => _time.GetElapsedTime(entry.Timestamp, now) >= window);
+                var start = LastOlderThan(window, now);
                 if (start.Sequence == 0 && _forgottenThrough > 0)
                 {
                     return ValueTask.FromResult(new LogReplay(current, true, []));
@@ -101,12 +105,32 @@ internal sealed class InMemoryInvalidationLog : IInvalidationLog
         }
     }
 
+    /// <summary>The newest kept entry at least <paramref name="window"/> old, or the default entry when none is.</summary>
+    private Entry LastOlderThan(TimeSpan window, long now)
+    {
+        int low = _oldest, high = _entries.Count;
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (_time.GetElapsedTime(_entries[middle].Timestamp, now) >= window)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low > _oldest ? _entries[low - 1] : default;
+    }
+
     private void Forget(long now)
     {
-        while (_entries.TryPeek(out var oldest)
-            && (_entries.Count > _capacity || _time.GetElapsedTime(oldest.Timestamp, now) > _retention))
+        while (_oldest < _entries.Count
+            && (_entries.Count - _oldest > _capacity || _time.GetElapsedTime(_entries[_oldest].Timestamp, now) > _retention))
         {
-            _entries.Dequeue();
+            var oldest = _entries[_oldest++];
             foreach (var canonical in oldest.Canonicals)
             {
                 // A later invalidation of the same tag keeps its entry.
@@ -117,6 +141,13 @@ internal sealed class InMemoryInvalidationLog : IInvalidationLog
             }
 
             _forgottenThrough = oldest.Sequence;
+        }
+
+        // Drop the forgotten head once it is most of the list: amortized, each entry is moved at most once more.
+        if (_oldest > 0 && _oldest >= _entries.Count / 2)
+        {
+            _entries.RemoveRange(0, _oldest);
+            _oldest = 0;
         }
     }
 

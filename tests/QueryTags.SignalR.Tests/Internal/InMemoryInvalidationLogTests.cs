@@ -240,6 +240,24 @@ public class InMemoryInvalidationLogTests
         Assert.Empty(exact.Missed);
     }
 
+    [Fact]
+    public async Task An_age_finds_its_start_in_a_long_log_that_has_forgotten_much()
+    {
+        var log = CreateLog(capacity: 10);
+        for (var i = 0; i < 100; i++)
+        {
+            await log.AppendAsync([["t", i]], default);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // Entries 90..99 are kept, entry i is 100 - i seconds old: 3.5 s reaches back past 97, to 96.
+        var replay = await log.ReplayAsync([.. Enumerable.Range(0, 100).Select(i => new Tag("t", i))], null, TimeSpan.FromSeconds(3.5), default);
+
+        Assert.False(replay.Reset);
+        Assert.Equal([new Tag("t", 97), new Tag("t", 98), new Tag("t", 99)], replay.Missed);
+        Assert.True((await log.ReplayAsync([["t", 0]], null, TimeSpan.FromSeconds(11), default)).Reset);
+    }
+
     private InMemoryInvalidationLog CreateLog(int capacity = 100) =>
         new(Options.Create(new TagInvalidationOptions { RetentionWindow = Retention, LogCapacity = capacity }), _time);
 
