@@ -27,24 +27,22 @@ internal static class FanOutScenarios
         // Light scenarios first: the broadcast sweep ends by saturating the server, which would leave its mark
         // (a grown heap, a backlog) on whatever came after it.
         await steps.WarmUpAsync(workload.BroadcastPublishTags);
-        var onePercent = TagWorkload.InterestedConnections(workload.TargetedPublishTags, clients.Connected);
-        var targeted = await steps.RunAsync("targeted", profile.LatencyRate, workload.TargetedPublishTags, onePercent);
+        var targeted = await steps.RunAsync("targeted", profile.LatencyRate, workload.TargetedPublishTags);
         results.Add(targeted);
         log(Describe(targeted));
 
-        var churn = await steps.RunAsync("churn", profile.LatencyRate, workload.TargetedPublishTags, onePercent, profile.Churn);
+        var churn = await steps.RunAsync("churn", profile.LatencyRate, workload.TargetedPublishTags, profile.Churn);
         results.Add(churn);
         log(Describe(churn));
 
-        var everyone = TagWorkload.InterestedConnections(workload.BroadcastPublishTags, clients.Connected);
         foreach (var rate in profile.BroadcastRates)
         {
-            var step = await steps.RunAsync("broadcast", rate, workload.BroadcastPublishTags, everyone);
+            var step = await steps.RunAsync("broadcast", rate, workload.BroadcastPublishTags);
             if (!step.Sustained)
             {
                 // Near the knee one slow moment tips the server into a backlog it cannot work off within the
                 // window; a second attempt tells that from a rate it cannot carry. The better attempt is kept.
-                var again = await steps.RunAsync("broadcast", rate, workload.BroadcastPublishTags, everyone);
+                var again = await steps.RunAsync("broadcast", rate, workload.BroadcastPublishTags);
                 step = again.Sustained || again.DeliveriesPerSecond > step.DeliveriesPerSecond ? again : step;
             }
 

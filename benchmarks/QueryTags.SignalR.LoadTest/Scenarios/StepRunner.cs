@@ -21,9 +21,10 @@ internal sealed class StepRunner(IReadOnlyList<ServerProcess> servers, ILoadClie
     private const int MaxAttempts = 2;
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(8);
 
-    /// <param name="interested">Connections each invalidation interests on average: what a sustained step delivers per invalidation.</param>
-    public async Task<StepResult> RunAsync(string scenario, double rate, IReadOnlyList<Tag> tags, double interested, ChurnRates? churn = null)
+    /// <param name="tags">What the server invalidates, round-robin; the connections they interest set what a sustained step delivers.</param>
+    public async Task<StepResult> RunAsync(string scenario, double rate, IReadOnlyList<Tag> tags, ChurnRates? churn = null)
     {
+        var interested = TagWorkload.InterestedConnections(tags, clients.Connected);
         StepResult? best = null;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {

@@ -22,17 +22,9 @@ internal static class TwoNodeScenario
         var plan = LoadPlan.Create(workload, [first.ClientUrl, second.ClientUrl], profile.Connections, profile.MinSourceAddresses);
         await using var clients = await LoadClients.ConnectAsync(system, plan);
         var steps = new StepRunner([first, second], clients, profile);
-        var broadcast = await steps.RunAsync(
-            "two-node broadcast",
-            profile.TwoNodeBroadcastRate,
-            workload.BroadcastPublishTags,
-            TagWorkload.InterestedConnections(workload.BroadcastPublishTags, clients.Connected));
+        var broadcast = await steps.RunAsync("two-node broadcast", profile.TwoNodeBroadcastRate, workload.BroadcastPublishTags);
         log(FanOutScenarios.Describe(broadcast));
-        var targeted = await steps.RunAsync(
-            "two-node targeted",
-            profile.LatencyRate,
-            workload.TargetedPublishTags,
-            TagWorkload.InterestedConnections(workload.TargetedPublishTags, clients.Connected));
+        var targeted = await steps.RunAsync("two-node targeted", profile.LatencyRate, workload.TargetedPublishTags);
         log(FanOutScenarios.Describe(targeted));
         return [broadcast, targeted];
     }
