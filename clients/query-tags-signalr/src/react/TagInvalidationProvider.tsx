@@ -1,16 +1,10 @@
 import { useEffect, useRef, type ReactNode } from "react";
-import type { SignalRInvalidatorClient } from "../client.js";
 import { logError } from "../logging.js";
-import { connectTagInvalidation, type ConnectTagInvalidationOptions, type InvalidatableQueryClient, type InvalidatableRouter } from "../connect.js";
+import { connectTagInvalidation, type ConnectTagInvalidationOptions } from "../connect.js";
 import { TagInvalidationContext } from "./TagInvalidationContext.js";
 
-/** Props of {@link TagInvalidationProvider}. */
-export interface TagInvalidationProviderProps {
-  client: SignalRInvalidatorClient;
-  queryClient: InvalidatableQueryClient;
-  /** Invalidated after the queries, such as TanStack Router's router. */
-  router?: InvalidatableRouter;
-  refetchType?: ConnectTagInvalidationOptions["refetchType"];
+/** Props of {@link TagInvalidationProvider}: what {@link connectTagInvalidation} takes, and the children. */
+export interface TagInvalidationProviderProps extends ConnectTagInvalidationOptions {
   /** Receives every error; the latest function is used, so an inline one does not reconnect. Default: the client's logger. */
   onError?: (error: Error) => void;
   children?: ReactNode;
