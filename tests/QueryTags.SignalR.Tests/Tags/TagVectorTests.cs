@@ -26,6 +26,17 @@ public class TagVectorTests
         Assert.NotEmpty(InvalidVectors);
     }
 
+    [Fact]
+    public void Every_rule_has_the_sentence_of_the_vectors()
+    {
+        // The TypeScript client checks its sentences against the same section, so both sides explain a rule alike.
+        var sentences = TagVectors.Root.GetProperty("rules").EnumerateObject().ToDictionary(rule => rule.Name, rule => rule.Value.GetString());
+        var rules = typeof(TagRules).GetFields().Where(field => field.IsLiteral).Select(field => (string)field.GetRawConstantValue()!).ToList();
+
+        Assert.Equal(rules.Order(), sentences.Keys.Order());
+        Assert.All(rules, rule => Assert.Equal(sentences[rule], TagRules.Describe(rule)));
+    }
+
     [Theory]
     [MemberData(nameof(CanonicalVectors))]
     public void Reading_input_gives_the_canonical_form(TagVector vector)
