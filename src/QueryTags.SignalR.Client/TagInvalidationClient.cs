@@ -69,13 +69,13 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
     public HubConnection Connection { get; }
 
     /// <summary>The latest cursor seen, or null before the first subscribe.</summary>
-    public string? Cursor
+    public InvalidationCursor? Cursor
     {
         get
         {
             lock (_gate)
             {
-                return _cursor?.ToString();
+                return _cursor;
             }
         }
     }
@@ -372,7 +372,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         Raise(ResetRequired, new ResetRequiredEventArgs(message.Reason, Cursor));
     }
 
-    private void AdvanceCursor(string? cursor)
+    private void AdvanceCursor(InvalidationCursor? cursor)
     {
         lock (_gate)
         {
@@ -380,9 +380,9 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         }
     }
 
-    private void AdvanceCursorLocked(string? cursor)
+    private void AdvanceCursorLocked(InvalidationCursor? cursor)
     {
-        if (InvalidationCursor.TryParse(cursor, out var parsed))
+        if (cursor is { } parsed)
         {
             _cursor = InvalidationCursor.Latest(_cursor, parsed);
         }

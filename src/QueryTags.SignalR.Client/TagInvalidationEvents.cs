@@ -8,9 +8,9 @@ public sealed record TagsInvalidatedEventArgs(InvalidationMessage Message, IRead
 /// <summary>Held tags invalidated while the client was away (or while its subscribe was in flight).</summary>
 /// <param name="MissedTags">The held tags to refetch.</param>
 /// <param name="Cursor">The cursor the client now holds.</param>
-public sealed record MissedInvalidationsEventArgs(IReadOnlyList<Tag> MissedTags, string? Cursor);
+public sealed record MissedInvalidationsEventArgs(IReadOnlyList<Tag> MissedTags, InvalidationCursor? Cursor);
 
 /// <summary>The server cannot tell what was missed: refetch everything that is tagged.</summary>
 /// <param name="Reason">Why: the server's reason from a <c>reset</c> event, or <c>cursor-unknown</c> when a subscribe answered reset.</param>
 /// <param name="Cursor">The cursor the client now holds.</param>
-public sealed record ResetRequiredEventArgs(string Reason, string? Cursor);
+public sealed record ResetRequiredEventArgs(string Reason, InvalidationCursor? Cursor);

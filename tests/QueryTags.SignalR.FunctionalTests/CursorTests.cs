@@ -12,12 +12,12 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
     public async Task Reconnecting_with_a_cursor_returns_exactly_the_held_tags_invalidated_meanwhile(Transport transport)
     {
         Tag[] held = [["todo", 1], ["todo", 2], ["todo", 3, "comments"], ["user", 9]];
-        string cursor;
+        InvalidationCursor cursor;
         await using (var first = await RawConnection.StartAsync(Server, transport))
         {
             Assert.Empty((await first.SubscribeAsync(held)).Missed);
             await Server.InvalidateAsync(["todo", 1]);
-            cursor = (await first.NextAsync()).Cursor!;
+            cursor = (await first.NextAsync()).Cursor!.Value;
         }
 
         await Server.InvalidateAsync(["todo", 2]);
@@ -30,8 +30,8 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
         Assert.False(result.Reset);
         Assert.Equal(["[\"todo\",2]", "[\"todo\",3,\"comments\"]"], result.Missed.Select(tag => tag.Canonical).Order());
         Assert.Empty(result.Rejected);
-        var now = InvalidationCursor.Parse(result.Cursor);
-        Assert.True(now.Sequence > InvalidationCursor.Parse(cursor).Sequence);
+        var now = result.Cursor;
+        Assert.True(now.Sequence > cursor.Sequence);
 
         // Asking again from the new cursor: nothing more was missed.
         Assert.Empty((await second.SubscribeAsync(held, result.Cursor)).Missed);
@@ -55,7 +55,7 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
 
         Assert.False(recent.Reset);
         Assert.Equal([new Tag("aged", page, 2)], recent.Missed);
-        Assert.True(InvalidationCursor.TryParse(recent.Cursor, out _));
+        Assert.True(InvalidationCursor.TryParse(recent.Cursor.ToString(), out _));
     }
 
     [Theory]
@@ -63,13 +63,13 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
     public async Task A_cursor_from_another_epoch_gets_a_reset(Transport transport)
     {
         await using var client = await RawConnection.StartAsync(Server, transport);
-        var current = InvalidationCursor.Parse((await client.SubscribeAsync(["todos"])).Cursor);
+        var current = (await client.SubscribeAsync(["todos"])).Cursor;
 
-        var result = await client.SubscribeAsync([new Tag("todos")], new InvalidationCursor("0123456789ab", current.Sequence).ToString());
+        var result = await client.SubscribeAsync([new Tag("todos")], new InvalidationCursor("0123456789ab", current.Sequence));
 
         Assert.True(result.Reset);
         Assert.Empty(result.Missed);
-        Assert.Equal(current.Epoch, InvalidationCursor.Parse(result.Cursor).Epoch);
+        Assert.Equal(current.Epoch, result.Cursor.Epoch);
     }
 
     [Theory]
@@ -97,7 +97,7 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
     [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
     public async Task A_restarted_server_has_a_new_epoch_so_old_cursors_get_a_reset(Transport transport)
     {
-        string cursor;
+        InvalidationCursor cursor;
         await using (var before = await KestrelServer.StartAsync())
         await using (var client = await RawConnection.StartAsync(before, transport))
         {

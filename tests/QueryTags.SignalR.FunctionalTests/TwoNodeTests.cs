@@ -47,7 +47,7 @@ public sealed class TwoNodeTests(TwoNodeFixture nodes) : IClassFixture<TwoNodeFi
     public async Task A_client_that_left_node_A_learns_on_node_B_what_node_B_invalidated_meanwhile(Transport transport)
     {
         Tag[] held = [["doc", 1], ["doc", 2]];
-        string cursor;
+        InvalidationCursor cursor;
         await using (var onA = await RawConnection.StartAsync(nodes.NodeA, transport))
         {
             cursor = (await onA.SubscribeAsync(held)).Cursor;

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json.Serialization;
+using MessagePack;
 
 namespace QueryTags.SignalR;
 
@@ -9,6 +11,9 @@ namespace QueryTags.SignalR;
 /// </summary>
 /// <param name="Epoch">The log's identity; never contains ':'.</param>
 /// <param name="Sequence">The number of invalidations the log had recorded at this position.</param>
+/// <remarks>On the wire it is the string <c>epoch:sequence</c>, in JSON and in MessagePack.</remarks>
+[JsonConverter(typeof(InvalidationCursorJsonConverter))]
+[MessagePackFormatter(typeof(InvalidationCursorMessagePackFormatter))]
 public readonly record struct InvalidationCursor(string Epoch, long Sequence)
 {
     /// <summary>
@@ -68,4 +73,8 @@ public readonly record struct InvalidationCursor(string Epoch, long Sequence)
 
     /// <summary>The cursor as <c>epoch:sequence</c>.</summary>
     public override string ToString() => string.Concat(Epoch, ":", Sequence.ToString(CultureInfo.InvariantCulture));
+
+    // What serializers write; the default value has no epoch and is no position at all.
+    internal static string Text(InvalidationCursor cursor) =>
+        string.IsNullOrEmpty(cursor.Epoch) ? throw new InvalidOperationException("Cannot write an empty (default) cursor.") : cursor.ToString();
 }

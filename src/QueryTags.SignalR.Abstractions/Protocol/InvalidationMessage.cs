@@ -20,7 +20,7 @@ public sealed class InvalidationMessage
     /// <summary>The log position of this invalidation; a client reconnects with the latest it saw.</summary>
     [Key("cursor")]
     [JsonPropertyName("cursor")]
-    public string? Cursor { get; set; }
+    public InvalidationCursor? Cursor { get; set; }
 
     /// <summary>Free text the publisher attached (for example the node or the user that caused it); may be null.</summary>
     [Key("origin")]

@@ -18,5 +18,5 @@ public sealed class ResetMessage
     /// <summary>The position to go on from; may be null.</summary>
     [Key("cursor")]
     [JsonPropertyName("cursor")]
-    public string? Cursor { get; set; }
+    public InvalidationCursor? Cursor { get; set; }
 }

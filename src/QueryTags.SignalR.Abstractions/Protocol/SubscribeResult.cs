@@ -10,7 +10,7 @@ public sealed class SubscribeResult
     /// <summary>The log position now; the client keeps the latest cursor it has seen.</summary>
     [Key("cursor")]
     [JsonPropertyName("cursor")]
-    public string Cursor { get; set; } = "";
+    public InvalidationCursor Cursor { get; set; }
 
     /// <summary>
     /// True when the server cannot tell what was missed since the given cursor (another epoch, or older than

@@ -63,7 +63,7 @@ internal sealed class HubTagInvalidator(
         {
             Id = Guid.CreateVersion7().ToString("N"),
             Tags = distinct,
-            Cursor = cursor.ToString(),
+            Cursor = cursor,
             Origin = origin,
         };
 
@@ -71,7 +71,7 @@ internal sealed class HubTagInvalidator(
         // connection in several target groups gets one copy per group; clients apply an id once.
         await hubContext.Clients.Groups(groups).SendAsync(InvalidationHubMethods.Invalidate, message, cancellationToken);
         metrics.InvalidationPublished(groups.Count);
-        Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, message.Cursor);
+        Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, cursor.ToString());
         return message;
     }
 }

@@ -26,7 +26,7 @@ internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidatio
         _connections.TryGetValue(connectionId, out subscriptions);
 
     /// <summary>Sends a reset to every local connection; returns how many.</summary>
-    public async Task<int> ResetAllAsync(string reason, string? cursor)
+    public async Task<int> ResetAllAsync(string reason, InvalidationCursor? cursor)
     {
         var message = new ResetMessage { Reason = reason, Cursor = cursor };
         var ids = _connections.Keys.ToArray();

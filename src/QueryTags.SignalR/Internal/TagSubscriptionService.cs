@@ -143,7 +143,7 @@ internal sealed class TagSubscriptionService(
         rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
         return new SubscribeResult
         {
-            Cursor = replay.Current.ToString(),
+            Cursor = replay.Current,
             Reset = replay.Reset,
             Missed = replay.Missed,
             Rejected = rejected,

@@ -83,9 +83,9 @@ internal sealed class RedisOutageMonitor(IServiceProvider services, ILogger<Redi
 
             try
             {
-                var cursor = CurrentCursor is null ? null : (await CurrentCursor()).ToString();
+                InvalidationCursor? cursor = CurrentCursor is null ? null : await CurrentCursor();
                 var count = await services.GetRequiredService<LocalConnections>().ResetAllAsync("backplane-restored", cursor);
-                Log.RedisConnectionRestored(logger, cursor ?? "?", count);
+                Log.RedisConnectionRestored(logger, cursor?.ToString() ?? "?", count);
                 return;
             }
             catch (Exception ex)

@@ -40,8 +40,11 @@ public sealed class RawConnection : IAsyncDisposable
         return connection;
     }
 
-    public Task<SubscribeResult> SubscribeAsync(params Tag[] tags) => SubscribeAsync(tags, cursor: null);
+    public Task<SubscribeResult> SubscribeAsync(params Tag[] tags) => SubscribeAsync(tags, (string?)null);
 
+    public Task<SubscribeResult> SubscribeAsync(Tag[] tags, InvalidationCursor? cursor) => SubscribeAsync(tags, cursor?.ToString());
+
+    /// <summary>Sends the cursor argument as text: an <c>epoch:sequence</c>, an <c>age:</c>, or anything at all.</summary>
     public Task<SubscribeResult> SubscribeAsync(Tag[] tags, string? cursor) =>
         Connection.InvokeAsync<SubscribeResult>(InvalidationHubMethods.Subscribe, tags, cursor).Within();
 

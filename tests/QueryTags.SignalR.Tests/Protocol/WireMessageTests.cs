@@ -18,19 +18,19 @@ public class WireMessageTests
     {
         Id = "0197a5b0c1d2",
         Tags = [["todos"], ["todo", 5]],
-        Cursor = "e1:7",
+        Cursor = InvalidationCursor.Parse("e1:7"),
         Origin = null,
     };
 
     private static SubscribeResult Subscribed => new()
     {
-        Cursor = "e1:9",
+        Cursor = InvalidationCursor.Parse("e1:9"),
         Reset = false,
         Missed = [["todo", 5, "comments"]],
         Rejected = [new TagRejection { Index = 2, Tag = "[1.5]", Rule = TagRules.SegmentType, Reason = "a float" }],
     };
 
-    private static ResetMessage Reset => new() { Reason = "backplane-restored", Cursor = "e2:0" };
+    private static ResetMessage Reset => new() { Reason = "backplane-restored", Cursor = InvalidationCursor.Parse("e2:0") };
 
     [Theory]
     [MemberData(nameof(JsonOptionNames))]
@@ -90,6 +90,38 @@ public class WireMessageTests
     }
 
     [Theory]
+    [InlineData("""{"id":"x","tags":[],"cursor":"no-sequence","origin":null}""", "'no-sequence'")]
+    [InlineData("""{"id":"x","tags":[],"cursor":7,"origin":null}""", "JSON number")]
+    public void Json_reader_refuses_a_cursor_that_is_not_one(string json, string named)
+    {
+        var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<InvalidationMessage>(json));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Contains("epoch:sequence", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(MessagePackOptionNames))]
+    public void MessagePack_reader_refuses_a_cursor_that_is_not_one(string options)
+    {
+        var bytes = MessagePackSerializer.Serialize(
+            new Dictionary<string, object?> { ["reason"] = "r", ["cursor"] = "age:100" },
+            MessagePackSerializerOptions.Standard);
+
+        var error = Assert.Throws<MessagePackSerializationException>(() => MessagePackSerializer.Deserialize<ResetMessage>(bytes, MessagePack(options)));
+
+        Assert.Contains("'age:100'", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_default_cursor_is_not_written()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => JsonSerializer.Serialize(new SubscribeResult()));
+
+        Assert.Contains("default", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(MessagePackOptionNames))]
     public void InvalidationMessage_messagepack(string options)
     {
@@ -126,7 +158,7 @@ public class WireMessageTests
     [MemberData(nameof(MessagePackOptionNames))]
     public void SubscribeResult_with_a_reset_messagepack(string options)
     {
-        var result = new SubscribeResult { Cursor = "e3:0", Reset = true };
+        var result = new SubscribeResult { Cursor = InvalidationCursor.Parse("e3:0"), Reset = true };
 
         var bytes = MessagePackSerializer.Serialize(result, MessagePack(options));
 
