@@ -46,7 +46,7 @@ public readonly record struct InvalidationCursor(string Epoch, long Sequence)
     /// <summary>Parses <c>epoch:sequence</c>.</summary>
     /// <exception cref="FormatException">The text is not a cursor.</exception>
     public static InvalidationCursor Parse(string text) =>
-        TryParse(text, out var cursor) ? cursor : throw new FormatException($"Not a cursor: '{text}' (expected 'epoch:sequence').");
+        TryParse(text, out var cursor) ? cursor : throw new FormatException(NotACursor($"'{text}'"));
 
     /// <summary>Parses <c>epoch:sequence</c>; false when the text is not a cursor.</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, out InvalidationCursor cursor)
@@ -73,6 +73,9 @@ public readonly record struct InvalidationCursor(string Epoch, long Sequence)
 
     /// <summary>The cursor as <c>epoch:sequence</c>.</summary>
     public override string ToString() => string.Concat(Epoch, ":", Sequence.ToString(CultureInfo.InvariantCulture));
+
+    // got: the text in quotes, or what came instead of a string ("a JSON number").
+    internal static string NotACursor(string got) => $"Not a cursor: {got} (expected 'epoch:sequence').";
 
     // What serializers write; the default value has no epoch and is no position at all.
     internal static string Text(InvalidationCursor cursor) =>

@@ -8,15 +8,10 @@ internal sealed class InvalidationCursorJsonConverter : JsonConverter<Invalidati
 {
     public override InvalidationCursor Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw new JsonException($"Not a cursor: got a JSON {reader.TokenType.ToString().ToLowerInvariant()}, expected the string 'epoch:sequence'.");
-        }
-
-        var text = reader.GetString();
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
         return InvalidationCursor.TryParse(text, out var cursor)
             ? cursor
-            : throw new JsonException($"Not a cursor: '{text}' (expected 'epoch:sequence').");
+            : throw new JsonException(InvalidationCursor.NotACursor(text is null ? $"a JSON {reader.TokenType.ToString().ToLowerInvariant()}" : $"'{text}'"));
     }
 
     public override void Write(Utf8JsonWriter writer, InvalidationCursor value, JsonSerializerOptions options) =>

@@ -11,14 +11,10 @@ internal sealed class InvalidationCursorMessagePackFormatter : IMessagePackForma
 
     public InvalidationCursor Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
-        if (reader.NextMessagePackType != MessagePackType.String)
-        {
-            throw new MessagePackSerializationException($"Not a cursor: got a MessagePack {reader.NextMessagePackType.ToString().ToLowerInvariant()}, expected the string 'epoch:sequence'.");
-        }
-
-        var text = reader.ReadString();
+        var type = reader.NextMessagePackType;
+        var text = type == MessagePackType.String ? reader.ReadString() : null;
         return InvalidationCursor.TryParse(text, out var cursor)
             ? cursor
-            : throw new MessagePackSerializationException($"Not a cursor: '{text}' (expected 'epoch:sequence').");
+            : throw new MessagePackSerializationException(InvalidationCursor.NotACursor(text is null ? $"a MessagePack {type.ToString().ToLowerInvariant()}" : $"'{text}'"));
     }
 }
