@@ -7,14 +7,13 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.Services.AddSqlite<TodoDbContext>(builder.Configuration.GetConnectionString("Todos")
     ?? throw new InvalidOperationException("Set the connection string 'ConnectionStrings:Todos'."));
 var tagInvalidation = builder.Services.AddTagInvalidation();
-var signalR = tagInvalidation.AddSignalR().AddMessagePackProtocol();
+tagInvalidation.AddSignalR().AddMessagePackProtocol();
 
 // One setting makes this app one node of several: --Redis=127.0.0.1:6379 carries invalidations between nodes
 // (SignalR's backplane) and keeps the invalidation log where every node reads it.
 if (builder.Configuration["Redis"] is { Length: > 0 } redis)
 {
-    signalR.AddStackExchangeRedis(redis);
-    tagInvalidation.AddRedisLog(redis);
+    tagInvalidation.AddRedis(redis);
 }
 
 builder.Services.AddHealthChecks();

@@ -30,15 +30,14 @@ public static class TestServerApp
             builder.Configuration.GetSection("TagInvalidation").Bind(options);
             configure?.Invoke(options);
         });
-        var signalR = tagInvalidation
+        tagInvalidation
             .AddSignalR(hub => hub.AddFilter<ConnectionTracker>())
             .AddMessagePackProtocol();
 
         // --Redis=127.0.0.1:6379 makes this node one of several: SignalR's backplane plus the shared log.
         if (builder.Configuration["Redis"] is { Length: > 0 } redis)
         {
-            signalR.AddStackExchangeRedis(redis, options => options.Configuration.ReconnectRetryPolicy = new StackExchange.Redis.LinearRetry(1000));
-            tagInvalidation.AddRedisLog(redis);
+            tagInvalidation.AddRedis(redis);
         }
 
         var app = builder.Build();

@@ -32,9 +32,10 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TagInvalidationMarkerService>();
         services.TryAddSingleton<TagInvalidationMetrics>();
-        services.TryAddSingleton<IInvalidationLog, InMemoryInvalidationLog>();
+        services.TryAddSingleton<InvalidationLog, InMemoryInvalidationLog>();
         services.TryAddSingleton<TagSubscriptionService>();
         services.TryAddSingleton<LocalConnections>();
+        services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());
         services.TryAddSingleton<ITagInvalidator, HubTagInvalidator>();
 
         // IHubContext<InvalidationHub> gets the invalidator beside it (see TagInvalidationHubContext). SignalR

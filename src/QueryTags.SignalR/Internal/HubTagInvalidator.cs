@@ -12,7 +12,7 @@ namespace QueryTags.SignalR.Internal;
 /// </remarks>
 internal sealed class HubTagInvalidator(
     [FromKeyedServices(TagInvalidationServiceCollectionExtensions.InnerHubContextKey)] IHubContext<InvalidationHub> hubContext,
-    IInvalidationLog log,
+    InvalidationLog log,
     IOptions<TagInvalidationOptions> options,
     TagInvalidationMetrics metrics,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator

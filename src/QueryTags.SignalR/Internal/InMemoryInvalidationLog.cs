@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace QueryTags.SignalR.Internal;
@@ -7,7 +6,7 @@ namespace QueryTags.SignalR.Internal;
 /// The single-node invalidation log. Its epoch is new on every start, so cursors from before a restart get a
 /// reset. Memory is bounded by the retention window and <see cref="TagInvalidationOptions.LogCapacity"/>.
 /// </summary>
-internal sealed class InMemoryInvalidationLog : IInvalidationLog
+internal sealed class InMemoryInvalidationLog : InvalidationLog
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _lastSequenceByTag = new(StringComparer.Ordinal);
@@ -29,12 +28,12 @@ internal sealed class InMemoryInvalidationLog : IInvalidationLog
         _time = time;
         _retention = options.Value.RetentionWindow;
         _capacity = options.Value.LogCapacity;
-        Epoch = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        Epoch = NewEpoch();
     }
 
     public string Epoch { get; }
 
-    public ValueTask<InvalidationCursor> AppendAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken)
+    public override ValueTask<InvalidationCursor> AppendAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken)
     {
         var canonicals = new string[tags.Count];
         for (var i = 0; i < canonicals.Length; i++)
@@ -57,51 +56,23 @@ internal sealed class InMemoryInvalidationLog : IInvalidationLog
         }
     }
 
-    public ValueTask<LogReplay> ReplayAsync(IReadOnlyList<Tag> held, InvalidationCursor? since, TimeSpan? age, CancellationToken cancellationToken)
+    protected override ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, TimeSpan? age, CancellationToken cancellationToken)
     {
+        var lastInvalidated = new Dictionary<string, long>(StringComparer.Ordinal);
         lock (_gate)
         {
             var now = _time.GetTimestamp();
             Forget(now);
-            var current = new InvalidationCursor(Epoch, _sequence);
-            if (age is { } window)
+            foreach (var prefix in prefixes)
             {
-                // The last invalidation older than the window is where the answer starts. With none kept, only a
-                // log that never forgot anything can answer: a forgotten one might lie inside the window.
-                var start = LastOlderThan(window, now);
-                if (start.Sequence == 0 && _forgottenThrough > 0)
+                if (_lastSequenceByTag.TryGetValue(prefix, out var last))
                 {
-                    return ValueTask.FromResult(new LogReplay(current, true, []));
-                }
-
-                since = new InvalidationCursor(Epoch, Math.Max(start.Sequence, _forgottenThrough));
-            }
-
-            if (since is not { } cursor)
-            {
-                return ValueTask.FromResult(new LogReplay(current, false, []));
-            }
-
-            if (cursor.Epoch != Epoch || cursor.Sequence > _sequence || cursor.Sequence < _forgottenThrough)
-            {
-                return ValueTask.FromResult(new LogReplay(current, true, []));
-            }
-
-            var missed = new List<Tag>();
-            foreach (var tag in held)
-            {
-                // An invalidation of any prefix of the held tag (the tag itself included) matches it.
-                for (var length = 1; length <= tag.Count; length++)
-                {
-                    if (_lastSequenceByTag.TryGetValue(tag.PrefixCanonical(length), out var last) && last > cursor.Sequence)
-                    {
-                        missed.Add(tag);
-                        break;
-                    }
+                    lastInvalidated[prefix] = last;
                 }
             }
 
-            return ValueTask.FromResult(new LogReplay(current, false, missed));
+            long? ageStart = age is { } window && LastOlderThan(window, now) is { Sequence: > 0 } start ? start.Sequence : null;
+            return ValueTask.FromResult(new InvalidationLogState(new InvalidationCursor(Epoch, _sequence), _forgottenThrough, ageStart, lastInvalidated));
         }
     }
 

@@ -5,15 +5,14 @@ using Microsoft.AspNetCore.SignalR;
 namespace QueryTags.SignalR.Internal;
 
 /// <summary>
-/// The hub connections of this node with the tags each holds, and a way to send each of them a <c>reset</c>.
-/// Sending to a single connection stays on the node even with the Redis backplane, so it works the moment a
-/// node needs it.
+/// The hub connections of this node with the tags each holds, and the <c>reset</c> of all of them. Sending to a
+/// single connection stays on the node even with the Redis backplane, so it works the moment a node needs it.
 /// </summary>
 /// <remarks>
 /// One shared map rather than <see cref="HubCallerContext.Items"/>: that is a dictionary of its own per
 /// connection (about half a kilobyte each), and an idle server holds many connections.
 /// </remarks>
-internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidationClient> hubContext)
+internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidationClient> hubContext, InvalidationLog log) : ILocalClientReset
 {
     private readonly ConcurrentDictionary<string, ConnectionSubscriptions> _connections = new(StringComparer.Ordinal);
 
@@ -25,10 +24,10 @@ internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidatio
     public bool TryGet(string connectionId, [NotNullWhen(true)] out ConnectionSubscriptions? subscriptions) =>
         _connections.TryGetValue(connectionId, out subscriptions);
 
-    /// <summary>Sends a reset to every local connection; returns how many.</summary>
-    public async Task<int> ResetAllAsync(string reason, InvalidationCursor? cursor)
+    public async Task<int> ResetAllAsync(string reason, CancellationToken cancellationToken)
     {
-        var message = new ResetMessage { Reason = reason, Cursor = cursor };
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        var message = new ResetMessage { Reason = reason, Cursor = await log.CurrentAsync(cancellationToken) };
         var ids = _connections.Keys.ToArray();
         await Task.WhenAll(ids.Select(id => hubContext.Clients.Client(id).Reset(message)));
         return ids.Length;

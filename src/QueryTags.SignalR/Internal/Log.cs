@@ -24,13 +24,4 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "Connection {ConnectionId} could not join its tag groups; the subscribe was undone.", EventName = nameof(GroupJoinFailed))]
     public static partial void GroupJoinFailed(ILogger logger, string connectionId, Exception exception);
-
-    [LoggerMessage(8, LogLevel.Error, "The {Role} lost its connection to Redis at {Endpoint}; invalidations fail or may be lost until it returns.", EventName = nameof(RedisConnectionLost))]
-    public static partial void RedisConnectionLost(ILogger logger, string role, string endpoint, Exception? exception);
-
-    [LoggerMessage(9, LogLevel.Information, "Every Redis connection is back, at cursor {Cursor}; sent reset to {Connections} local connection(s).", EventName = nameof(RedisConnectionRestored))]
-    public static partial void RedisConnectionRestored(ILogger logger, string cursor, int connections);
-
-    [LoggerMessage(10, LogLevel.Warning, "Resetting local clients after Redis came back failed; retrying.", EventName = nameof(ResetAfterRestoreFailed))]
-    public static partial void ResetAfterRestoreFailed(ILogger logger, Exception exception);
 }

@@ -8,7 +8,7 @@ namespace QueryTags.SignalR.Internal;
 /// <summary>What <see cref="InvalidationHub"/> does: checks tags, joins and leaves prefix groups, answers cursors.</summary>
 internal sealed class TagSubscriptionService(
     IOptions<TagInvalidationOptions> options,
-    IInvalidationLog log,
+    InvalidationLog log,
     TagInvalidationMetrics metrics,
     LocalConnections localConnections,
     ILogger<InvalidationHub> logger)
@@ -117,7 +117,7 @@ internal sealed class TagSubscriptionService(
         }
 
         metrics.TagsRejected(rejected.Count);
-        LogReplay replay;
+        InvalidationReplay replay;
         try
         {
             replay = await log.ReplayAsync(held, since, age, context.ConnectionAborted);

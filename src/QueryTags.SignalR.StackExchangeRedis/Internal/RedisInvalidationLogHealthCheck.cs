@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace QueryTags.SignalR.Redis;
+namespace QueryTags.SignalR.StackExchangeRedis.Internal;
 
 /// <summary>
 /// Unhealthy while the invalidation log cannot reach Redis (invalidations fail) or while any watched Redis

@@ -1,4 +1,4 @@
-namespace QueryTags.SignalR.Redis;
+namespace QueryTags.SignalR.StackExchangeRedis.Internal;
 
 /// <summary>
 /// The Lua scripts of the Redis log. Each runs atomically, so a sequence number, the per-tag entries and the

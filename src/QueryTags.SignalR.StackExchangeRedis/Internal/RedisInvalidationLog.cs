@@ -1,21 +1,19 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using QueryTags.SignalR.Internal;
 using StackExchange.Redis;
 
-namespace QueryTags.SignalR.Redis;
+namespace QueryTags.SignalR.StackExchangeRedis.Internal;
 
 /// <summary>
 /// The invalidation log shared by every node: one global sequence, per-tag last sequences and an epoch in
-/// Redis, so a client reconnecting to any node gets the same answer. Outages are watched by
+/// Redis, so a client reconnecting to any node gets the same answer. Its connection is watched by
 /// <see cref="RedisOutageMonitor"/>.
 /// </summary>
 internal sealed class RedisInvalidationLog(
     IOptions<RedisInvalidationLogOptions> redisOptions,
     IOptions<TagInvalidationOptions> options,
-    RedisOutageMonitor outages) : IInvalidationLog, IHostedService, IAsyncDisposable
+    RedisConnections connections) : InvalidationLog, IHostedService, IAsyncDisposable
 {
     private readonly RedisKey[] _keys = new[] { "epoch", "sequence", "tags", "times", "forgotten" }
         .Select(name => (RedisKey)(redisOptions.Value.KeyPrefix + name)).ToArray();
@@ -34,13 +32,12 @@ internal sealed class RedisInvalidationLog(
         // With AbortOnConnectFail off this returns even when Redis is down, and keeps connecting in the
         // background: a node starts, and reports unhealthy, rather than crash-looping.
         _redis = await ConnectionMultiplexer.ConnectAsync(redisOptions.Value.Build());
-        outages.CurrentCursor = async () => (await ReplayAsync([], null, null, CancellationToken.None)).Current;
-        outages.Watch(_redis, "invalidation log");
+        connections.Add(_redis, "invalidation log");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async ValueTask<InvalidationCursor> AppendAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken)
+    public override async ValueTask<InvalidationCursor> AppendAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken)
     {
         var arguments = new RedisValue[3 + tags.Count];
         arguments[0] = NewEpoch();
@@ -55,26 +52,8 @@ internal sealed class RedisInvalidationLog(
         return new InvalidationCursor((string)result[0]!, (long)result[1]);
     }
 
-    public async ValueTask<LogReplay> ReplayAsync(IReadOnlyList<Tag> held, InvalidationCursor? since, TimeSpan? age, CancellationToken cancellationToken)
+    protected override async ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, TimeSpan? age, CancellationToken cancellationToken)
     {
-        // Every prefix of every held tag, once: an invalidation of any of them matches.
-        var prefixes = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (since is not null || age is not null)
-        {
-            foreach (var tag in held)
-            {
-                for (var length = 1; length <= tag.Count; length++)
-                {
-                    var prefix = tag.PrefixCanonical(length);
-                    if (seen.Add(prefix))
-                    {
-                        prefixes.Add(prefix);
-                    }
-                }
-            }
-        }
-
         var arguments = new RedisValue[2 + prefixes.Count];
         arguments[0] = NewEpoch();
         arguments[1] = age is { } window ? (long)window.TotalMilliseconds : "";
@@ -84,43 +63,22 @@ internal sealed class RedisInvalidationLog(
         }
 
         var result = (RedisResult[])(await EvaluateAsync(RedisInvalidationLogScripts.Read, arguments))!;
-        var current = new InvalidationCursor((string)result[0]!, ParseLong(result[1]));
-        var forgotten = ParseLong(result[2]);
-        if (age is not null)
-        {
-            // As in the in-memory log: start after the last invalidation older than the age; with none kept, only
-            // a log that never forgot anything can answer.
-            var start = (string?)result[3];
-            if (string.IsNullOrEmpty(start) && forgotten > 0)
-            {
-                return new LogReplay(current, true, []);
-            }
-
-            since = new InvalidationCursor(current.Epoch, string.IsNullOrEmpty(start) ? forgotten : Math.Max(long.Parse(start, CultureInfo.InvariantCulture), forgotten));
-        }
-
-        if (since is not { } cursor)
-        {
-            return new LogReplay(current, false, []);
-        }
-
-        if (cursor.Epoch != current.Epoch || cursor.Sequence > current.Sequence || cursor.Sequence < forgotten)
-        {
-            return new LogReplay(current, true, []);
-        }
-
-        var invalidatedAfterCursor = new HashSet<string>(StringComparer.Ordinal);
+        var lastInvalidated = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < prefixes.Count; i++)
         {
-            var last = (string?)result[4 + i];
-            if (!string.IsNullOrEmpty(last) && double.Parse(last, CultureInfo.InvariantCulture) > cursor.Sequence)
+            // ZSCORE answers the sequence as a double's text.
+            if ((string?)result[4 + i] is { Length: > 0 } last)
             {
-                invalidatedAfterCursor.Add(prefixes[i]);
+                lastInvalidated[prefixes[i]] = (long)double.Parse(last, CultureInfo.InvariantCulture);
             }
         }
 
-        var missed = held.Where(tag => Enumerable.Range(1, tag.Count).Any(length => invalidatedAfterCursor.Contains(tag.PrefixCanonical(length)))).ToList();
-        return new LogReplay(current, false, missed);
+        var ageStart = (string?)result[3];
+        return new InvalidationLogState(
+            new InvalidationCursor((string)result[0]!, ParseLong(result[1])),
+            ParseLong(result[2]),
+            string.IsNullOrEmpty(ageStart) ? null : long.Parse(ageStart, CultureInfo.InvariantCulture),
+            lastInvalidated);
     }
 
     public async Task<TimeSpan> PingAsync() =>
@@ -149,8 +107,6 @@ internal sealed class RedisInvalidationLog(
 
     private InvalidationLogUnavailableException Unavailable(Exception? inner) =>
         new($"The invalidation log in Redis ({redisOptions.Value.Configuration}) is unreachable, so the invalidation was not recorded and nothing was sent. Retry, or fail the request.", inner);
-
-    private static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     private static long ParseLong(RedisResult value) => long.Parse((string)value!, CultureInfo.InvariantCulture);
 }

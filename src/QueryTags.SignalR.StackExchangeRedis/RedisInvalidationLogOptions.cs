@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace QueryTags.SignalR;
+namespace QueryTags.SignalR.StackExchangeRedis;
 
 /// <summary>Where the shared invalidation log lives when several nodes serve the hub.</summary>
 public sealed class RedisInvalidationLogOptions

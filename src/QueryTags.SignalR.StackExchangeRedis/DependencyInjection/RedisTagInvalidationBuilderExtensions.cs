@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using QueryTags.SignalR;
+using QueryTags.SignalR.StackExchangeRedis;
+using QueryTags.SignalR.StackExchangeRedis.Internal;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Scale-out on Redis: SignalR's Redis backplane carries invalidations between nodes, and the invalidation log lives in Redis.</summary>
+public static class RedisTagInvalidationBuilderExtensions
+{
+    /// <summary>The name of the health check the Redis log registers.</summary>
+    public const string HealthCheckName = "querytags-redis-log";
+
+    /// <summary>
+    /// Wires scale-out in one call: SignalR's Redis backplane and the invalidation log on the same Redis at
+    /// <paramref name="configuration"/>, the outage recovery and the health check <c>querytags-redis-log</c>.
+    /// </summary>
+    /// <param name="builder">The tag invalidation builder.</param>
+    /// <param name="configuration">A StackExchange.Redis configuration string, such as <c>127.0.0.1:6379</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ITagInvalidationBuilder AddRedis(this ITagInvalidationBuilder builder, string configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        return builder.AddRedis(ConfigurationOptions.Parse(configuration));
+    }
+
+    /// <summary>
+    /// Wires scale-out in one call: SignalR's Redis backplane and the invalidation log on the same Redis, the
+    /// outage recovery and the health check <c>querytags-redis-log</c>.
+    /// </summary>
+    /// <param name="builder">The tag invalidation builder.</param>
+    /// <param name="configuration">The Redis connection; each of the two connections gets a copy.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ITagInvalidationBuilder AddRedis(this ITagInvalidationBuilder builder, ConfigurationOptions configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddSignalR().AddStackExchangeRedis(backplane =>
+        {
+            backplane.Configuration = configuration.Clone();
+
+            // Retry every second: the node resets its clients only once the backplane is back, so a long
+            // exponential back-off would keep them waiting.
+            backplane.Configuration.ReconnectRetryPolicy = new LinearRetry(1000);
+        });
+        return builder.AddRedisLog(log => log.ConfigurationOptions = configuration.Clone());
+    }
+
+    /// <summary>Keeps the invalidation log in Redis at <paramref name="configuration"/>; see <see cref="AddRedisLog(ITagInvalidationBuilder, Action{RedisInvalidationLogOptions})"/>.</summary>
+    /// <param name="builder">The tag invalidation builder.</param>
+    /// <param name="configuration">A StackExchange.Redis configuration string, such as <c>127.0.0.1:6379</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ITagInvalidationBuilder AddRedisLog(this ITagInvalidationBuilder builder, string configuration)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        return builder.AddRedisLog(options => options.Configuration = configuration);
+    }
+
+    /// <summary>
+    /// Keeps the invalidation log in Redis, so every node answers cursors alike, and registers the outage
+    /// recovery and the health check <c>querytags-redis-log</c> (map it with <c>app.MapHealthChecks(...)</c>).
+    /// Use it with <c>.AddSignalR().AddStackExchangeRedis(...)</c>, which carries the invalidations between nodes;
+    /// <see cref="AddRedis(ITagInvalidationBuilder, string)"/> does both.
+    /// </summary>
+    /// <param name="builder">The tag invalidation builder.</param>
+    /// <param name="configure">Sets the connection and the key prefix.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ITagInvalidationBuilder AddRedisLog(this ITagInvalidationBuilder builder, Action<RedisInvalidationLogOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<RedisInvalidationLogOptions>().Configure(configure)
+            .Validate(options => options.ConfigurationOptions is not null || !string.IsNullOrWhiteSpace(options.Configuration),
+                "RedisInvalidationLogOptions needs a Configuration (such as '127.0.0.1:6379') or ConfigurationOptions.")
+            .Validate(options => !string.IsNullOrEmpty(options.KeyPrefix), "RedisInvalidationLogOptions.KeyPrefix must not be empty.")
+            .ValidateOnStart();
+        services.Replace(ServiceDescriptor.Singleton<InvalidationLog>(provider => provider.GetRequiredService<RedisInvalidationLog>()));
+        if (services.Any(descriptor => descriptor.ServiceType == typeof(RedisConnections)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<RedisConnections>();
+        services.AddSingleton<RedisInvalidationLog>();
+        services.AddSingleton<RedisOutageMonitor>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RedisInvalidationLog>());
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RedisOutageMonitor>());
+        services.AddSingleton<RedisInvalidationLogHealthCheck>();
+        services.AddHealthChecks().AddCheck<RedisInvalidationLogHealthCheck>(HealthCheckName);
+
+        // Watch SignalR's own backplane connection too: its subscriptions must be back before a reset helps.
+        services.AddOptions<RedisOptions>().PostConfigure<RedisConnections>((redis, connections) =>
+        {
+            var connect = redis.ConnectionFactory;
+            var configuration = redis.Configuration;
+            redis.ConnectionFactory = async log =>
+            {
+                var connection = connect is null
+                    ? await ConnectionMultiplexer.ConnectAsync(configuration, log)
+                    : await connect(log);
+                connections.Add(connection, "SignalR backplane");
+                return connection;
+            };
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace QueryTags.SignalR.StackExchangeRedis.Internal;
+
+/// <summary>
+/// Watches the Redis connections a node depends on (the log's and SignalR's backplane's). While any is down,
+/// invalidations may be lost on their way; once all are back, every local client gets a <c>reset</c>, so none
+/// keeps stale data. The reset waits for the backplane's subscriptions too: resetting earlier would let an
+/// invalidation published in between slip past the clients that just refetched.
+/// </summary>
+internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalClientReset reset, ILogger<RedisOutageMonitor> logger)
+    : IHostedService, IDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _recovery;
+
+    /// <summary>True while any watched connection is down, or back but its clients not reset yet.</summary>
+    public bool OutageInProgress
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _recovery is { IsCompleted: false };
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        connections.Observe(Watch);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        Task? recovery;
+        lock (_gate)
+        {
+            recovery = _recovery;
+        }
+
+        if (recovery is not null)
+        {
+            await recovery.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private void Watch(IConnectionMultiplexer redis, string role)
+    {
+        redis.ConnectionFailed += (_, e) => OnFailed(role, e.EndPoint?.ToString(), e.Exception);
+        if (!RedisConnections.IsUp(redis))
+        {
+            OnFailed(role, redis.Configuration, null);
+        }
+    }
+
+    private void OnFailed(string role, string? endpoint, Exception? exception)
+    {
+        lock (_gate)
+        {
+            if (_recovery is { IsCompleted: false } || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Log.RedisConnectionLost(logger, role, endpoint ?? "?", exception);
+            _recovery = Task.Run(() => RecoverAsync(_stopping.Token));
+        }
+    }
+
+    private async Task RecoverAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(PollInterval, stopping);
+                if (!connections.AllUp())
+                {
+                    continue;
+                }
+
+                var count = await reset.ResetAllAsync("backplane-restored", stopping);
+                Log.RedisConnectionRestored(logger, count);
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Redis dropped again between the check and the reset: keep waiting.
+                Log.ResetAfterRestoreFailed(logger, ex);
+            }
+        }
+    }
+}
