@@ -99,7 +99,7 @@ public readonly struct Tag : IEquatable<Tag>, IReadOnlyList<TagSegment>
         using (document)
         {
             var result = TagReader.Read(document.RootElement);
-            return result.Tag ?? throw new FormatException($"Not a tag: {json}: {result.Rejection!.Message} ({result.Rejection.Rule}).");
+            return result.Tag ?? throw new FormatException($"Not a tag: {json}: {result.Reason} ({result.Rule}).");
         }
     }
 

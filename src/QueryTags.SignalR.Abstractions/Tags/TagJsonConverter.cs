@@ -4,14 +4,14 @@ using System.Text.Json.Serialization;
 namespace QueryTags.SignalR;
 
 /// <summary>Reads and writes a <see cref="Tag"/> as a JSON array, such as <c>["todo",5]</c>.</summary>
-public sealed class TagJsonConverter : JsonConverter<Tag>
+internal sealed class TagJsonConverter : JsonConverter<Tag>
 {
     /// <inheritdoc />
     public override Tag Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var element = JsonElement.ParseValue(ref reader);
         var result = TagReader.Read(element, TagLimits.Unlimited);
-        return result.Tag ?? throw new JsonException($"Not a tag: {element.GetRawText()}: {result.Rejection!.Message} ({result.Rejection.Rule}).");
+        return result.Tag ?? throw new JsonException($"Not a tag: {element.GetRawText()}: {result.Reason} ({result.Rule}).");
     }
 
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 namespace QueryTags.SignalR;
 
 /// <summary>The size limits a tag is checked against. The defaults are the server's defaults.</summary>
-public sealed record TagLimits
+internal sealed record TagLimits
 {
     /// <summary>The default limits: 8 segments per tag, 128 characters per string segment.</summary>
     public static TagLimits Default { get; } = new();
@@ -15,20 +15,19 @@ public sealed record TagLimits
     /// <summary>Most UTF-16 code units in one string segment (JavaScript's <c>length</c>). Default 128.</summary>
     public int MaxSegmentLength { get; init; } = 128;
 
-    /// <summary>The rule <paramref name="tag"/> breaks with a message that names it, or null when it is within the limits.</summary>
-    public TagRejectionReason? Check(Tag tag)
+    /// <summary>Checks a tag built in code against the limits: the rule it breaks, or null when it is within them.</summary>
+    public TagReadResult? Check(Tag tag)
     {
-        if (tag.Count > MaxSegments)
+        if (!TagSegmentReader.TryStart(tag.Count, this, out var reader))
         {
-            return new(TagRules.TooManySegments, $"{TagRules.Describe(TagRules.TooManySegments)}: {tag.Count} segments, at most {MaxSegments}");
+            return reader.Rejection;
         }
 
-        for (var i = 0; i < tag.Count; i++)
+        foreach (var segment in tag)
         {
-            var segment = tag[i];
-            if (segment.Kind == TagSegmentKind.String && segment.StringValue.Length > MaxSegmentLength)
+            if (!reader.AddSegment(segment))
             {
-                return new(TagRules.SegmentTooLong, $"{TagRules.Describe(TagRules.SegmentTooLong)}: segment {i} has {segment.StringValue.Length} characters, at most {MaxSegmentLength}");
+                return reader.Rejection;
             }
         }
 

@@ -4,7 +4,7 @@ using MessagePack.Formatters;
 namespace QueryTags.SignalR;
 
 /// <summary>Reads and writes a <see cref="Tag"/> as a MessagePack array of str, int and bool.</summary>
-public sealed class TagMessagePackFormatter : IMessagePackFormatter<Tag>
+internal sealed class TagMessagePackFormatter : IMessagePackFormatter<Tag>
 {
     /// <inheritdoc />
     public void Serialize(ref MessagePackWriter writer, Tag value, MessagePackSerializerOptions options)
@@ -31,52 +31,36 @@ public sealed class TagMessagePackFormatter : IMessagePackFormatter<Tag>
     {
         if (reader.NextMessagePackType != MessagePackType.Array)
         {
-            throw Invalid(TagRules.NotAnArray, $"got a MessagePack {reader.NextMessagePackType.ToString().ToLowerInvariant()}");
+            throw Invalid(TagReadResult.Fail(TagRules.NotAnArray, $"got a MessagePack {Kind(ref reader)}"));
         }
 
-        var count = reader.ReadArrayHeader();
-        if (count == 0)
+        // Structure only: the server that sent the tag applied its own limits.
+        if (!TagSegmentReader.TryStart(reader.ReadArrayHeader(), TagLimits.Unlimited, out var segments))
         {
-            throw Invalid(TagRules.Empty, null);
+            throw Invalid(segments.Rejection);
         }
 
-        var segments = new TagSegment[count];
-        for (var i = 0; i < count; i++)
+        while (!segments.IsComplete)
         {
-            switch (reader.NextMessagePackType)
+            var added = reader.NextMessagePackType switch
             {
-                case MessagePackType.String:
-                    var text = reader.ReadString()!;
-                    if (!TagText.IsWellFormed(text))
-                    {
-                        throw Invalid(TagRules.InvalidString, $"segment {i}");
-                    }
-
-                    segments[i] = TagSegment.FromString(text);
-                    break;
-                case MessagePackType.Integer:
-                    // A uint64 above long.MaxValue does not fit ReadInt64; anything past 2^53 - 1 is out of range anyway.
-                    var integer = reader.NextCode == MessagePackCode.UInt64
-                        ? (long)Math.Min(reader.ReadUInt64(), (ulong)long.MaxValue)
-                        : reader.ReadInt64();
-                    if (integer is < TagSegment.MinInteger or > TagSegment.MaxInteger)
-                    {
-                        throw Invalid(TagRules.IntegerRange, $"segment {i} is {integer}");
-                    }
-
-                    segments[i] = TagSegment.FromInteger(integer);
-                    break;
-                case MessagePackType.Boolean:
-                    segments[i] = TagSegment.FromBoolean(reader.ReadBoolean());
-                    break;
-                default:
-                    throw Invalid(TagRules.SegmentType, $"segment {i} is a MessagePack {reader.NextMessagePackType.ToString().ToLowerInvariant()}");
+                MessagePackType.String => segments.AddString(reader.ReadString()),
+                MessagePackType.Integer when reader.NextCode == MessagePackCode.UInt64 => segments.AddInteger(reader.ReadUInt64()),
+                MessagePackType.Integer => segments.AddInteger(reader.ReadInt64()),
+                MessagePackType.Boolean => segments.AddBoolean(reader.ReadBoolean()),
+                _ => segments.RefuseSegment(TagRules.SegmentType, $"a MessagePack {Kind(ref reader)}"),
+            };
+            if (!added)
+            {
+                throw Invalid(segments.Rejection);
             }
         }
 
-        return Tag.Create(segments);
+        return segments.Finish().Tag!.Value;
     }
 
-    private static MessagePackSerializationException Invalid(string rule, string? detail) =>
-        new($"Not a tag: {TagReadResult.Fail(rule, detail).Rejection!.Message} ({rule}).");
+    private static string Kind(ref MessagePackReader reader) => reader.NextMessagePackType.ToString().ToLowerInvariant();
+
+    private static MessagePackSerializationException Invalid(TagReadResult rejection) =>
+        new($"Not a tag: {rejection.Reason} ({rejection.Rule}).");
 }

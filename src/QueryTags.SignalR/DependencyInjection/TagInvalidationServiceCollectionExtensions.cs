@@ -33,6 +33,7 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<TagInvalidationMarkerService>();
         services.TryAddSingleton<TagInvalidationMetrics>();
         services.TryAddSingleton<InvalidationLog, InMemoryInvalidationLog>();
+        services.TryAddSingleton<TagAdmission>();
         services.TryAddSingleton<TagSubscriptionService>();
         services.TryAddSingleton<LocalConnections>();
         services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());

@@ -35,9 +35,9 @@ internal sealed class HubTagInvalidator(
                 throw new ArgumentException($"Tag {index} is empty (default): {TagRules.Describe(TagRules.Empty)} ({TagRules.Empty}). Nothing was sent.", nameof(tags));
             }
 
-            if (_limits.Check(tag) is { } rejection)
+            if (_limits.Check(tag) is { Rule: { } rule } rejection)
             {
-                throw new ArgumentException($"Tag {tag} breaks rule {rejection.Rule}: {rejection.Message}. Nothing was sent.", nameof(tags));
+                throw new ArgumentException($"Tag {tag} breaks rule {rule}: {rejection.Reason}. Nothing was sent.", nameof(tags));
             }
 
             if (seen.Add(tag))

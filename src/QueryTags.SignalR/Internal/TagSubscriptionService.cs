@@ -8,6 +8,7 @@ namespace QueryTags.SignalR.Internal;
 /// <summary>What <see cref="InvalidationHub"/> does: checks tags, joins and leaves prefix groups, answers cursors.</summary>
 internal sealed class TagSubscriptionService(
     IOptions<TagInvalidationOptions> options,
+    TagAdmission admission,
     InvalidationLog log,
     TagInvalidationMetrics metrics,
     LocalConnections localConnections,
@@ -49,41 +50,22 @@ internal sealed class TagSubscriptionService(
                 : throw new HubException($"Subscribe: the cursor '{Shorten(cursor)}' is neither 'epoch:sequence' nor 'age:milliseconds'; send null when you have none.");
         }
 
-        var rejected = new List<TagRejection>();
-        var accepted = new List<Tag>(tags.Length);
-        var acceptedIndexes = new List<int>(tags.Length);
-        for (var i = 0; i < tags.Length; i++)
-        {
-            var read = TagReader.Read(tags[i], _limits);
-            if (read.Tag is { } tag)
-            {
-                accepted.Add(tag);
-                acceptedIndexes.Add(i);
-            }
-            else
-            {
-                rejected.Add(Reject(context, i, RawTagText.Render(tags[i]), read.Rejection!));
-            }
-        }
-
         var state = State(context);
-        var held = new List<Tag>(accepted.Count);
+        var held = new List<Tag>(tags.Length);
         var newlyHeld = new List<Tag>();
         var groupsToJoin = new List<string>();
+        List<TagRejection> rejected;
         await state.Gate.WaitAsync(context.ConnectionAborted);
         try
         {
-            for (var i = 0; i < accepted.Count; i++)
+            (var accepted, rejected) = admission.Admit(tags, state);
+            foreach (var rejection in rejected)
             {
-                var tag = accepted[i];
-                if (!state.Holds(tag) && state.Count >= _options.MaxTagsPerConnection)
-                {
-                    rejected.Add(Reject(context, acceptedIndexes[i], tag.Canonical, new TagRejectionReason(
-                        TagRules.TooManyTagsHeld,
-                        $"{TagRules.Describe(TagRules.TooManyTagsHeld)}: it holds {state.Count}, at most {_options.MaxTagsPerConnection}")));
-                    continue;
-                }
+                Log.TagRejected(logger, context.ConnectionId, rejection.Tag, rejection.Rule, rejection.Reason);
+            }
 
+            foreach (var tag in accepted)
+            {
                 if (state.Hold(tag, groupsToJoin))
                 {
                     newlyHeld.Add(tag);
@@ -140,7 +122,6 @@ internal sealed class TagSubscriptionService(
             }
         }
 
-        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
         return new SubscribeResult
         {
             Cursor = replay.Current,
@@ -160,7 +141,7 @@ internal sealed class TagSubscriptionService(
             if (read.Tag is not { } tag)
             {
                 // A tag that breaks a rule was never held; refusing the call keeps "nothing changed" simple to reason about.
-                throw new HubException($"Unsubscribe: tag {i} {RawTagText.Render(tags[i])} breaks rule {read.Rejection!.Rule}: {read.Rejection.Message}; nothing was released.");
+                throw new HubException($"Unsubscribe: tag {i} {RawTagText.Render(tags[i])} breaks rule {read.Rule}: {read.Reason}; nothing was released.");
             }
 
             release.Add(tag);
@@ -213,12 +194,6 @@ internal sealed class TagSubscriptionService(
                 await Task.WhenAll(names.Select(name => groups.AddToGroupAsync(connectionId, name, cancellationToken)));
                 return;
         }
-    }
-
-    private TagRejection Reject(HubCallerContext context, int index, string tag, TagRejectionReason reason)
-    {
-        Log.TagRejected(logger, context.ConnectionId, tag, reason.Rule, reason.Message);
-        return new TagRejection { Index = index, Tag = tag, Rule = reason.Rule, Reason = reason.Message };
     }
 
     private ConnectionSubscriptions State(HubCallerContext context) =>

@@ -25,8 +25,8 @@ public class TagLimitsTests
         var rejection = limits.Check(["a", 1, true]);
 
         Assert.NotNull(rejection);
-        Assert.Equal(TagRules.TooManySegments, rejection.Rule);
-        Assert.Contains("3 segments, at most 2", rejection.Message, StringComparison.Ordinal);
+        Assert.Equal(TagRules.TooManySegments, rejection.Value.Rule);
+        Assert.Contains("3 segments, at most 2", rejection.Value.Reason, StringComparison.Ordinal);
         Assert.Null(limits.Check(["a", 1]));
     }
 
@@ -38,8 +38,8 @@ public class TagLimitsTests
         var rejection = limits.Check(["todo", "abcde"]);
 
         Assert.NotNull(rejection);
-        Assert.Equal(TagRules.SegmentTooLong, rejection.Rule);
-        Assert.Contains("segment 1 has 5 characters, at most 4", rejection.Message, StringComparison.Ordinal);
+        Assert.Equal(TagRules.SegmentTooLong, rejection.Value.Rule);
+        Assert.Contains("segment 1 has 5 characters, at most 4", rejection.Value.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public class TagMessagePackFormatterTests
         var result = TagReader.Read(graph, TagVectors.Limits);
 
         Assert.Null(result.Tag);
-        Assert.Equal(vector["rule"].GetString(), result.Rejection?.Rule);
+        Assert.Equal(vector["rule"].GetString(), result.Rule);
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public class TagMessagePackFormatterTests
 
         var result = TagReader.Read(graph, TagVectors.Limits);
 
-        Assert.Null(result.Rejection);
+        Assert.Null(result.Rule);
         Assert.Equal(vector["canonical"].GetString(), result.Tag?.Canonical);
     }
 

@@ -15,7 +15,7 @@ public class TagReaderTests
         // MessagePack's primitive reader picks the type from the wire code: a positive int64 above uint32 arrives as ulong.
         var result = TagReader.Read(new object?[] { "todo", integer });
 
-        Assert.Null(result.Rejection);
+        Assert.Null(result.Rule);
         Assert.Equal(Convert.ToInt64(integer, System.Globalization.CultureInfo.InvariantCulture), result.Tag!.Value[1].IntegerValue);
     }
 
@@ -24,7 +24,7 @@ public class TagReaderTests
     [InlineData(ulong.MaxValue)]
     public void Refuses_ulong_beyond_the_range(ulong integer)
     {
-        Assert.Equal(TagRules.IntegerRange, TagReader.Read(new object?[] { integer }).Rejection?.Rule);
+        Assert.Equal(TagRules.IntegerRange, TagReader.Read(new object?[] { integer }).Rule);
     }
 
     [Theory]
@@ -33,22 +33,22 @@ public class TagReaderTests
     [InlineData(long.MinValue)]
     public void Refuses_long_beyond_the_range(long integer)
     {
-        Assert.Equal(TagRules.IntegerRange, TagReader.Read(new object?[] { integer }).Rejection?.Rule);
+        Assert.Equal(TagRules.IntegerRange, TagReader.Read(new object?[] { integer }).Rule);
     }
 
     [Fact]
     public void Refuses_other_values_by_rule()
     {
-        Assert.Equal(TagRules.NotAnArray, TagReader.Read((object?)null).Rejection?.Rule);
-        Assert.Equal(TagRules.NotAnArray, TagReader.Read("todos").Rejection?.Rule);
-        Assert.Equal(TagRules.NotAnArray, TagReader.Read(new Dictionary<object, object> { ["0"] = "todo" }).Rejection?.Rule);
-        Assert.Equal(TagRules.Empty, TagReader.Read(Array.Empty<object?>()).Rejection?.Rule);
-        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { 1.0 }).Rejection?.Rule);
-        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { 1.5f }).Rejection?.Rule);
-        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { null }).Rejection?.Rule);
-        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { new object?[] { 1 } }).Rejection?.Rule);
-        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { new byte[] { 1 } }).Rejection?.Rule);
-        Assert.Equal(TagRules.InvalidString, TagReader.Read(new object?[] { "ok", "\ud800" }).Rejection?.Rule);
+        Assert.Equal(TagRules.NotAnArray, TagReader.Read((object?)null).Rule);
+        Assert.Equal(TagRules.NotAnArray, TagReader.Read("todos").Rule);
+        Assert.Equal(TagRules.NotAnArray, TagReader.Read(new Dictionary<object, object> { ["0"] = "todo" }).Rule);
+        Assert.Equal(TagRules.Empty, TagReader.Read(Array.Empty<object?>()).Rule);
+        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { 1.0 }).Rule);
+        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { 1.5f }).Rule);
+        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { null }).Rule);
+        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { new object?[] { 1 } }).Rule);
+        Assert.Equal(TagRules.SegmentType, TagReader.Read(new object?[] { new byte[] { 1 } }).Rule);
+        Assert.Equal(TagRules.InvalidString, TagReader.Read(new object?[] { "ok", "\ud800" }).Rule);
     }
 
     [Fact]
@@ -56,17 +56,17 @@ public class TagReaderTests
     {
         var limits = new TagLimits { MaxSegments = 2, MaxSegmentLength = 3 };
 
-        Assert.Equal(TagRules.TooManySegments, TagReader.Read(new object?[] { "a", "b", "c" }, limits).Rejection?.Rule);
-        Assert.Equal(TagRules.SegmentTooLong, TagReader.Read(new object?[] { "abcd" }, limits).Rejection?.Rule);
+        Assert.Equal(TagRules.TooManySegments, TagReader.Read(new object?[] { "a", "b", "c" }, limits).Rule);
+        Assert.Equal(TagRules.SegmentTooLong, TagReader.Read(new object?[] { "abcd" }, limits).Rule);
         Assert.NotNull(TagReader.Read(new object?[] { "abc", 1 }, limits).Tag);
     }
 
     [Fact]
     public void Uses_the_default_limits_when_none_are_given()
     {
-        Assert.Equal(TagRules.SegmentTooLong, TagReader.Read(new object?[] { new string('x', 129) }).Rejection?.Rule);
+        Assert.Equal(TagRules.SegmentTooLong, TagReader.Read(new object?[] { new string('x', 129) }).Rule);
         using var document = JsonDocument.Parse("""["a","b","c","d","e","f","g","h","i"]""");
-        Assert.Equal(TagRules.TooManySegments, TagReader.Read(document.RootElement).Rejection?.Rule);
+        Assert.Equal(TagRules.TooManySegments, TagReader.Read(document.RootElement).Rule);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public class TagVectorTests
     {
         var result = TagReader.Read(vector["input"], TagVectors.Limits);
 
-        Assert.Null(result.Rejection);
+        Assert.Null(result.Rule);
         Assert.Equal(vector["canonical"].GetString(), result.Tag!.Value.Canonical);
     }
 
@@ -97,9 +97,9 @@ public class TagVectorTests
         var result = TagReader.Read(vector["input"], TagVectors.Limits);
 
         Assert.Null(result.Tag);
-        Assert.NotNull(result.Rejection);
-        Assert.Equal(rule, result.Rejection.Rule);
-        Assert.StartsWith(TagRules.Describe(rule), result.Rejection.Message, StringComparison.Ordinal);
+        Assert.NotNull(result.Rule);
+        Assert.Equal(rule, result.Rule);
+        Assert.StartsWith(TagRules.Describe(rule), result.Reason, StringComparison.Ordinal);
     }
 
     [Theory]
