@@ -4,10 +4,10 @@ namespace QueryTags.SignalR;
 public static class InvalidationHubMethods
 {
     /// <summary>Client → server: <c>Subscribe(tags, cursor)</c> returning a <see cref="SubscribeResult"/>.</summary>
-    public const string Subscribe = "Subscribe";
+    public const string Subscribe = nameof(Subscribe);
 
     /// <summary>Client → server: <c>Unsubscribe(tags)</c>.</summary>
-    public const string Unsubscribe = "Unsubscribe";
+    public const string Unsubscribe = nameof(Unsubscribe);
 
     /// <summary>Server → client: one <see cref="InvalidationMessage"/>.</summary>
     public const string Invalidate = "invalidate";

@@ -46,37 +46,46 @@ internal static class RawTagText
                 builder.Append(number.ToString(null, CultureInfo.InvariantCulture));
                 break;
             case IDictionary map:
-                builder.Append('{');
-                var firstEntry = true;
-                foreach (DictionaryEntry entry in map)
+                AppendEach(builder, '{', Entries(map), '}', entry =>
                 {
-                    builder.Append(firstEntry ? "" : ",");
-                    firstEntry = false;
                     Append(builder, Convert.ToString(entry.Key, CultureInfo.InvariantCulture), depth + 1);
                     builder.Append(':');
                     Append(builder, entry.Value, depth + 1);
-                }
-
-                builder.Append('}');
+                });
                 break;
             case byte[] bytes:
                 builder.Append("\"<").Append(bytes.Length).Append(" bytes>\"");
                 break;
             case IEnumerable items:
-                builder.Append('[');
-                var firstItem = true;
-                foreach (var item in items)
-                {
-                    builder.Append(firstItem ? "" : ",");
-                    firstItem = false;
-                    Append(builder, item, depth + 1);
-                }
-
-                builder.Append(']');
+                AppendEach(builder, '[', items.Cast<object?>(), ']', item => Append(builder, item, depth + 1));
                 break;
             default:
                 builder.Append('"').Append(value.GetType().Name).Append('"');
                 break;
+        }
+    }
+
+    private static void AppendEach<T>(StringBuilder builder, char open, IEnumerable<T> items, char close, Action<T> append)
+    {
+        builder.Append(open);
+        var first = true;
+        foreach (var item in items)
+        {
+            builder.Append(first ? "" : ",");
+            first = false;
+            append(item);
+        }
+
+        builder.Append(close);
+    }
+
+    // IDictionary's own enumerator: a generic dictionary enumerated as IEnumerable yields key-value pairs instead.
+    private static IEnumerable<DictionaryEntry> Entries(IDictionary map)
+    {
+        var entries = map.GetEnumerator();
+        while (entries.MoveNext())
+        {
+            yield return entries.Entry;
         }
     }
 
