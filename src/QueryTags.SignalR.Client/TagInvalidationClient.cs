@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using QueryTags.SignalR.Client.Internal;
 
 namespace QueryTags.SignalR.Client;
 
@@ -12,40 +12,42 @@ namespace QueryTags.SignalR.Client;
 /// the held tags it matches, and after a reconnect subscribes again with its cursor, raising
 /// <see cref="Missed"/> or <see cref="ResetRequired"/> for what happened while it was away.
 /// </summary>
-public sealed partial class TagInvalidationClient : IAsyncDisposable
+public sealed class TagInvalidationClient : IAsyncDisposable
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, (Tag Tag, int Count)> _held = new(StringComparer.Ordinal);
-    private readonly TimeSpan _firstSubscribeMargin;
-
-    // When the first tag was asked for: a first subscribe (no cursor yet) asks about everything since then.
-    private long? _firstRequestTimestamp;
-    private readonly RecentInvalidationIds _recentIds = new();
-
-    // Keeps hub calls in the order they were asked for (a subscribe then an unsubscribe of the same tag).
-    private readonly SemaphoreSlim _calls = new(1, 1);
     private readonly int _maxTagsPerCall;
+    private readonly TimeSpan _firstSubscribeMargin;
     private readonly bool _ownsConnection;
     private readonly ILogger _logger;
     private readonly IDisposable[] _handlers;
+
+    // Keeps hub calls in the order they were asked for (a subscribe then an unsubscribe of the same tag).
+    private readonly SemaphoreSlim _calls = new(1, 1);
+
+    // Guards the fields below: hub callbacks, hub answers and callers all reach them.
+    private readonly Lock _gate = new();
+    private readonly TagLedger _ledger = new();
+    private readonly RecentInvalidationIds _recentIds = new();
     private InvalidationCursor? _cursor;
+
+    // When the first tag was asked for: a first subscribe (no cursor yet) asks about everything since then.
+    private long? _firstRequestTimestamp;
 
     /// <summary>Adopts a connection built elsewhere; configure its automatic reconnect yourself.</summary>
     /// <param name="connection">The hub connection; it may be started or not.</param>
     /// <param name="maxTagsPerCall">Most tags per hub call; match the server's limit.</param>
     /// <param name="logger">Where failures of event handlers go.</param>
     public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null)
-        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, ownsConnection: false, TagInvalidationClientOptions.DefaultFirstSubscribeMargin)
+        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, TagInvalidationClientOptions.DefaultFirstSubscribeMargin, ownsConnection: false)
     {
     }
 
-    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, bool ownsConnection, TimeSpan firstSubscribeMargin)
+    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, TimeSpan firstSubscribeMargin, bool ownsConnection)
     {
-        _firstSubscribeMargin = firstSubscribeMargin;
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTagsPerCall, 1);
         Connection = connection;
         _maxTagsPerCall = maxTagsPerCall;
+        _firstSubscribeMargin = firstSubscribeMargin;
         _logger = logger;
         _ownsConnection = ownsConnection;
         _handlers =
@@ -87,7 +89,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _held.Values.Select(entry => entry.Tag).ToArray();
+                return _ledger.Held;
             }
         }
     }
@@ -101,25 +103,9 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(hubUrl);
         var options = new TagInvalidationClientOptions();
         configure?.Invoke(options);
-        var builder = new HubConnectionBuilder()
-            .WithUrl(hubUrl, options.Transports, http =>
-            {
-                http.AccessTokenProvider = options.AccessTokenProvider;
-                options.ConfigureHttpConnection?.Invoke(http);
-            })
-            .WithAutomaticReconnect(options.ReconnectPolicy);
-        if (options.Protocol == TagInvalidationProtocol.MessagePack)
-        {
-            builder.AddMessagePackProtocol();
-        }
-
-        if (options.LoggerFactory is { } loggerFactory)
-        {
-            builder.Services.AddSingleton(loggerFactory);
-        }
-
         var logger = options.LoggerFactory?.CreateLogger<TagInvalidationClient>() ?? (ILogger)NullLogger.Instance;
-        return new TagInvalidationClient(builder.Build(), options.MaxTagsPerCall, logger, ownsConnection: true, options.FirstSubscribeMargin);
+        var connection = TagInvalidationConnectionFactory.Create(hubUrl, options);
+        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, options.FirstSubscribeMargin, ownsConnection: true);
     }
 
     /// <summary>Starts the connection (when it is not started) and subscribes every held tag.</summary>
@@ -148,20 +134,12 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
     public async Task<SubscribeResult?> SubscribeAsync(IEnumerable<Tag> tags, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        var first = new List<Tag>();
+        var requested = tags.ToArray();
+        List<Tag> first;
         lock (_gate)
         {
+            first = _ledger.Add(requested);
             _firstRequestTimestamp ??= Stopwatch.GetTimestamp();
-            foreach (var tag in tags)
-            {
-                ThrowIfDefault(tag);
-                _held.TryGetValue(tag.Canonical, out var entry);
-                _held[tag.Canonical] = (tag, entry.Count + 1);
-                if (entry.Count == 0)
-                {
-                    first.Add(tag);
-                }
-            }
         }
 
         if (first.Count == 0 || Connection.State != HubConnectionState.Connected)
@@ -186,27 +164,11 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
     public async Task UnsubscribeAsync(IEnumerable<Tag> tags, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        var last = new List<Tag>();
+        var released = tags.ToArray();
+        List<Tag> last;
         lock (_gate)
         {
-            foreach (var tag in tags)
-            {
-                ThrowIfDefault(tag);
-                if (!_held.TryGetValue(tag.Canonical, out var entry))
-                {
-                    continue;
-                }
-
-                if (entry.Count <= 1)
-                {
-                    _held.Remove(tag.Canonical);
-                    last.Add(tag);
-                }
-                else
-                {
-                    _held[tag.Canonical] = (entry.Tag, entry.Count - 1);
-                }
-            }
+            last = _ledger.Remove(released);
         }
 
         if (last.Count == 0 || Connection.State != HubConnectionState.Connected)
@@ -254,7 +216,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         catch (Exception ex)
         {
             // The connection drops again or the server refuses: the next reconnect tries again.
-            LogResubscribeFailed(_logger, ex);
+            Log.ResubscribeFailed(_logger, ex);
         }
     }
 
@@ -263,10 +225,10 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         await _calls.WaitAsync(cancellationToken);
         try
         {
-            List<Tag> held;
+            Tag[] held;
             lock (_gate)
             {
-                held = _held.Values.Select(entry => entry.Tag).ToList();
+                held = _ledger.Held;
             }
 
             await SendSubscribeAsync(held, cancellationToken);
@@ -277,11 +239,8 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         }
     }
 
-    private async Task<SubscribeResult> SendSubscribeAsync(List<Tag> tags, CancellationToken cancellationToken)
+    private async Task<SubscribeResult> SendSubscribeAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken)
     {
-        var missed = new List<Tag>();
-        var rejected = new List<TagRejection>();
-        var reset = false;
         string? since;
         lock (_gate)
         {
@@ -293,48 +252,31 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
                     : null);
         }
 
-        var answer = new SubscribeResult();
-        var offset = 0;
+        var answers = new ChunkedSubscribeResult();
         foreach (var chunk in tags.Chunk(_maxTagsPerCall))
         {
             // Every chunk asks from the same cursor: the first chunk's answer must not hide the others' misses.
             var result = await Connection.InvokeAsync<SubscribeResult>(InvalidationHubMethods.Subscribe, chunk, since, cancellationToken);
-            missed.AddRange(result.Missed);
-            reset |= result.Reset;
-            rejected.AddRange(result.Rejected.Select(rejection => new TagRejection
-            {
-                Index = rejection.Index + offset,
-                Tag = rejection.Tag,
-                Rule = rejection.Rule,
-                Reason = rejection.Reason,
-            }));
             AdvanceCursor(result.Cursor);
-            answer.Cursor = result.Cursor;
-            offset += chunk.Length;
+            answers.Add(result, chunk.Length);
         }
 
-        if (rejected.Count > 0)
+        var answer = answers.Result;
+        lock (_gate)
         {
-            // A refused tag will never be delivered; forgetting it keeps reconnects from sending it again.
-            lock (_gate)
+            foreach (var rejection in answer.Rejected)
             {
-                foreach (var rejection in rejected)
-                {
-                    _held.Remove(tags[rejection.Index].Canonical);
-                }
+                _ledger.Forget(tags[rejection.Index]);
             }
         }
 
-        answer.Reset = reset;
-        answer.Missed = missed;
-        answer.Rejected = rejected;
-        if (reset)
+        if (answer.Reset)
         {
             Raise(ResetRequired, new ResetRequiredEventArgs("cursor-unknown", Cursor));
         }
-        else if (missed.Count > 0)
+        else if (answer.Missed.Count > 0)
         {
-            Raise(Missed, new MissedInvalidationsEventArgs(missed, Cursor));
+            Raise(Missed, new MissedInvalidationsEventArgs(answer.Missed, Cursor));
         }
 
         return answer;
@@ -342,7 +284,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
 
     private void OnInvalidate(InvalidationMessage message)
     {
-        List<Tag> matched = [];
+        List<Tag> matched;
         lock (_gate)
         {
             if (!_recentIds.TryAdd(message.Id))
@@ -351,13 +293,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
             }
 
             AdvanceCursorLocked(message.Cursor);
-            foreach (var (tag, _) in _held.Values)
-            {
-                if (message.Tags.Any(invalidated => invalidated.Matches(tag)))
-                {
-                    matched.Add(tag);
-                }
-            }
+            matched = _ledger.Matching(message.Tags);
         }
 
         if (matched.Count > 0)
@@ -404,22 +340,8 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                LogHandlerFailed(_logger, typeof(T).Name, ex);
+                Log.HandlerFailed(_logger, typeof(T).Name, ex);
             }
         }
     }
-
-    private static void ThrowIfDefault(Tag tag)
-    {
-        if (tag.Count == 0)
-        {
-            throw new ArgumentException("An empty (default) tag cannot be subscribed: a tag needs at least one segment.", "tags");
-        }
-    }
-
-    [LoggerMessage(1, LogLevel.Warning, "Subscribing the held tags again after a reconnect failed.", EventName = "ResubscribeFailed")]
-    private static partial void LogResubscribeFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(2, LogLevel.Error, "A handler of {Event} threw.", EventName = "HandlerFailed")]
-    private static partial void LogHandlerFailed(ILogger logger, string @event, Exception exception);
 }
