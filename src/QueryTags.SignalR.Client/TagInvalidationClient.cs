@@ -16,6 +16,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 {
     private readonly int _maxTagsPerCall;
     private readonly TimeSpan _firstSubscribeMargin;
+    private readonly IRetryPolicy _startRetryPolicy;
     private readonly bool _ownsConnection;
     private readonly ILogger _logger;
     private readonly IDisposable[] _handlers;
@@ -32,21 +33,31 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     // When the first tag was asked for: a first subscribe (no cursor yet) asks about everything since then.
     private long? _firstRequestTimestamp;
 
+    // Cancelled (and replaced) by StopAsync and DisposeAsync, so a start still retrying ends with them.
+    private CancellationTokenSource _stopped = new();
+
     /// <summary>Adopts a connection built elsewhere; configure its automatic reconnect yourself.</summary>
     /// <param name="connection">The hub connection; it may be started or not.</param>
     /// <param name="maxTagsPerCall">Most tags per hub call; match the server's limit.</param>
-    /// <param name="logger">Where failures of event handlers go.</param>
-    public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null)
-        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, TagInvalidationClientOptions.DefaultFirstSubscribeMargin, ownsConnection: false)
+    /// <param name="logger">Where failed start attempts and failures of event handlers go.</param>
+    /// <param name="startRetryPolicy">
+    /// How <see cref="StartAsync"/> retries a connection that fails to start; null for
+    /// <see cref="ForeverRetryPolicy"/>. Pass the policy the connection reconnects with, so both agree; a policy
+    /// that returns null makes a failed start throw at once.
+    /// </param>
+    public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null)
+        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, ownsConnection: false)
     {
     }
 
-    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, TimeSpan firstSubscribeMargin, bool ownsConnection)
+    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, IRetryPolicy startRetryPolicy, TimeSpan firstSubscribeMargin, bool ownsConnection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTagsPerCall, 1);
+        ArgumentNullException.ThrowIfNull(startRetryPolicy);
         Connection = connection;
         _maxTagsPerCall = maxTagsPerCall;
+        _startRetryPolicy = startRetryPolicy;
         _firstSubscribeMargin = firstSubscribeMargin;
         _logger = logger;
         _ownsConnection = ownsConnection;
@@ -105,24 +116,55 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         configure?.Invoke(options);
         var logger = options.LoggerFactory?.CreateLogger<TagInvalidationClient>() ?? (ILogger)NullLogger.Instance;
         var connection = TagInvalidationConnectionFactory.Create(hubUrl, options);
-        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, options.FirstSubscribeMargin, ownsConnection: true);
+        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, options.ReconnectPolicy, options.FirstSubscribeMargin, ownsConnection: true);
     }
 
-    /// <summary>Starts the connection (when it is not started) and subscribes every held tag.</summary>
-    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <summary>
+    /// Starts the connection (when it is disconnected) and subscribes every held tag. A connection that fails to
+    /// start is tried again as the retry policy says (<see cref="TagInvalidationClientOptions.ReconnectPolicy"/>,
+    /// or the start retry policy of an adopted connection; by default at once, then 1, 2 and 5 s, then every
+    /// 10 s, forever), with a warning logged for each failed attempt; when the policy gives up, the last
+    /// attempt's error is thrown.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the start, also while it waits to try again.</param>
+    /// <exception cref="OperationCanceledException">
+    /// <paramref name="cancellationToken"/> was cancelled, or <see cref="StopAsync"/> or <see cref="DisposeAsync"/>
+    /// was called, before the connection was up; it is left disconnected.
+    /// </exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (Connection.State == HubConnectionState.Disconnected)
+        CancellationToken stopped;
+        lock (_gate)
         {
-            await Connection.StartAsync(cancellationToken);
+            stopped = _stopped.Token;
+        }
+
+        using (var start = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopped))
+        {
+            try
+            {
+                await ConnectionStarter.StartAsync(Connection, _startRetryPolicy, _logger, start.Token);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Name the caller's token, not the linked one, so a caller can tell its own cancellation.
+                throw new OperationCanceledException(cancellationToken);
+            }
         }
 
         await SubscribeHeldAsync(cancellationToken);
     }
 
-    /// <summary>Stops the connection. Held tags are kept and subscribed again by the next start.</summary>
+    /// <summary>
+    /// Stops the connection, and a start that is still retrying. Held tags are kept and subscribed again by the
+    /// next start.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the stop.</param>
-    public Task StopAsync(CancellationToken cancellationToken = default) => Connection.StopAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        EndPendingStarts();
+        return Connection.StopAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Adds a subscriber to each tag. Tags that get their first subscriber are sent to the server at once when
@@ -193,6 +235,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        EndPendingStarts();
         Connection.Reconnected -= OnReconnectedAsync;
         foreach (var handler in _handlers)
         {
@@ -205,6 +248,19 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         }
 
         _calls.Dispose();
+    }
+
+    private void EndPendingStarts()
+    {
+        CancellationTokenSource stopped;
+        lock (_gate)
+        {
+            stopped = _stopped;
+            _stopped = new CancellationTokenSource();
+        }
+
+        // Not disposed: a start may still be linking to its token, and a source without a timer holds nothing.
+        stopped.Cancel();
     }
 
     private async Task OnReconnectedAsync(string? connectionId)

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(2, LogLevel.Error, "A handler of {Event} threw.", EventName = nameof(HandlerFailed))]
     public static partial void HandlerFailed(ILogger logger, string @event, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Starting the connection failed (attempt {Attempt}); trying again in {RetryDelay}.", EventName = nameof(StartFailed))]
+    public static partial void StartFailed(ILogger logger, int attempt, TimeSpan retryDelay, Exception exception);
 }
