@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using QueryTags.SignalR.Client.Internal;
 
 namespace QueryTags.SignalR.Client;
 
@@ -12,40 +12,53 @@ namespace QueryTags.SignalR.Client;
 /// the held tags it matches, and after a reconnect subscribes again with its cursor, raising
 /// <see cref="Missed"/> or <see cref="ResetRequired"/> for what happened while it was away.
 /// </summary>
-public sealed partial class TagInvalidationClient : IAsyncDisposable
+public sealed class TagInvalidationClient : IAsyncDisposable
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, (Tag Tag, int Count)> _held = new(StringComparer.Ordinal);
-    private readonly TimeSpan _firstSubscribeMargin;
-
-    // When the first tag was asked for: a first subscribe (no cursor yet) asks about everything since then.
-    private long? _firstRequestTimestamp;
-    private readonly RecentInvalidationIds _recentIds = new();
-
-    // Keeps hub calls in the order they were asked for (a subscribe then an unsubscribe of the same tag).
-    private readonly SemaphoreSlim _calls = new(1, 1);
     private readonly int _maxTagsPerCall;
+    private readonly TimeSpan _firstSubscribeMargin;
+    private readonly IRetryPolicy _startRetryPolicy;
     private readonly bool _ownsConnection;
     private readonly ILogger _logger;
     private readonly IDisposable[] _handlers;
+
+    // Keeps hub calls in the order they were asked for (a subscribe then an unsubscribe of the same tag).
+    private readonly SemaphoreSlim _calls = new(1, 1);
+
+    // Guards the fields below: hub callbacks, hub answers and callers all reach them.
+    private readonly Lock _gate = new();
+    private readonly TagLedger _ledger = new();
+    private readonly RecentInvalidationIds _recentIds = new();
     private InvalidationCursor? _cursor;
+
+    // When the first tag was asked for: a first subscribe (no cursor yet) asks about everything since then.
+    private long? _firstRequestTimestamp;
+
+    // Cancelled (and replaced) by StopAsync and DisposeAsync, so a start still retrying ends with them.
+    private CancellationTokenSource _stopped = new();
 
     /// <summary>Adopts a connection built elsewhere; configure its automatic reconnect yourself.</summary>
     /// <param name="connection">The hub connection; it may be started or not.</param>
     /// <param name="maxTagsPerCall">Most tags per hub call; match the server's limit.</param>
-    /// <param name="logger">Where failures of event handlers go.</param>
-    public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null)
-        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, ownsConnection: false, TagInvalidationClientOptions.DefaultFirstSubscribeMargin)
+    /// <param name="logger">Where failed start attempts and failures of event handlers go.</param>
+    /// <param name="startRetryPolicy">
+    /// How <see cref="StartAsync"/> retries a connection that fails to start; null for
+    /// <see cref="ForeverRetryPolicy"/>. Pass the policy the connection reconnects with, so both agree; a policy
+    /// that returns null makes a failed start throw at once.
+    /// </param>
+    public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null)
+        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, ownsConnection: false)
     {
     }
 
-    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, bool ownsConnection, TimeSpan firstSubscribeMargin)
+    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, IRetryPolicy startRetryPolicy, TimeSpan firstSubscribeMargin, bool ownsConnection)
     {
-        _firstSubscribeMargin = firstSubscribeMargin;
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTagsPerCall, 1);
+        ArgumentNullException.ThrowIfNull(startRetryPolicy);
         Connection = connection;
         _maxTagsPerCall = maxTagsPerCall;
+        _startRetryPolicy = startRetryPolicy;
+        _firstSubscribeMargin = firstSubscribeMargin;
         _logger = logger;
         _ownsConnection = ownsConnection;
         _handlers =
@@ -87,7 +100,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _held.Values.Select(entry => entry.Tag).ToArray();
+                return _ledger.Held;
             }
         }
     }
@@ -101,42 +114,57 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(hubUrl);
         var options = new TagInvalidationClientOptions();
         configure?.Invoke(options);
-        var builder = new HubConnectionBuilder()
-            .WithUrl(hubUrl, options.Transports, http =>
-            {
-                http.AccessTokenProvider = options.AccessTokenProvider;
-                options.ConfigureHttpConnection?.Invoke(http);
-            })
-            .WithAutomaticReconnect(options.ReconnectPolicy);
-        if (options.Protocol == TagInvalidationProtocol.MessagePack)
-        {
-            builder.AddMessagePackProtocol();
-        }
-
-        if (options.LoggerFactory is { } loggerFactory)
-        {
-            builder.Services.AddSingleton(loggerFactory);
-        }
-
         var logger = options.LoggerFactory?.CreateLogger<TagInvalidationClient>() ?? (ILogger)NullLogger.Instance;
-        return new TagInvalidationClient(builder.Build(), options.MaxTagsPerCall, logger, ownsConnection: true, options.FirstSubscribeMargin);
+        var connection = TagInvalidationConnectionFactory.Create(hubUrl, options);
+        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, options.ReconnectPolicy, options.FirstSubscribeMargin, ownsConnection: true);
     }
 
-    /// <summary>Starts the connection (when it is not started) and subscribes every held tag.</summary>
-    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <summary>
+    /// Starts the connection (when it is disconnected) and subscribes every held tag. A connection that fails to
+    /// start is tried again as the retry policy says (<see cref="TagInvalidationClientOptions.ReconnectPolicy"/>,
+    /// or the start retry policy of an adopted connection; by default at once, then 1, 2 and 5 s, then every
+    /// 10 s, forever), with a warning logged for each failed attempt; when the policy gives up, the last
+    /// attempt's error is thrown.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the start, also while it waits to try again.</param>
+    /// <exception cref="OperationCanceledException">
+    /// <paramref name="cancellationToken"/> was cancelled, or <see cref="StopAsync"/> or <see cref="DisposeAsync"/>
+    /// was called, before the connection was up; it is left disconnected.
+    /// </exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (Connection.State == HubConnectionState.Disconnected)
+        CancellationToken stopped;
+        lock (_gate)
         {
-            await Connection.StartAsync(cancellationToken);
+            stopped = _stopped.Token;
+        }
+
+        using (var start = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopped))
+        {
+            try
+            {
+                await ConnectionStarter.StartAsync(Connection, _startRetryPolicy, _logger, start.Token);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Name the caller's token, not the linked one, so a caller can tell its own cancellation.
+                throw new OperationCanceledException(cancellationToken);
+            }
         }
 
         await SubscribeHeldAsync(cancellationToken);
     }
 
-    /// <summary>Stops the connection. Held tags are kept and subscribed again by the next start.</summary>
+    /// <summary>
+    /// Stops the connection, and a start that is still retrying. Held tags are kept and subscribed again by the
+    /// next start.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the stop.</param>
-    public Task StopAsync(CancellationToken cancellationToken = default) => Connection.StopAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        EndPendingStarts();
+        return Connection.StopAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Adds a subscriber to each tag. Tags that get their first subscriber are sent to the server at once when
@@ -148,20 +176,12 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
     public async Task<SubscribeResult?> SubscribeAsync(IEnumerable<Tag> tags, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        var first = new List<Tag>();
+        var requested = tags.ToArray();
+        List<Tag> first;
         lock (_gate)
         {
+            first = _ledger.Add(requested);
             _firstRequestTimestamp ??= Stopwatch.GetTimestamp();
-            foreach (var tag in tags)
-            {
-                ThrowIfDefault(tag);
-                _held.TryGetValue(tag.Canonical, out var entry);
-                _held[tag.Canonical] = (tag, entry.Count + 1);
-                if (entry.Count == 0)
-                {
-                    first.Add(tag);
-                }
-            }
         }
 
         if (first.Count == 0 || Connection.State != HubConnectionState.Connected)
@@ -186,27 +206,11 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
     public async Task UnsubscribeAsync(IEnumerable<Tag> tags, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        var last = new List<Tag>();
+        var released = tags.ToArray();
+        List<Tag> last;
         lock (_gate)
         {
-            foreach (var tag in tags)
-            {
-                ThrowIfDefault(tag);
-                if (!_held.TryGetValue(tag.Canonical, out var entry))
-                {
-                    continue;
-                }
-
-                if (entry.Count <= 1)
-                {
-                    _held.Remove(tag.Canonical);
-                    last.Add(tag);
-                }
-                else
-                {
-                    _held[tag.Canonical] = (entry.Tag, entry.Count - 1);
-                }
-            }
+            last = _ledger.Remove(released);
         }
 
         if (last.Count == 0 || Connection.State != HubConnectionState.Connected)
@@ -231,6 +235,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        EndPendingStarts();
         Connection.Reconnected -= OnReconnectedAsync;
         foreach (var handler in _handlers)
         {
@@ -245,6 +250,19 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         _calls.Dispose();
     }
 
+    private void EndPendingStarts()
+    {
+        CancellationTokenSource stopped;
+        lock (_gate)
+        {
+            stopped = _stopped;
+            _stopped = new CancellationTokenSource();
+        }
+
+        // Not disposed: a start may still be linking to its token, and a source without a timer holds nothing.
+        stopped.Cancel();
+    }
+
     private async Task OnReconnectedAsync(string? connectionId)
     {
         try
@@ -254,7 +272,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         catch (Exception ex)
         {
             // The connection drops again or the server refuses: the next reconnect tries again.
-            LogResubscribeFailed(_logger, ex);
+            Log.ResubscribeFailed(_logger, ex);
         }
     }
 
@@ -263,10 +281,10 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         await _calls.WaitAsync(cancellationToken);
         try
         {
-            List<Tag> held;
+            Tag[] held;
             lock (_gate)
             {
-                held = _held.Values.Select(entry => entry.Tag).ToList();
+                held = _ledger.Held;
             }
 
             await SendSubscribeAsync(held, cancellationToken);
@@ -277,11 +295,8 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
         }
     }
 
-    private async Task<SubscribeResult> SendSubscribeAsync(List<Tag> tags, CancellationToken cancellationToken)
+    private async Task<SubscribeResult> SendSubscribeAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken)
     {
-        var missed = new List<Tag>();
-        var rejected = new List<TagRejection>();
-        var reset = false;
         string? since;
         lock (_gate)
         {
@@ -293,48 +308,31 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
                     : null);
         }
 
-        var answer = new SubscribeResult();
-        var offset = 0;
+        var answers = new ChunkedSubscribeResult();
         foreach (var chunk in tags.Chunk(_maxTagsPerCall))
         {
             // Every chunk asks from the same cursor: the first chunk's answer must not hide the others' misses.
             var result = await Connection.InvokeAsync<SubscribeResult>(InvalidationHubMethods.Subscribe, chunk, since, cancellationToken);
-            missed.AddRange(result.Missed);
-            reset |= result.Reset;
-            rejected.AddRange(result.Rejected.Select(rejection => new TagRejection
-            {
-                Index = rejection.Index + offset,
-                Tag = rejection.Tag,
-                Rule = rejection.Rule,
-                Reason = rejection.Reason,
-            }));
             AdvanceCursor(result.Cursor);
-            answer.Cursor = result.Cursor;
-            offset += chunk.Length;
+            answers.Add(result, chunk.Length);
         }
 
-        if (rejected.Count > 0)
+        var answer = answers.Result;
+        lock (_gate)
         {
-            // A refused tag will never be delivered; forgetting it keeps reconnects from sending it again.
-            lock (_gate)
+            foreach (var rejection in answer.Rejected)
             {
-                foreach (var rejection in rejected)
-                {
-                    _held.Remove(tags[rejection.Index].Canonical);
-                }
+                _ledger.Forget(tags[rejection.Index]);
             }
         }
 
-        answer.Reset = reset;
-        answer.Missed = missed;
-        answer.Rejected = rejected;
-        if (reset)
+        if (answer.Reset)
         {
             Raise(ResetRequired, new ResetRequiredEventArgs("cursor-unknown", Cursor));
         }
-        else if (missed.Count > 0)
+        else if (answer.Missed.Count > 0)
         {
-            Raise(Missed, new MissedInvalidationsEventArgs(missed, Cursor));
+            Raise(Missed, new MissedInvalidationsEventArgs(answer.Missed, Cursor));
         }
 
         return answer;
@@ -342,7 +340,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
 
     private void OnInvalidate(InvalidationMessage message)
     {
-        List<Tag> matched = [];
+        List<Tag> matched;
         lock (_gate)
         {
             if (!_recentIds.TryAdd(message.Id))
@@ -351,13 +349,7 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
             }
 
             AdvanceCursorLocked(message.Cursor);
-            foreach (var (tag, _) in _held.Values)
-            {
-                if (message.Tags.Any(invalidated => invalidated.Matches(tag)))
-                {
-                    matched.Add(tag);
-                }
-            }
+            matched = _ledger.Matching(message.Tags);
         }
 
         if (matched.Count > 0)
@@ -404,22 +396,8 @@ public sealed partial class TagInvalidationClient : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                LogHandlerFailed(_logger, typeof(T).Name, ex);
+                Log.HandlerFailed(_logger, typeof(T).Name, ex);
             }
         }
     }
-
-    private static void ThrowIfDefault(Tag tag)
-    {
-        if (tag.Count == 0)
-        {
-            throw new ArgumentException("An empty (default) tag cannot be subscribed: a tag needs at least one segment.", "tags");
-        }
-    }
-
-    [LoggerMessage(1, LogLevel.Warning, "Subscribing the held tags again after a reconnect failed.", EventName = "ResubscribeFailed")]
-    private static partial void LogResubscribeFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(2, LogLevel.Error, "A handler of {Event} threw.", EventName = "HandlerFailed")]
-    private static partial void LogHandlerFailed(ILogger logger, string @event, Exception exception);
 }

@@ -18,7 +18,10 @@ public sealed class TagInvalidationClientOptions
     /// <summary>Supplies a bearer token for each connection attempt; null for none.</summary>
     public Func<Task<string?>>? AccessTokenProvider { get; set; }
 
-    /// <summary>When and how often to reconnect. Default: at once, then 1, 2 and 5 s, then every 10 s, forever.</summary>
+    /// <summary>
+    /// When and how often to reconnect, and to retry a failed start. Default: at once, then 1, 2 and 5 s, then
+    /// every 10 s, forever.
+    /// </summary>
     public IRetryPolicy ReconnectPolicy { get; set; } = new ForeverRetryPolicy();
 
     /// <summary>Most tags sent in one hub call; larger subscribes are split. Match the server's limit. Default 256.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using QueryTags.SignalR.Client;
 using QueryTags.SignalR.FunctionalTests.Infrastructure;
@@ -127,7 +128,7 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
     [Fact]
     public async Task Tags_subscribed_before_start_are_sent_on_start_and_rejections_are_forgotten()
     {
-        await using var client = Create(Server, new Transport(Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets, TagInvalidationProtocol.Json));
+        await using var client = Create(Server, WebSocketsJson);
         var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
         client.Invalidated += invalidated.Record;
         Assert.Null(await client.SubscribeAsync([["early"], new Tag(Enumerable.Range(0, 9).Select(i => (TagSegment)i).ToArray())]).Within());
@@ -137,6 +138,76 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
         Assert.Equal([new Tag("early")], client.HeldTags);
         var sent = await Server.InvalidateAsync(["early"]);
         Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
+    }
+
+    [Fact]
+    public async Task A_start_before_the_server_listens_retries_until_it_is_up_and_then_subscribes_the_held_tags()
+    {
+        var url = KestrelServer.FreeUrl();
+        var policy = new FixedDelayPolicy(TimeSpan.FromMilliseconds(200));
+        await using var client = Create(HubUrl(url), WebSocketsJson, policy);
+        var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
+        client.Invalidated += invalidated.Record;
+        await client.SubscribeAsync([["todos"]]).Within();
+
+        var starting = client.StartAsync();
+        await policy.Failures.NextAsync();
+        await policy.Failures.NextAsync();
+        Assert.False(starting.IsCompleted);
+        await using var server = await KestrelServer.StartAsync(url: url);
+        await starting.Within();
+
+        Assert.Equal(HubConnectionState.Connected, client.Connection.State);
+        var sent = await server.InvalidateAsync(["todos"]);
+        Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_start_while_it_waits_to_retry_ends_it_at_once_and_leaves_the_client_disconnected()
+    {
+        // A minute between attempts: only the cancellation can end the start within the test's timeout.
+        var policy = new FixedDelayPolicy(TimeSpan.FromMinutes(1));
+        await using var client = Create(HubUrl(KestrelServer.FreeUrl()), WebSocketsJson, policy);
+        using var cancellation = new CancellationTokenSource();
+
+        var starting = client.StartAsync(cancellation.Token);
+        await policy.Failures.NextAsync();
+        await cancellation.CancelAsync();
+
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => starting.Within());
+        Assert.Equal(cancellation.Token, canceled.CancellationToken);
+        Assert.Equal(HubConnectionState.Disconnected, client.Connection.State);
+    }
+
+    [Fact]
+    public async Task Stopping_the_client_ends_a_start_that_waits_to_retry()
+    {
+        var policy = new FixedDelayPolicy(TimeSpan.FromMinutes(1));
+        await using var client = Create(HubUrl(KestrelServer.FreeUrl()), WebSocketsJson, policy);
+
+        var starting = client.StartAsync();
+        await policy.Failures.NextAsync();
+        await client.StopAsync().Within();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => starting.Within());
+        Assert.Equal(HubConnectionState.Disconnected, client.Connection.State);
+    }
+
+    [Fact]
+    public async Task A_start_the_policy_gives_up_on_throws_the_last_error()
+    {
+        var policy = new FixedDelayPolicy(TimeSpan.Zero, retries: 2);
+        await using var client = Create(HubUrl(KestrelServer.FreeUrl()), WebSocketsJson, policy);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().Within());
+
+        for (var retries = 0; retries <= 2; retries++)
+        {
+            Assert.Equal(retries, (await policy.Failures.NextAsync()).PreviousRetryCount);
+        }
+
+        Assert.False(policy.Failures.HasPending);
+        Assert.Equal(HubConnectionState.Disconnected, client.Connection.State);
     }
 
     /// <summary>Records what arrives on the wire (raw handler) and what the client raises, side by side.</summary>
@@ -149,8 +220,15 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
         return (wire, invalidated);
     }
 
+    private static Transport WebSocketsJson => new(HttpTransportType.WebSockets, TagInvalidationProtocol.Json);
+
+    private static Uri HubUrl(string serverUrl) => new($"{serverUrl}/hubs/invalidation");
+
     private static TagInvalidationClient Create(KestrelServer server, Transport transport, TimeSpan? firstRetry = null, TimeSpan? firstSubscribeMargin = null) =>
-        TagInvalidationClient.Create(server.HubUrl, options =>
+        Create(server.HubUrl, transport, firstRetry is { } delay ? new FixedDelayPolicy(delay) : null, firstSubscribeMargin);
+
+    private static TagInvalidationClient Create(Uri hubUrl, Transport transport, IRetryPolicy? reconnect, TimeSpan? firstSubscribeMargin = null) =>
+        TagInvalidationClient.Create(hubUrl, options =>
         {
             options.Transports = transport.Type;
             options.Protocol = transport.Protocol;
@@ -158,14 +236,21 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
             // The tests share a server and reuse tags: no margin unless asked, so a first subscribe reports only
             // what happened after the test asked for its tags.
             options.FirstSubscribeMargin = firstSubscribeMargin ?? TimeSpan.Zero;
-            if (firstRetry is { } delay)
+            if (reconnect is not null)
             {
-                options.ReconnectPolicy = new FixedDelayPolicy(delay);
+                options.ReconnectPolicy = reconnect;
             }
         });
 
-    private sealed class FixedDelayPolicy(TimeSpan delay) : IRetryPolicy
+    /// <summary>Waits <paramref name="delay"/> between attempts, gives up after <paramref name="retries"/>, and records each failure it hears of.</summary>
+    private sealed class FixedDelayPolicy(TimeSpan delay, int retries = int.MaxValue) : IRetryPolicy
     {
-        public TimeSpan? NextRetryDelay(RetryContext retryContext) => delay;
+        public EventRecorder<RetryContext> Failures { get; } = new();
+
+        public TimeSpan? NextRetryDelay(RetryContext retryContext)
+        {
+            Failures.Record(this, retryContext);
+            return retryContext.PreviousRetryCount < retries ? delay : null;
+        }
     }
 }

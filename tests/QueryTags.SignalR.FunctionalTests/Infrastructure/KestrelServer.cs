@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using QueryTags.SignalR.Testing;
 using QueryTags.SignalR.TestServer;
 
 namespace QueryTags.SignalR.FunctionalTests.Infrastructure;
@@ -38,6 +39,9 @@ public sealed class KestrelServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new KestrelServer(app, new Uri(address));
     }
+
+    /// <summary>A loopback URL on a port that is free now, for a client that starts before its server.</summary>
+    public static string FreeUrl() => $"http://127.0.0.1:{LoopbackRedis.FreePort()}";
 
     public Task<InvalidationMessage> InvalidateAsync(params Tag[] tags) =>
         Services.GetRequiredService<ITagInvalidator>().InvalidateTagsAsync(tags);

@@ -1,4 +1,4 @@
-namespace QueryTags.SignalR.Client;
+namespace QueryTags.SignalR.Client.Internal;
 
 /// <summary>
 /// The last few invalidation ids seen. A connection in several target groups receives one message per group,

@@ -1,0 +1,33 @@
+namespace QueryTags.SignalR.Client.Internal;
+
+/// <summary>
+/// One answer for a subscribe the client sent in several calls (the server takes a bounded number of tags per
+/// call): what any call missed, rejections indexed into the whole list, reset when any call said so.
+/// </summary>
+internal sealed class ChunkedSubscribeResult
+{
+    private readonly List<Tag> _missed = [];
+    private readonly List<TagRejection> _rejected = [];
+    private bool _reset;
+    private InvalidationCursor _cursor;
+    private int _offset;
+
+    /// <summary>The merged answer; its cursor is the last call's.</summary>
+    public SubscribeResult Result => new() { Cursor = _cursor, Reset = _reset, Missed = _missed, Rejected = _rejected };
+
+    /// <summary>Adds the answer to the next call, which sent <paramref name="chunkLength"/> tags.</summary>
+    public void Add(SubscribeResult chunk, int chunkLength)
+    {
+        _missed.AddRange(chunk.Missed);
+        _rejected.AddRange(chunk.Rejected.Select(rejection => new TagRejection
+        {
+            Index = rejection.Index + _offset,
+            Tag = rejection.Tag,
+            Rule = rejection.Rule,
+            Reason = rejection.Reason,
+        }));
+        _reset |= chunk.Reset;
+        _cursor = chunk.Cursor;
+        _offset += chunkLength;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
+
+namespace QueryTags.SignalR.Client.Internal;
+
+/// <summary>
+/// Starts a hub connection and, when that fails, tries again as a retry policy says. SignalR's automatic
+/// reconnect only covers a connection that was up once; without this a client started before its server (a
+/// deploy, services booting together) would fail at once.
+/// </summary>
+internal static class ConnectionStarter
+{
+    /// <summary>
+    /// Returns once the connection is up, or at once when it is not disconnected (it was started elsewhere).
+    /// When the policy gives up, the last attempt's error is thrown.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">
+    /// <paramref name="cancellationToken"/> was cancelled before the connection was up; it is left disconnected.
+    /// </exception>
+    public static async Task StartAsync(HubConnection connection, IRetryPolicy policy, ILogger logger, CancellationToken cancellationToken)
+    {
+        var began = Stopwatch.GetTimestamp();
+        for (var failures = 0; connection.State == HubConnectionState.Disconnected; failures++)
+        {
+            try
+            {
+                await connection.StartAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A refused connection can race the cancellation: the caller asked to stop, so that is the answer.
+                cancellationToken.ThrowIfCancellationRequested();
+                var delay = policy.NextRetryDelay(new RetryContext
+                {
+                    PreviousRetryCount = failures,
+                    ElapsedTime = Stopwatch.GetElapsedTime(began),
+                    RetryReason = ex,
+                });
+                if (delay is not { } wait)
+                {
+                    throw;
+                }
+
+                Log.StartFailed(logger, failures + 1, wait, ex);
+                await Task.Delay(wait, cancellationToken);
+            }
+        }
+    }
+}

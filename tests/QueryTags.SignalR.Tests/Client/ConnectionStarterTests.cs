@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using QueryTags.SignalR.Client.Internal;
+
+namespace QueryTags.SignalR.Tests.Client;
+
+/// <summary>Starting against a transport that refuses every attempt: how often, how long, and what is thrown and logged.</summary>
+public class ConnectionStarterTests
+{
+    private readonly RefusingConnectionFactory _factory = new();
+    private readonly RecordingLogger _logger = new();
+
+    [Fact]
+    public async Task When_the_policy_gives_up_the_last_attempts_error_is_thrown_after_a_warning_per_retry()
+    {
+        await using var connection = Connection();
+        var policy = new RecordingPolicy(retry => retry < 2 ? TimeSpan.FromMilliseconds(retry) : null);
+
+        var thrown = await Assert.ThrowsAsync<IOException>(() => ConnectionStarter.StartAsync(connection, policy, _logger, CancellationToken.None));
+
+        Assert.Equal("refused 3", thrown.Message);
+        Assert.Equal([0, 1, 2], policy.Asked.Select(context => context.PreviousRetryCount));
+        Assert.Equal(["refused 1", "refused 2", "refused 3"], policy.Asked.Select(context => context.RetryReason?.Message));
+        Assert.Equal(
+            [
+                (LogLevel.Warning, new EventId(3, "StartFailed"), "Starting the connection failed (attempt 1); trying again in 00:00:00.", "refused 1"),
+                (LogLevel.Warning, new EventId(3, "StartFailed"), "Starting the connection failed (attempt 2); trying again in 00:00:00.0010000.", "refused 2"),
+            ],
+            _logger.Entries.Select(entry => (entry.Level, entry.Event, entry.Message, entry.Exception?.Message)));
+        Assert.Equal(HubConnectionState.Disconnected, connection.State);
+    }
+
+    [Fact]
+    public async Task Cancelling_while_it_waits_to_retry_throws_at_once_and_leaves_the_connection_disconnected()
+    {
+        await using var connection = Connection();
+        var policy = new RecordingPolicy(_ => TimeSpan.FromMinutes(1));
+        using var cancellation = new CancellationTokenSource();
+
+        var starting = ConnectionStarter.StartAsync(connection, policy, _logger, cancellation.Token);
+        await _factory.Attempted.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => starting.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(1, _factory.Attempts);
+        Assert.Equal(HubConnectionState.Disconnected, connection.State);
+    }
+
+    [Fact]
+    public async Task A_token_cancelled_before_the_start_makes_no_attempt()
+    {
+        await using var connection = Connection();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ConnectionStarter.StartAsync(connection, new RecordingPolicy(_ => TimeSpan.Zero), _logger, new CancellationToken(canceled: true)));
+
+        Assert.Equal(0, _factory.Attempts);
+        Assert.Empty(_logger.Entries);
+    }
+
+    private HubConnection Connection() =>
+        new(_factory, new JsonHubProtocol(), new DnsEndPoint("127.0.0.1", 1), new ServiceCollection().BuildServiceProvider(), NullLoggerFactory.Instance);
+
+    /// <summary>Refuses every connection with a numbered error.</summary>
+    private sealed class RefusingConnectionFactory : IConnectionFactory
+    {
+        private int _attempts;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public TaskCompletionSource Attempted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+        {
+            var attempt = Interlocked.Increment(ref _attempts);
+            Attempted.TrySetResult();
+            return ValueTask.FromException<ConnectionContext>(new IOException($"refused {attempt}"));
+        }
+    }
+
+    /// <summary>Answers with <c>delay(previous retry count)</c> and keeps what it was asked.</summary>
+    private sealed class RecordingPolicy(Func<long, TimeSpan?> delay) : IRetryPolicy
+    {
+        private readonly List<RetryContext> _asked = [];
+
+        public IReadOnlyList<RetryContext> Asked => _asked;
+
+        public TimeSpan? NextRetryDelay(RetryContext retryContext)
+        {
+            _asked.Add(retryContext);
+            return delay(retryContext.PreviousRetryCount);
+        }
+    }
+}
