@@ -41,8 +41,8 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// <param name="maxTagsPerCall">Most tags per hub call; match the server's limit.</param>
     /// <param name="logger">Where failed start attempts and failures of event handlers go.</param>
     /// <param name="startRetryPolicy">
-    /// How <see cref="StartAsync"/> retries a connection that fails to start; null for
-    /// <see cref="ForeverRetryPolicy"/>. Pass the policy the connection reconnects with, so both agree; a policy
+    /// How <see cref="StartAsync"/> retries a connection that fails to start; null for forever (at once, then 1, 2
+    /// and 5 s, then every 10 s). Pass the policy the connection reconnects with, so both agree; a policy
     /// that returns null makes a failed start throw at once.
     /// </param>
     public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null)
