@@ -23,6 +23,7 @@
 # from the fresh artifacts only (package source mapping), everything else from the machine's global packages
 # folder, read as a local source, or else from nuget.org.
 set -uo pipefail
+shopt -s nullglob
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 work=$(mktemp -d /tmp/querytags-packaging.XXXXXX)
@@ -74,7 +75,7 @@ declare -A version_of
 problems=()
 for id in "${packages[@]}"; do
   found=("$artifacts/$id".[0-9]*.nupkg)
-  if [ ${#found[@]} -ne 1 ] || [ ! -f "${found[0]}" ]; then
+  if [ ${#found[@]} -ne 1 ]; then
     problems+=("$id: ${#found[@]} .nupkg files (want 1)")
     continue
   fi
