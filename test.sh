@@ -27,6 +27,7 @@ install_missing() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)
   [ ${#missing[@]} -eq 0 ] && return
   echo "== installing ${missing[*]}"
   local sudo=""
@@ -70,6 +71,28 @@ run_dotnet_suite() { # run_dotnet_suite PROJECT
 
 run_dotnet_suite tests/QueryTags.SignalR.Tests
 run_dotnet_suite tests/QueryTags.SignalR.FunctionalTests
+
+# ---- packaging: tests/Packaging/check-packages.sh --------------------------------------------------------------
+# Packs every project in src/ (Release, into a temp folder), checks each package's metadata and dependencies, then
+# runs the README's server quick start and .NET client snippet as brand-new apps on the packed packages, against
+# each other. It prints only what failed, and last "packaging: N passed, N failed".
+packaging() {
+  local log="$work/packaging.log" started=$SECONDS rc summary p f
+  echo "== packaging: pack, inspect, install into new apps"
+  tests/Packaging/check-packages.sh >"$log" 2>&1
+  rc=$?
+  grep -vE '^packaging: [0-9]+ passed, [0-9]+ failed$' "$log"
+  summary=$(grep -E '^packaging: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+  if [ -z "$summary" ]; then
+    record packaging 0 1; return
+  fi
+  p=$(sed -E 's/^packaging: ([0-9]+) passed.*/\1/' <<<"$summary")
+  f=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$summary")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  record "packaging ($((SECONDS - started)) s)" "$p" "$f"
+}
+packaging
+# ---- end of packaging ---------------------------------------------------------------------------------------------
 
 # ---- npm client: clients/query-tags-signalr ------------------------------------------------------------
 # Installs (npm ci) when node_modules is missing or older than package-lock.json, builds and type-checks,
