@@ -22,10 +22,10 @@ import {
 } from "./protocol.js";
 import { RecentInvalidationIds } from "./recentInvalidationIds.js";
 import { StatusStore, type TagInvalidationStatus, type TagInvalidationStatusStore } from "./status.js";
-import { canonical, defaultTagLimits, readTag, TagError, tagMatches, toTag, type Tag, type TagLimits, type TagRejectionReason } from "./tags.js";
+import { canonical, defaultTagLimits, readTag, TagError, tagMatches, toTag, type Tag, type TagLimits, type TagRule } from "./tags.js";
 
 /** How {@link createSignalRInvalidatorClient} builds or adopts its connection. */
-export interface SignalRInvalidatorClientOptions {
+export interface TagInvalidationClientOptions {
   /** The hub's URL, such as `"/hubs/invalidation"`. Needed unless `connection` is given. */
   url?: string;
   /** The hub protocol, such as `new MessagePackHubProtocol()` from `@microsoft/signalr-protocol-msgpack`. Default JSON. */
@@ -51,8 +51,8 @@ export interface SignalRInvalidatorClientOptions {
   firstSubscribeMarginMs?: number;
 }
 
-/** What the client reports to its {@link SignalRInvalidatorClient.listen} listeners. */
-export type InvalidatorEvent =
+/** What the client reports to its {@link TagInvalidationClient.listen} listeners. */
+export type TagInvalidationEvent =
   /** An invalidation matched held tags. Raised once per invalidation id. */
   | { readonly type: "invalidate"; readonly message: InvalidationMessage; readonly matchedTags: readonly Tag[] }
   /** Held tags were invalidated while the client was away or while their subscribe was in flight. */
@@ -73,7 +73,7 @@ interface HeldTag {
  * sends the changes of one tick in one call, reports each invalidation once for the held tags it matches,
  * and after a reconnect subscribes again with its cursor, reporting what was missed or asking for a reset.
  */
-export class SignalRInvalidatorClient {
+export class TagInvalidationClient {
   /** The underlying SignalR connection. */
   readonly connection: HubConnection;
   /** Where the client logs. */
@@ -84,7 +84,7 @@ export class SignalRInvalidatorClient {
   readonly status: TagInvalidationStatusStore;
 
   readonly #status: StatusStore;
-  readonly #events: Listeners<InvalidatorEvent>;
+  readonly #events: Listeners<TagInvalidationEvent>;
   readonly #retryPolicy: IRetryPolicy;
   readonly #maxTagsPerCall: number;
   readonly #held = new Map<string, HeldTag>();
@@ -105,7 +105,7 @@ export class SignalRInvalidatorClient {
   #wake: (() => void) | undefined;
 
   /** Adopts `connection` as it is; {@link createSignalRInvalidatorClient} builds one with the right reconnect policy. */
-  constructor(connection: HubConnection, logger: ILogger, options: Pick<SignalRInvalidatorClientOptions, "reconnectPolicy" | "tagLimits" | "maxTagsPerCall" | "firstSubscribeMarginMs"> = {}) {
+  constructor(connection: HubConnection, logger: ILogger, options: Pick<TagInvalidationClientOptions, "reconnectPolicy" | "tagLimits" | "maxTagsPerCall" | "firstSubscribeMarginMs"> = {}) {
     this.connection = connection;
     this.logger = logger;
     this.tagLimits = options.tagLimits ?? defaultTagLimits;
@@ -213,10 +213,10 @@ export class SignalRInvalidatorClient {
   }
 
   /**
-   * Calls `listener` with every {@link InvalidatorEvent}; returns the function that stops it. Errors go to
+   * Calls `listener` with every {@link TagInvalidationEvent}; returns the function that stops it. Errors go to
    * the listeners; with none, to the logger.
    */
-  listen(listener: (event: InvalidatorEvent) => void): () => void {
+  listen(listener: (event: TagInvalidationEvent) => void): () => void {
     return this.#events.add(listener);
   }
 
@@ -333,7 +333,7 @@ export class SignalRInvalidatorClient {
     for (const chunk of chunks(tags, this.#maxTagsPerCall)) {
       // Every chunk asks from the same cursor: one chunk's answer must not hide another's misses.
       const wire = await this.connection.invoke(InvalidationHubMethods.subscribe, chunk.map(([, tag]) => tag), since);
-      const result = readSubscribeResult(wire, (reason) => this.#reportUnreadable(reason));
+      const result = readSubscribeResult(wire, (rule, reason) => this.#reportUnreadable(rule, reason));
       const rejected = new Set(result.rejected.map((rejection) => rejection.index));
       chunk.forEach(([key, tag], index) => {
         if (!rejected.has(index)) {
@@ -363,7 +363,7 @@ export class SignalRInvalidatorClient {
   }
 
   #onInvalidate(wire: Record<string, unknown> | undefined): void {
-    const message = readInvalidationMessage(wire, (reason) => this.#reportUnreadable(reason));
+    const message = readInvalidationMessage(wire, (rule, reason) => this.#reportUnreadable(rule, reason));
     if (!this.#recentIds.tryAdd(message.id)) {
       return;
     }
@@ -381,8 +381,8 @@ export class SignalRInvalidatorClient {
     this.#events.emit({ type: "reset", reason: message.reason, cursor: this.#cursor });
   }
 
-  #reportUnreadable(reason: TagRejectionReason): void {
-    this.#report(new TagError(reason.rule, `The server sent a tag that is not one: ${reason.message} (${reason.rule}).`));
+  #reportUnreadable(rule: TagRule, reason: string): void {
+    this.#report(new TagError(rule, `The server sent a tag that is not one: ${reason} (${rule}).`));
   }
 
   #report(error: unknown): void {
@@ -425,14 +425,14 @@ function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
  * Creates a client of the invalidation hub: builds a connection to `url` with automatic reconnect, or adopts
  * `connection`. It is not started: call `start()`, or let `TagInvalidationProvider` do it.
  */
-export function createSignalRInvalidatorClient(options: SignalRInvalidatorClientOptions): SignalRInvalidatorClient {
+export function createSignalRInvalidatorClient(options: TagInvalidationClientOptions): TagInvalidationClient {
   const { url, protocol, transport, accessTokenFactory, connection, logger } = options;
   if (connection) {
     if (url !== undefined || protocol || transport !== undefined || accessTokenFactory) {
       throw new Error("createSignalRInvalidatorClient: give either connection or url (with protocol, transport, accessTokenFactory), not both; configure a connection of your own on its builder.");
     }
 
-    return new SignalRInvalidatorClient(connection, logger ?? consoleLogger, options);
+    return new TagInvalidationClient(connection, logger ?? consoleLogger, options);
   }
 
   if (!url) {
@@ -450,5 +450,5 @@ export function createSignalRInvalidatorClient(options: SignalRInvalidatorClient
     builder.configureLogging(logger);
   }
 
-  return new SignalRInvalidatorClient(builder.build(), logger ?? consoleLogger, options);
+  return new TagInvalidationClient(builder.build(), logger ?? consoleLogger, options);
 }
