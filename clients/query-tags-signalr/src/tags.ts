@@ -49,8 +49,9 @@ export class TagError extends Error {
   }
 }
 
-// The same sentences as the server's TagRules.Describe, so both sides explain a rule alike.
-const descriptions: Record<string, string> = {
+// The same sentences as the server's TagRules.Describe (both are tested against the shared vectors' `rules`),
+// so both sides explain a rule alike. A Record over TagRule: a rule without a sentence does not compile.
+export const tagRuleDescriptions: Readonly<Record<TagRule, string>> = {
   [TagRules.notAnArray]: "a tag must be an array of segments",
   [TagRules.empty]: "a tag needs at least one segment",
   [TagRules.tooManySegments]: "a tag has more segments than allowed",
@@ -58,6 +59,8 @@ const descriptions: Record<string, string> = {
   [TagRules.segmentType]: "a segment must be a string, an integer or a boolean",
   [TagRules.integerRange]: "an integer segment must lie within ±9007199254740991 (what a JavaScript number holds exactly)",
   [TagRules.invalidString]: "a string segment must not hold an unpaired surrogate",
+  [TagRules.tooManyTagsHeld]: "the connection already holds the most distinct tags it may",
+  [TagRules.tooManyTagsPerCall]: "one call carries more tags than allowed",
 };
 
 const maxInteger = Number.MAX_SAFE_INTEGER;
@@ -67,7 +70,7 @@ const unpairedSurrogate = /(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uD800-\uDBFF]
 
 const fail = (rule: TagRule, detail?: string): TagReadResult => ({
   rule,
-  reason: detail === undefined ? descriptions[rule]! : `${descriptions[rule]}: ${detail}`,
+  reason: detail === undefined ? tagRuleDescriptions[rule] : `${tagRuleDescriptions[rule]}: ${detail}`,
 });
 
 const describe = (value: unknown): string =>

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { canonicalTag, readTag, TagError, tagMatches, TagRules, toTag, type Tag } from "../../src/index.js";
+import { tagRuleDescriptions } from "../../src/tags.js";
 
 interface Vectors {
   limits: { maxSegments: number; maxSegmentLength: number };
+  rules: Record<string, string>;
   canonical: { input: unknown; canonical: string }[];
   matches: { invalidate: Tag; held: Tag; match: boolean; why: string }[];
   invalid: { input: unknown; rule: string; why: string }[];
@@ -17,6 +19,12 @@ const jsonTextOnly = (why: string) => why.startsWith("JSON text only:");
 describe("shared tag vectors", () => {
   test("use the server's default limits", () => {
     expect(vectors.limits).toEqual({ maxSegments: 8, maxSegmentLength: 128 });
+  });
+
+  test("name every rule of TagRules, each with the sentence this client uses", () => {
+    expect(Object.keys(vectors.rules).sort()).toEqual(Object.values(TagRules).sort());
+    expect(Object.keys(tagRuleDescriptions).sort()).toEqual(Object.values(TagRules).sort());
+    expect(tagRuleDescriptions).toEqual(vectors.rules);
   });
 
   test.each(vectors.canonical.map((vector) => [vector.canonical, vector] as const))("canonical %s", (_, { input, canonical }) => {
