@@ -1,5 +1,6 @@
 import type { InvalidateQueryFilters } from "@tanstack/query-core";
-import type { TagInvalidationEvent, TagInvalidationClient } from "./client.js";
+import type { TagInvalidationClient } from "./tagInvalidationClient.js";
+import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 import { logError, toError } from "./logging.js";
 import { canonical, readTag, TagError, type Tag } from "./tags.js";
 

@@ -9,7 +9,9 @@ export type { InvalidationMessage, ResetMessage, SubscribeResult, TagRejection }
 export { latestCursor } from "./cursor.js";
 export { foreverRetryPolicy } from "./foreverRetryPolicy.js";
 export type { TagInvalidationStatus, TagInvalidationStatusStore } from "./status.js";
-export { createSignalRInvalidatorClient, TagInvalidationClient } from "./client.js";
-export type { TagInvalidationEvent, TagInvalidationClientOptions } from "./client.js";
+export { createSignalRInvalidatorClient } from "./createSignalRInvalidatorClient.js";
+export type { TagInvalidationClientOptions } from "./createSignalRInvalidatorClient.js";
+export { TagInvalidationClient } from "./tagInvalidationClient.js";
+export type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 export { connectTagInvalidation } from "./connect.js";
 export type { CachedQuery, ConnectTagInvalidationOptions, InvalidatableQueryClient, InvalidatableRouter } from "./connect.js";

@@ -1,5 +1,5 @@
 import { useContext, useSyncExternalStore } from "react";
-import type { TagInvalidationClient } from "../client.js";
+import type { TagInvalidationClient } from "../tagInvalidationClient.js";
 import type { TagInvalidationStatus } from "../status.js";
 import { TagInvalidationContext } from "./TagInvalidationContext.js";
 

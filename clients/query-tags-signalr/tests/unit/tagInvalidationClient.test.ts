@@ -362,17 +362,3 @@ describe("listeners and errors", () => {
     expect(events.map((event) => event.type)).toEqual(["error", "invalidate"]);
   });
 });
-
-describe("createSignalRInvalidatorClient", () => {
-  test("builds a connection to the url, not started", () => {
-    const client = createSignalRInvalidatorClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
-    expect(client.connection.state).toBe(HubConnectionState.Disconnected);
-    expect(client.status.get()).toBe("disconnected");
-  });
-
-  test("says what is missing or contradictory", () => {
-    expect(() => createSignalRInvalidatorClient({})).toThrow(/url is missing/);
-    const connection = new FakeHubConnection().asHubConnection();
-    expect(() => createSignalRInvalidatorClient({ connection, url: "/hubs/invalidation" })).toThrow(/either connection or url/);
-  });
-});
