@@ -96,10 +96,12 @@ packaging
 
 # ---- npm client: clients/query-tags-signalr ------------------------------------------------------------
 # Installs (npm ci) when node_modules is missing or older than package-lock.json, builds and type-checks,
-# runs Vitest (its integration tests start the TestServer the solution build made, and stop it), then packs
-# the package, installs it into an empty folder and imports both entry points (counted as one test).
+# runs Vitest (its integration tests start the TestServer the solution build made, and stop it), then the pack
+# check: npm pack (prepack included), the tarball's files and the manifest, and an install into a fresh Vite +
+# React app where both entries import in Node, a consumer compiles under tsc --strict, and tsc and vite build
+# pass (each counted; its last line gives the counts).
 js_client() {
-  local dir="$root/clients/query-tags-signalr" report="$work/vitest.json" rc counts p f
+  local dir="$root/clients/query-tags-signalr" report="$work/vitest.json" rc counts p f summary
   echo "== npm client: install, build, type-check"
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     if ! (cd "$dir" && npm ci --no-audit --no-fund) >"$work/npm-ci.log" 2>&1; then
@@ -122,8 +124,18 @@ js_client() {
     record "npm client vitest" "$p" "$f"
   fi
 
-  echo "== npm client: pack, install and import"
-  if (cd "$dir" && node scripts/pack-check.mjs); then record "npm pack check" 1 0; else record "npm pack check" 0 1; fi
+  echo "== npm client: pack, install into a fresh Vite app, build it"
+  (cd "$dir" && node scripts/pack-check.mjs) 2>&1 | tee "$work/pack-check.log" | grep -v '^npm warn'
+  rc=${PIPESTATUS[0]}
+  summary=$(grep -E '^pack check: .*, [0-9]+ passed, [0-9]+ failed$' "$work/pack-check.log" | tail -n 1)
+  if [ -z "$summary" ]; then
+    record "npm pack check" 0 1
+  else
+    p=$(sed -E 's/.*, ([0-9]+) passed, ([0-9]+) failed$/\1/' <<<"$summary")
+    f=$(sed -E 's/.*, ([0-9]+) passed, ([0-9]+) failed$/\2/' <<<"$summary")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    record "npm pack check" "$p" "$f"
+  fi
 }
 js_client
 # ---- end of npm client ------------------------------------------------------------------------------------

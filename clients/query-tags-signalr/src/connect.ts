@@ -1,5 +1,6 @@
 import type { InvalidateQueryFilters } from "@tanstack/query-core";
-import type { InvalidatorEvent, SignalRInvalidatorClient } from "./client.js";
+import type { TagInvalidationClient } from "./tagInvalidationClient.js";
+import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 import { logError, toError } from "./logging.js";
 import { canonical, readTag, TagError, type Tag } from "./tags.js";
 
@@ -32,7 +33,7 @@ export interface InvalidatableQueryClient {
 export interface ConnectTagInvalidationOptions {
   /** The `QueryClient` of any TanStack adapter (React, Vue, Solid, Svelte) or of query-core. */
   queryClient: InvalidatableQueryClient;
-  client: SignalRInvalidatorClient;
+  client: TagInvalidationClient;
   /** Invalidated after the queries, so its loaders read fresh data. */
   router?: InvalidatableRouter;
   /** Which matching queries refetch at once; the others are marked stale. Default `"active"`. */
@@ -78,11 +79,11 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
     const tags = new Map<string, Tag>();
     const invalid: TagError[] = [];
     for (const value of Array.isArray(source) ? source : source === undefined ? [] : [source]) {
-      const { tag, rejection } = readTag(value, client.tagLimits);
+      const { tag, rule, reason } = readTag(value, client.tagLimits);
       if (tag) {
         tags.set(canonical(tag), tag);
       } else {
-        invalid.push(new TagError(rejection.rule, `Query ${query.queryHash}: meta.tags holds a value that is not a tag: ${rejection.message} (${rejection.rule}).`));
+        invalid.push(new TagError(rule, `Query ${query.queryHash}: meta.tags holds a value that is not a tag: ${reason} (${rule}).`));
       }
     }
 
@@ -132,7 +133,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
     invalidate((held) => keys.some((key) => held.has(key)));
   };
 
-  function onEvent(event: InvalidatorEvent): void {
+  function onEvent(event: TagInvalidationEvent): void {
     switch (event.type) {
       case "invalidate":
         invalidateTags(event.matchedTags);

@@ -1,5 +1,5 @@
 export { canonicalTag, defaultTagLimits, readTag, TagError, tagMatches, TagRules, toTag } from "./tags.js";
-export type { Tag, TagLimits, TagReadResult, TagRejectionReason, TagRule, TagSegment } from "./tags.js";
+export type { Tag, TagLimits, TagReadResult, TagRule, TagSegment } from "./tags.js";
 export { defineTags } from "./defineTags.js";
 export type { NonEmptyTag, TagFactory, TagTree } from "./defineTags.js";
 export { withTags } from "./meta.js";
@@ -9,7 +9,9 @@ export type { InvalidationMessage, ResetMessage, SubscribeResult, TagRejection }
 export { latestCursor } from "./cursor.js";
 export { foreverRetryPolicy } from "./foreverRetryPolicy.js";
 export type { TagInvalidationStatus, TagInvalidationStatusStore } from "./status.js";
-export { createSignalRInvalidatorClient, SignalRInvalidatorClient } from "./client.js";
-export type { InvalidatorEvent, SignalRInvalidatorClientOptions } from "./client.js";
+export { createSignalRInvalidatorClient } from "./createSignalRInvalidatorClient.js";
+export type { TagInvalidationClientOptions } from "./createSignalRInvalidatorClient.js";
+export { TagInvalidationClient } from "./tagInvalidationClient.js";
+export type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 export { connectTagInvalidation } from "./connect.js";
 export type { CachedQuery, ConnectTagInvalidationOptions, InvalidatableQueryClient, InvalidatableRouter } from "./connect.js";

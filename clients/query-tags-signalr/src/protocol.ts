@@ -1,4 +1,4 @@
-import { readTag, type Tag, type TagRejectionReason } from "./tags.js";
+import { readTag, type Tag, type TagRule } from "./tags.js";
 
 /** The hub's method names, as the server's `InvalidationHubMethods`. */
 export const InvalidationHubMethods = {
@@ -52,14 +52,17 @@ type Wire = Record<string, unknown> | null | undefined;
 
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
-function readTags(value: unknown, onInvalid: (reason: TagRejectionReason) => void): Tag[] {
+/** Called with the rule and the reason of a tag from the server that is not one. */
+export type OnInvalidTag = (rule: TagRule, reason: string) => void;
+
+function readTags(value: unknown, onInvalid: OnInvalidTag): Tag[] {
   const tags: Tag[] = [];
   for (const item of Array.isArray(value) ? value : []) {
-    const { tag, rejection } = readTag(item, unlimited);
+    const { tag, rule, reason } = readTag(item, unlimited);
     if (tag) {
       tags.push(tag);
     } else {
-      onInvalid(rejection);
+      onInvalid(rule, reason);
     }
   }
 
@@ -67,7 +70,7 @@ function readTags(value: unknown, onInvalid: (reason: TagRejectionReason) => voi
 }
 
 // Readers ignore members they do not know, so the server can add fields; numbers from MessagePack may be bigint.
-export const readInvalidationMessage = (wire: Wire, onInvalid: (reason: TagRejectionReason) => void): InvalidationMessage => ({
+export const readInvalidationMessage = (wire: Wire, onInvalid: OnInvalidTag): InvalidationMessage => ({
   id: String(wire?.id),
   tags: readTags(wire?.tags, onInvalid),
   cursor: text(wire?.cursor),
@@ -76,7 +79,7 @@ export const readInvalidationMessage = (wire: Wire, onInvalid: (reason: TagRejec
 
 export const readResetMessage = (wire: Wire): ResetMessage => ({ reason: String(wire?.reason ?? ""), cursor: text(wire?.cursor) });
 
-export const readSubscribeResult = (wire: Wire, onInvalid: (reason: TagRejectionReason) => void): SubscribeResult => ({
+export const readSubscribeResult = (wire: Wire, onInvalid: OnInvalidTag): SubscribeResult => ({
   cursor: String(wire?.cursor ?? ""),
   reset: wire?.reset === true,
   missed: readTags(wire?.missed, onInvalid),

@@ -1,3 +1,4 @@
+import { HubConnectionState } from "@microsoft/signalr";
 import { Listeners } from "./listeners.js";
 
 /** Where the client's connection stands. */
@@ -30,5 +31,19 @@ export class StatusStore implements TagInvalidationStatusStore {
       this.#status = status;
       this.#listeners.emit(status);
     }
+  }
+}
+
+/** The status that stands for a SignalR connection state. */
+export function statusOf(state: HubConnectionState): TagInvalidationStatus {
+  switch (state) {
+    case HubConnectionState.Connected:
+      return "connected";
+    case HubConnectionState.Connecting:
+      return "connecting";
+    case HubConnectionState.Reconnecting:
+      return "reconnecting";
+    default:
+      return "disconnected";
   }
 }

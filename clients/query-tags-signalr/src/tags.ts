@@ -31,16 +31,10 @@ export const TagRules = {
 /** One of {@link TagRules}. */
 export type TagRule = (typeof TagRules)[keyof typeof TagRules];
 
-/** Why a tag was refused: the rule's name and a sentence for people. */
-export interface TagRejectionReason {
-  readonly rule: TagRule;
-  readonly message: string;
-}
-
-/** A tag read from untrusted input, or the rule the input broke. */
+/** A tag read from untrusted input, or the rule the input broke with a sentence for people (`reason`). */
 export type TagReadResult =
-  | { readonly tag: Tag; readonly rejection?: undefined }
-  | { readonly tag?: undefined; readonly rejection: TagRejectionReason };
+  | { readonly tag: Tag; readonly rule?: undefined; readonly reason?: undefined }
+  | { readonly tag?: undefined; readonly rule: TagRule; readonly reason: string };
 
 /** A tag that breaks a rule, named in {@link TagError.rule}. */
 export class TagError extends Error {
@@ -55,8 +49,9 @@ export class TagError extends Error {
   }
 }
 
-// The same sentences as the server's TagRules.Describe, so both sides explain a rule alike.
-const descriptions: Record<string, string> = {
+// The same sentences as the server's TagRules.Describe (both are tested against the shared vectors' `rules`),
+// so both sides explain a rule alike. A Record over TagRule: a rule without a sentence does not compile.
+export const tagRuleDescriptions: Readonly<Record<TagRule, string>> = {
   [TagRules.notAnArray]: "a tag must be an array of segments",
   [TagRules.empty]: "a tag needs at least one segment",
   [TagRules.tooManySegments]: "a tag has more segments than allowed",
@@ -64,6 +59,8 @@ const descriptions: Record<string, string> = {
   [TagRules.segmentType]: "a segment must be a string, an integer or a boolean",
   [TagRules.integerRange]: "an integer segment must lie within ±9007199254740991 (what a JavaScript number holds exactly)",
   [TagRules.invalidString]: "a string segment must not hold an unpaired surrogate",
+  [TagRules.tooManyTagsHeld]: "the connection already holds the most distinct tags it may",
+  [TagRules.tooManyTagsPerCall]: "one call carries more tags than allowed",
 };
 
 const maxInteger = Number.MAX_SAFE_INTEGER;
@@ -72,7 +69,8 @@ const maxInteger = Number.MAX_SAFE_INTEGER;
 const unpairedSurrogate = /(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/;
 
 const fail = (rule: TagRule, detail?: string): TagReadResult => ({
-  rejection: { rule, message: detail === undefined ? descriptions[rule]! : `${descriptions[rule]}: ${detail}` },
+  rule,
+  reason: detail === undefined ? tagRuleDescriptions[rule] : `${tagRuleDescriptions[rule]}: ${detail}`,
 });
 
 const describe = (value: unknown): string =>
@@ -141,9 +139,9 @@ export function readTag(value: unknown, limits: TagLimits = defaultTagLimits): T
 
 /** Reads a tag or throws a {@link TagError} that names the rule it breaks. */
 export function toTag(value: unknown, limits: TagLimits = defaultTagLimits): Tag {
-  const { tag, rejection } = readTag(value, limits);
-  if (rejection) {
-    throw new TagError(rejection.rule, `Not a tag: ${show(value)}: ${rejection.message} (${rejection.rule}).`);
+  const { tag, rule, reason } = readTag(value, limits);
+  if (rule !== undefined) {
+    throw new TagError(rule, `Not a tag: ${show(value)}: ${reason} (${rule}).`);
   }
 
   return tag;

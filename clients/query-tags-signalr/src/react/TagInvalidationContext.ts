@@ -1,4 +1,4 @@
 import { createContext } from "react";
-import type { SignalRInvalidatorClient } from "../client.js";
+import type { TagInvalidationClient } from "../tagInvalidationClient.js";
 
-export const TagInvalidationContext = createContext<SignalRInvalidatorClient | null>(null);
+export const TagInvalidationContext = createContext<TagInvalidationClient | null>(null);

@@ -6,7 +6,7 @@ import {
   connectTagInvalidation,
   createSignalRInvalidatorClient,
   withTags,
-  type SignalRInvalidatorClient,
+  type TagInvalidationClient,
   type Tag,
   type TagInvalidationStatus,
 } from "../../src/index.js";
@@ -78,7 +78,7 @@ async function connected(transport: HttpTransportType, protocol: IHubProtocol, f
   return { client, queryClient, errors, cached };
 }
 
-function statuses(client: SignalRInvalidatorClient): TagInvalidationStatus[] {
+function statuses(client: TagInvalidationClient): TagInvalidationStatus[] {
   const seen: TagInvalidationStatus[] = [];
   cleanups.push(client.status.subscribe((status) => seen.push(status)));
   return seen;

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { canonicalTag, readTag, TagError, tagMatches, TagRules, toTag, type Tag } from "../../src/index.js";
+import { tagRuleDescriptions } from "../../src/tags.js";
 
 interface Vectors {
   limits: { maxSegments: number; maxSegmentLength: number };
+  rules: Record<string, string>;
   canonical: { input: unknown; canonical: string }[];
   matches: { invalidate: Tag; held: Tag; match: boolean; why: string }[];
   invalid: { input: unknown; rule: string; why: string }[];
@@ -19,6 +21,12 @@ describe("shared tag vectors", () => {
     expect(vectors.limits).toEqual({ maxSegments: 8, maxSegmentLength: 128 });
   });
 
+  test("name every rule of TagRules, each with the sentence this client uses", () => {
+    expect(Object.keys(vectors.rules).sort()).toEqual(Object.values(TagRules).sort());
+    expect(Object.keys(tagRuleDescriptions).sort()).toEqual(Object.values(TagRules).sort());
+    expect(tagRuleDescriptions).toEqual(vectors.rules);
+  });
+
   test.each(vectors.canonical.map((vector) => [vector.canonical, vector] as const))("canonical %s", (_, { input, canonical }) => {
     expect(canonicalTag(input as Tag)).toBe(canonical);
     expect(canonicalTag(JSON.parse(canonical))).toBe(canonical);
@@ -31,7 +39,7 @@ describe("shared tag vectors", () => {
   test.each(vectors.invalid.filter((vector) => !jsonTextOnly(vector.why)).map((vector) => [vector.why, vector] as const))(
     "invalid: %s",
     (_, { input, rule }) => {
-      expect(readTag(input, vectors.limits).rejection?.rule).toBe(rule);
+      expect(readTag(input, vectors.limits).rule).toBe(rule);
       expect(() => toTag(input)).toThrow(expect.objectContaining({ name: "TagError", rule }));
     },
   );
@@ -50,23 +58,23 @@ describe("readTag", () => {
     expect(readTag([-0]).tag).toEqual([0]);
     expect(Object.is(readTag([-0]).tag![0], 0)).toBe(true);
     expect(readTag(["todo", 9007199254740991n]).tag).toEqual(["todo", 9007199254740991]);
-    expect(readTag([9007199254740992n]).rejection?.rule).toBe(TagRules.integerRange);
-    expect(readTag([-9007199254740992n]).rejection?.rule).toBe(TagRules.integerRange);
+    expect(readTag([9007199254740992n]).rule).toBe(TagRules.integerRange);
+    expect(readTag([-9007199254740992n]).rule).toBe(TagRules.integerRange);
   });
 
   test("refuses non-finite numbers as floats", () => {
-    expect(readTag([Infinity]).rejection?.rule).toBe(TagRules.segmentType);
-    expect(readTag([NaN]).rejection?.rule).toBe(TagRules.segmentType);
+    expect(readTag([Infinity]).rule).toBe(TagRules.segmentType);
+    expect(readTag([NaN]).rule).toBe(TagRules.segmentType);
   });
 
   test("checks structure before size, as the server does", () => {
-    expect(readTag(["x".repeat(200), 1.5]).rejection?.rule).toBe(TagRules.segmentType);
+    expect(readTag(["x".repeat(200), 1.5]).rule).toBe(TagRules.segmentType);
   });
 
   test("applies the limits it is given", () => {
     const limits = { maxSegments: 2, maxSegmentLength: 3 };
-    expect(readTag(["a", "b", "c"], limits).rejection?.rule).toBe(TagRules.tooManySegments);
-    expect(readTag(["abcd"], limits).rejection?.rule).toBe(TagRules.segmentTooLong);
+    expect(readTag(["a", "b", "c"], limits).rule).toBe(TagRules.tooManySegments);
+    expect(readTag(["abcd"], limits).rule).toBe(TagRules.segmentTooLong);
     expect(readTag(["abc", "d"], limits).tag).toEqual(["abc", "d"]);
   });
 });

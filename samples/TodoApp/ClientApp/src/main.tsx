@@ -6,12 +6,12 @@ import { createRoot } from "react-dom/client";
 import { ActivityLog } from "./activity/activityLog";
 import { recordInvalidations } from "./activity/recordInvalidations";
 import { readConnectionSettings } from "./connectionSettings";
-import { createInvalidatorClient } from "./invalidatorClient";
+import { createTagInvalidationClient } from "./tagInvalidationClient";
 import { createAppRouter } from "./router";
 import "./styles.css";
 
 const connection = readConnectionSettings(window.location.search);
-const client = createInvalidatorClient(connection);
+const client = createTagInvalidationClient(connection);
 const activityLog = new ActivityLog();
 recordInvalidations(client, activityLog, connection);
 

@@ -1,4 +1,4 @@
-import { InvalidationHubMethods, type SignalRInvalidatorClient } from "@querytags/signalr";
+import { InvalidationHubMethods, type TagInvalidationClient } from "@querytags/signalr";
 import type { ConnectionSettings } from "../connectionSettings";
 import type { ActivityLog } from "./activityLog";
 
@@ -7,6 +7,6 @@ import type { ActivityLog } from "./activityLog";
  * It listens on the SignalR connection itself, beside the client's own handler, so it sees every message
  * as it arrived, including those the client matches to no query or drops as a repeated id.
  */
-export function recordInvalidations(client: SignalRInvalidatorClient, log: ActivityLog, via: ConnectionSettings): void {
+export function recordInvalidations(client: TagInvalidationClient, log: ActivityLog, via: ConnectionSettings): void {
   client.connection.on(InvalidationHubMethods.invalidate, (message: { id?: unknown; tags?: unknown } | undefined) => log.record(message, via));
 }

@@ -1,9 +1,9 @@
 import { HubConnectionState, LogLevel, type IRetryPolicy } from "@microsoft/signalr";
 import { describe, expect, test } from "vitest";
-import { createSignalRInvalidatorClient, TagError, type InvalidatorEvent, type SignalRInvalidatorClientOptions, type TagInvalidationStatus } from "../../src/index.js";
+import { createSignalRInvalidatorClient, TagError, type TagInvalidationEvent, type TagInvalidationClientOptions, type TagInvalidationStatus } from "../../src/index.js";
 import { FakeHubConnection, settle, subscribeResult } from "./fakeHubConnection.js";
 
-function setup(options: Partial<SignalRInvalidatorClientOptions> = {}) {
+function setup(options: Partial<TagInvalidationClientOptions> = {}) {
   const connection = new FakeHubConnection();
   const logs: { level: LogLevel; message: string }[] = [];
   const client = createSignalRInvalidatorClient({
@@ -11,12 +11,12 @@ function setup(options: Partial<SignalRInvalidatorClientOptions> = {}) {
     logger: { log: (level, message) => logs.push({ level, message }) },
     ...options,
   });
-  const events: InvalidatorEvent[] = [];
+  const events: TagInvalidationEvent[] = [];
   const listen = () => client.listen((event) => events.push(event));
   return { connection, client, logs, events, listen };
 }
 
-async function started(options: Partial<SignalRInvalidatorClientOptions> = {}) {
+async function started(options: Partial<TagInvalidationClientOptions> = {}) {
   const context = setup(options);
   context.listen();
   await context.client.start();
@@ -25,7 +25,7 @@ async function started(options: Partial<SignalRInvalidatorClientOptions> = {}) {
 
 const invalidation = (id: string, tags: unknown[], cursor = "e:5") => ({ id, tags, cursor, origin: null });
 
-// A client without a cursor asks about everything since its first tag was asked for (see SignalRInvalidatorClient).
+// A client without a cursor asks about everything since its first tag was asked for (see TagInvalidationClient).
 const firstSubscribeAge = expect.stringMatching(/^age:\d+$/);
 
 describe("subscribe and unsubscribe", () => {
@@ -360,19 +360,5 @@ describe("listeners and errors", () => {
     connection.receive("invalidate", invalidation("id-1", [[1.5], ["todos"]]));
 
     expect(events.map((event) => event.type)).toEqual(["error", "invalidate"]);
-  });
-});
-
-describe("createSignalRInvalidatorClient", () => {
-  test("builds a connection to the url, not started", () => {
-    const client = createSignalRInvalidatorClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
-    expect(client.connection.state).toBe(HubConnectionState.Disconnected);
-    expect(client.status.get()).toBe("disconnected");
-  });
-
-  test("says what is missing or contradictory", () => {
-    expect(() => createSignalRInvalidatorClient({})).toThrow(/url is missing/);
-    const connection = new FakeHubConnection().asHubConnection();
-    expect(() => createSignalRInvalidatorClient({ connection, url: "/hubs/invalidation" })).toThrow(/either connection or url/);
   });
 });

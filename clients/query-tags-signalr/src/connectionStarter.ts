@@ -1,0 +1,112 @@
+import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
+import { toError } from "./logging.js";
+import type { StatusStore } from "./status.js";
+
+/** What a {@link ConnectionStarter} starts, and whom it tells. */
+export interface ConnectionStarterOptions {
+  readonly connection: HubConnection;
+  /** Asked for the delay before each new try after a failed start; null gives up. */
+  readonly retryPolicy: IRetryPolicy;
+  readonly logger: ILogger;
+  /** Set to `connecting`, `connected` and `disconnected` as starts and stops go. */
+  readonly status: StatusStore;
+  /** Called once the connection is connected; the start settles when it does. */
+  readonly onConnected: () => Promise<void>;
+}
+
+/**
+ * Starts and stops a connection. SignalR's automatic reconnect covers a connection that was up; a first
+ * start that fails is not retried by SignalR, so this tries it again with the retry policy until it
+ * succeeds, the policy gives up, or {@link stop} is called.
+ */
+export class ConnectionStarter {
+  readonly #options: ConnectionStarterOptions;
+  // A start belongs to the generation it began in; stop() begins a new one, which ends the start's retries.
+  #generation = 0;
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> = Promise.resolve();
+  #wake: (() => void) | undefined;
+
+  constructor(options: ConnectionStarterOptions) {
+    this.#options = options;
+  }
+
+  /** Starts the connection when it is disconnected; a start already in progress is shared. */
+  start(): Promise<void> {
+    if (!this.#starting) {
+      const starting = this.#start(this.#generation).finally(() => {
+        if (this.#starting === starting) {
+          this.#starting = undefined;
+        }
+      });
+      this.#starting = starting;
+    }
+
+    return this.#starting;
+  }
+
+  /** Ends any start in progress and stops the connection. */
+  async stop(): Promise<void> {
+    this.#generation++;
+    this.#starting = undefined;
+    this.#wake?.();
+    const stopping = this.#options.connection.stop();
+    this.#stopping = stopping.catch(() => undefined);
+    await stopping;
+    this.#options.status.set("disconnected");
+  }
+
+  async #start(generation: number): Promise<void> {
+    const { connection, retryPolicy, logger, status, onConnected } = this.#options;
+    // A restart right after a stop (React's strict mode) waits for the stop: SignalR starts only when disconnected.
+    await this.#stopping;
+    const began = Date.now();
+    for (let attempt = 0; generation === this.#generation; attempt++) {
+      if (connection.state === HubConnectionState.Disconnected) {
+        status.set("connecting");
+        try {
+          await connection.start();
+        } catch (error) {
+          if (generation !== this.#generation) {
+            return;
+          }
+
+          const delay = retryPolicy.nextRetryDelayInMilliseconds({
+            previousRetryCount: attempt,
+            elapsedMilliseconds: Date.now() - began,
+            retryReason: toError(error),
+          });
+          if (delay === null) {
+            status.set("disconnected");
+            throw error;
+          }
+
+          logger.log(LogLevel.Warning, `QueryTags: starting the connection failed (${toError(error).message}); trying again in ${delay} ms.`);
+          await this.#sleep(delay);
+          continue;
+        }
+      }
+
+      // An adopted connection that is connecting or reconnecting subscribes when it reconnects.
+      if (connection.state === HubConnectionState.Connected) {
+        status.set("connected");
+        await onConnected();
+      }
+
+      return;
+    }
+  }
+
+  // A sleep that stop() cuts short, so a stopped start settles at once.
+  #sleep(milliseconds: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, milliseconds);
+      this.#wake = wake;
+    });
+  }
+}

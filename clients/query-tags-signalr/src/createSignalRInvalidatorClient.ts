@@ -1,0 +1,72 @@
+import {
+  HubConnectionBuilder,
+  type HttpTransportType,
+  type HubConnection,
+  type IHubProtocol,
+  type ILogger,
+  type IRetryPolicy,
+  type ITransport,
+} from "@microsoft/signalr";
+import { foreverRetryPolicy } from "./foreverRetryPolicy.js";
+import { consoleLogger } from "./logging.js";
+import { TagInvalidationClient } from "./tagInvalidationClient.js";
+import type { TagLimits } from "./tags.js";
+
+/** How {@link createSignalRInvalidatorClient} builds or adopts its connection. */
+export interface TagInvalidationClientOptions {
+  /** The hub's URL, such as `"/hubs/invalidation"`. Needed unless `connection` is given. */
+  url?: string;
+  /** The hub protocol, such as `new MessagePackHubProtocol()` from `@microsoft/signalr-protocol-msgpack`. Default JSON. */
+  protocol?: IHubProtocol;
+  /** The transports to use (`HttpTransportType` flags) or a transport of your own. Default: the best the browser has. */
+  transport?: HttpTransportType | ITransport;
+  /** Supplies a bearer token for each connection attempt. */
+  accessTokenFactory?: () => string | Promise<string>;
+  /** A connection built elsewhere, instead of `url`: configure its automatic reconnect, protocol and transport yourself. */
+  connection?: HubConnection;
+  /** Where the connection and the client log. Default: SignalR's console logging for the connection; warnings and errors to the console for the client. */
+  logger?: ILogger;
+  /** When to reconnect, and to retry a failed start. Default: at once, then 1, 2 and 5 s, then every 10 s, forever. */
+  reconnectPolicy?: IRetryPolicy;
+  /** The tag limits of the server: tags are checked before they are sent. Default 8 segments of 128 characters. */
+  tagLimits?: TagLimits;
+  /** Most tags in one hub call; larger batches are split. Match the server's limit. Default 256. */
+  maxTagsPerCall?: number;
+  /**
+   * Added to the client's age in its first subscribe, when it has no cursor yet (see `age:` in the server's
+   * wire contract), so a change made while the first data was being read is reported too. Default 2000 ms.
+   */
+  firstSubscribeMarginMs?: number;
+}
+
+/**
+ * Creates a client of the invalidation hub: builds a connection to `url` with automatic reconnect, or adopts
+ * `connection`. It is not started: call `start()`, or let `TagInvalidationProvider` do it.
+ */
+export function createSignalRInvalidatorClient(options: TagInvalidationClientOptions): TagInvalidationClient {
+  const { url, protocol, transport, accessTokenFactory, connection, logger } = options;
+  if (connection) {
+    if (url !== undefined || protocol || transport !== undefined || accessTokenFactory) {
+      throw new Error("createSignalRInvalidatorClient: give either connection or url (with protocol, transport, accessTokenFactory), not both; configure a connection of your own on its builder.");
+    }
+
+    return new TagInvalidationClient(connection, logger ?? consoleLogger, options);
+  }
+
+  if (!url) {
+    throw new Error("createSignalRInvalidatorClient: url is missing; give the hub's URL, such as \"/hubs/invalidation\", or a connection.");
+  }
+
+  const builder = new HubConnectionBuilder()
+    .withUrl(url, { ...(transport !== undefined && { transport }), ...(accessTokenFactory && { accessTokenFactory }) })
+    .withAutomaticReconnect(options.reconnectPolicy ?? foreverRetryPolicy);
+  if (protocol) {
+    builder.withHubProtocol(protocol);
+  }
+
+  if (logger) {
+    builder.configureLogging(logger);
+  }
+
+  return new TagInvalidationClient(builder.build(), logger ?? consoleLogger, options);
+}
