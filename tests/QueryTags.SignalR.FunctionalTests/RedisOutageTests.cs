@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http.Connections;
 using QueryTags.SignalR.Client;
 using QueryTags.SignalR.FunctionalTests.Infrastructure;
+using QueryTags.SignalR.Testing;
 
 namespace QueryTags.SignalR.FunctionalTests;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 
-namespace QueryTags.SignalR.Tests.Tags;
+namespace QueryTags.SignalR.Tests.Abstractions.Tags;
 
 public class TagMessagePackFormatterTests
 {

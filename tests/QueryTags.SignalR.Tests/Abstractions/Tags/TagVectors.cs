@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace QueryTags.SignalR.Tests.Tags;
+namespace QueryTags.SignalR.Tests.Abstractions.Tags;
 
 /// <summary>The shared vectors in <c>tests/vectors/tags.json</c>, which the TypeScript client tests read too.</summary>
 internal static class TagVectors

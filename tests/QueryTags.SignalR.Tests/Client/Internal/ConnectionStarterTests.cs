@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using QueryTags.SignalR.Client.Internal;
 
-namespace QueryTags.SignalR.Tests.Client;
+namespace QueryTags.SignalR.Tests.Client.Internal;
 
 /// <summary>Starting against a transport that refuses every attempt: how often, how long, and what is thrown and logged.</summary>
 public class ConnectionStarterTests

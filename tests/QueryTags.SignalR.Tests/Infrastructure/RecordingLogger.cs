@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace QueryTags.SignalR.Tests.Client;
+namespace QueryTags.SignalR.Tests.Infrastructure;
 
 /// <summary>Keeps what is logged to it, so a test can read the level, event and message.</summary>
 internal sealed class RecordingLogger : ILogger

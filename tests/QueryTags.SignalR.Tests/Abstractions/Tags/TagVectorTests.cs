@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace QueryTags.SignalR.Tests.Tags;
+namespace QueryTags.SignalR.Tests.Abstractions.Tags;
 
 /// <summary>Runs every shared vector through the C# tag rules.</summary>
 public class TagVectorTests

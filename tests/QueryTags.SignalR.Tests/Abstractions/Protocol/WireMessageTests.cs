@@ -2,7 +2,7 @@ using System.Text.Json;
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 
-namespace QueryTags.SignalR.Tests.Protocol;
+namespace QueryTags.SignalR.Tests.Abstractions.Protocol;
 
 /// <summary>
 /// Server → client payloads have the same lower-case member names in JSON and MessagePack (a map with string keys),

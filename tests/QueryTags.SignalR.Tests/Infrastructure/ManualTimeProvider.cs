@@ -1,4 +1,4 @@
-namespace QueryTags.SignalR.Tests.Internal;
+namespace QueryTags.SignalR.Tests.Infrastructure;
 
 /// <summary>A clock that moves only when told to.</summary>
 internal sealed class ManualTimeProvider : TimeProvider

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Xunit.Abstractions;
 
-namespace QueryTags.SignalR.Tests.Tags;
+namespace QueryTags.SignalR.Tests.Abstractions.Tags;
 
 /// <summary>
 /// One vector, by section and index: serializable, so every vector is a test case of its own, and named by its

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace QueryTags.SignalR.Tests.Tags;
+namespace QueryTags.SignalR.Tests.Abstractions.Tags;
 
 public class TagJsonConverterTests
 {

@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using QueryTags.SignalR.Testing;
 
-namespace QueryTags.SignalR.FunctionalTests.Infrastructure;
+namespace QueryTags.SignalR.Testing;
 
 /// <summary>
 /// A real <c>redis-server</c> on a free loopback port, with no persistence, so a restart comes back empty. It
-/// can be stopped and started again on the same port to play an outage.
+/// can be stopped and started again on the same port to play an outage. Linked into the test projects as source.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -43,7 +42,7 @@ public sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        if (!await LoopbackRedis.WaitUntilReadyAsync(Port, TestTimeouts.Default))
+        if (!await LoopbackRedis.WaitUntilReadyAsync(Port, TimeSpan.FromSeconds(15)))
         {
             throw new TimeoutException($"redis-server on port {Port} did not answer PING.");
         }
@@ -65,29 +64,5 @@ public sealed class RedisServer : IAsyncDisposable
     {
         Stop();
         return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>One redis-server and two nodes on it, shared by the tests of a class.</summary>
-public sealed class TwoNodeFixture : IAsyncLifetime
-{
-    public RedisServer Redis { get; private set; } = null!;
-
-    public KestrelServer NodeA { get; private set; } = null!;
-
-    public KestrelServer NodeB { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Redis = await RedisServer.StartAsync();
-        NodeA = await KestrelServer.StartAsync(redis: Redis.Configuration);
-        NodeB = await KestrelServer.StartAsync(redis: Redis.Configuration);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await NodeA.DisposeAsync();
-        await NodeB.DisposeAsync();
-        await Redis.DisposeAsync();
     }
 }

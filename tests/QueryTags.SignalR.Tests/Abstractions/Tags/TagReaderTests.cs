@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace QueryTags.SignalR.Tests.Tags;
+namespace QueryTags.SignalR.Tests.Abstractions.Tags;
 
 /// <summary>The object-graph side of <see cref="TagReader"/> (MessagePack hub arguments); the vectors cover JSON.</summary>
 public class TagReaderTests

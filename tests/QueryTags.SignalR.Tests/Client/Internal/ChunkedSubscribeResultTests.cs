@@ -1,6 +1,6 @@
 using QueryTags.SignalR.Client.Internal;
 
-namespace QueryTags.SignalR.Tests.Client;
+namespace QueryTags.SignalR.Tests.Client.Internal;
 
 public class ChunkedSubscribeResultTests
 {

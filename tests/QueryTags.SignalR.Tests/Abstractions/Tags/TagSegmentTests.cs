@@ -1,4 +1,4 @@
-namespace QueryTags.SignalR.Tests.Tags;
+namespace QueryTags.SignalR.Tests.Abstractions.Tags;
 
 public class TagSegmentTests
 {

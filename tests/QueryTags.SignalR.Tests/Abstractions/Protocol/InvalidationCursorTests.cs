@@ -1,4 +1,4 @@
-namespace QueryTags.SignalR.Tests.Protocol;
+namespace QueryTags.SignalR.Tests.Abstractions.Protocol;
 
 public class InvalidationCursorTests
 {

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using MessagePack;
 
-namespace QueryTags.SignalR.Tests.Tags;
+namespace QueryTags.SignalR.Tests.Abstractions.Tags;
 
 /// <summary>Writes a JSON value as the MessagePack a client would send for it, so JSON vectors drive MessagePack tests too.</summary>
 internal static class MessagePackFromJson

@@ -1,6 +1,6 @@
 using QueryTags.SignalR.Internal;
 
-namespace QueryTags.SignalR.Tests.Internal;
+namespace QueryTags.SignalR.Tests.Server.Internal;
 
 public class ConnectionSubscriptionsTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using QueryTags.SignalR.Internal;
 
-namespace QueryTags.SignalR.Tests.Internal;
+namespace QueryTags.SignalR.Tests.Server.Internal;
 
 public class RawTagTextTests
 {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using QueryTags.SignalR.Internal;
 
-namespace QueryTags.SignalR.Tests.Internal;
+namespace QueryTags.SignalR.Tests.Server.Internal;
 
 public class InMemoryInvalidationLogTests
 {
