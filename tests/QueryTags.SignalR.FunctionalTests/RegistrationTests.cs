@@ -1,6 +1,13 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using QueryTags.SignalR.Client;
+using QueryTags.SignalR.FunctionalTests.Infrastructure;
 
 namespace QueryTags.SignalR.FunctionalTests;
 
@@ -38,16 +45,26 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void Registering_twice_keeps_one_invalidator_and_the_hub_context_invalidates()
+    public async Task Registering_twice_keeps_one_invalidator_and_the_hub_context_invalidates()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddTagInvalidation().AddSignalR();
-        services.AddTagInvalidation().AddSignalR().AddMessagePackProtocol();
-        using var provider = services.BuildServiceProvider();
+        var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        builder.Services.AddTagInvalidation().AddSignalR();
+        builder.Services.AddTagInvalidation().AddSignalR().AddMessagePackProtocol();
+        await using var app = builder.Build();
+        app.MapTagInvalidation();
+        await app.StartAsync().Within();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+        await using var connection = RawConnection.Wrap(
+            RawConnection.Builder(new Uri(address, "/hubs/invalidation"), new Transport(HttpTransportType.WebSockets, TagInvalidationProtocol.MessagePack)).Build());
+        await connection.Connection.StartAsync().Within();
+        await connection.SubscribeAsync(["todo", 5]);
 
-        Assert.Single(services, descriptor => descriptor.ServiceType == typeof(ITagInvalidator));
-        var hubContext = provider.GetRequiredService<Microsoft.AspNetCore.SignalR.IHubContext<InvalidationHub>>();
-        Assert.NotNull(hubContext.Clients);
+        var sent = await app.Services.GetRequiredService<IHubContext<InvalidationHub>>().InvalidateTagsAsync([["todo"]]).Within();
+
+        Assert.Single(builder.Services, descriptor => descriptor.ServiceType == typeof(ITagInvalidator));
+        var received = await connection.NextAsync();
+        Assert.Equal(sent.Id, received.Id);
+        Assert.Equal([new Tag("todo")], received.Tags);
+        Assert.Equal(sent.Cursor, received.Cursor);
     }
 }

@@ -33,6 +33,9 @@ public sealed class RawConnection : IAsyncDisposable
         return builder;
     }
 
+    /// <summary>Records the messages of a connection built elsewhere (not started).</summary>
+    public static RawConnection Wrap(HubConnection connection) => new(connection);
+
     public static async Task<RawConnection> StartAsync(KestrelServer server, Transport transport)
     {
         var connection = new RawConnection(Builder(server.HubUrl, transport).Build());

@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace QueryTags.SignalR.Tests.Server.Internal;
+
+/// <summary>What the hub does with a subscribe or an unsubscribe, driven without a transport.</summary>
+public class TagSubscriptionServiceTests
+{
+    private readonly TestServices _server = new();
+    private readonly RecordingGroupManager _groups = new();
+
+    [Fact]
+    public async Task Subscribe_joins_the_group_of_each_prefix_once()
+    {
+        var connection = _server.Connect();
+
+        var result = await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5), Tag("todo", 6), Tag("todo", 5)], null);
+
+        Assert.Empty(result.Rejected);
+        Assert.Equal(["qt:[\"todo\",5]", "qt:[\"todo\",6]", "qt:[\"todo\"]"], _groups.Joined.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unsubscribe_leaves_only_the_groups_no_other_held_tag_needs()
+    {
+        var connection = _server.Connect();
+        await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5), Tag("todo", 6)], null);
+
+        await _server.Subscriptions.UnsubscribeAsync(connection, _groups, [Tag("todo", 5), Tag("never", "held")]);
+
+        Assert.Equal(["qt:[\"todo\",5]"], _groups.Left);
+    }
+
+    [Fact]
+    public async Task A_refused_tag_is_reported_and_never_joined()
+    {
+        var connection = _server.Connect();
+
+        var result = await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("ok"), new object?[] { "bad", null }], null);
+
+        var rejection = Assert.Single(result.Rejected);
+        Assert.Equal((1, TagRules.SegmentType), (rejection.Index, rejection.Rule));
+        Assert.Equal(["qt:[\"ok\"]"], _groups.Joined);
+    }
+
+    [Fact]
+    public async Task A_cursor_gets_the_held_tags_invalidated_since_then()
+    {
+        var connection = _server.Connect();
+        var first = await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5)], null);
+        await _server.Invalidator.InvalidateTagsAsync([["todo"]]);
+
+        var again = await _server.Subscriptions.SubscribeAsync(_server.Connect(), _groups, [Tag("todo", 5), Tag("user", 1)], first.Cursor.ToString());
+
+        Assert.False(again.Reset);
+        Assert.Equal([new Tag("todo", 5)], again.Missed);
+    }
+
+    [Fact]
+    public async Task A_failed_group_join_keeps_no_tag_held_and_says_so()
+    {
+        var connection = _server.Connect();
+        _groups.FailJoinsWith = new InvalidOperationException("backplane down");
+
+        var error = await Assert.ThrowsAsync<HubException>(() => _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5)], null));
+
+        Assert.Contains("nothing was subscribed", error.Message, StringComparison.Ordinal);
+        _groups.FailJoinsWith = null;
+        await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5)], null);
+        Assert.Equal(2, _groups.Joined.Count);
+    }
+
+    [Theory]
+    [InlineData("nonsense", "neither 'epoch:sequence' nor 'age:milliseconds'")]
+    [InlineData("age:-5", "neither 'epoch:sequence' nor 'age:milliseconds'")]
+    public async Task A_malformed_cursor_fails_the_call_and_changes_nothing(string cursor, string named)
+    {
+        var connection = _server.Connect();
+
+        var error = await Assert.ThrowsAsync<HubException>(() => _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo")], cursor));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Empty(_groups.Joined);
+    }
+
+    [Fact]
+    public async Task Too_many_tags_in_one_call_fails_it_by_rule_and_changes_nothing()
+    {
+        var server = new TestServices(options => options.MaxTagsPerCall = 2);
+        var connection = server.Connect();
+
+        var error = await Assert.ThrowsAsync<HubException>(() => server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("a"), Tag("b"), Tag("c")], null));
+
+        Assert.Contains(TagRules.TooManyTagsPerCall, error.Message, StringComparison.Ordinal);
+        Assert.Empty(_groups.Joined);
+    }
+
+    [Fact]
+    public async Task An_invalid_tag_in_unsubscribe_fails_the_call_and_releases_nothing()
+    {
+        var connection = _server.Connect();
+        await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("a")], null);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => _server.Subscriptions.UnsubscribeAsync(connection, _groups, [Tag("a"), new object?[] { 1.5 }]));
+
+        Assert.Contains(TagRules.SegmentType, error.Message, StringComparison.Ordinal);
+        Assert.Empty(_groups.Left);
+    }
+
+    [Fact]
+    public async Task A_disconnected_connection_is_forgotten()
+    {
+        var connection = _server.Connect();
+        await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("a")], null);
+
+        _server.Subscriptions.Disconnected(connection);
+
+        Assert.False(_server.Connections.TryGet(connection.ConnectionId, out _));
+    }
+
+    // A tag as the JSON protocol hands it to the hub.
+    private static object Tag(params object[] segments) => System.Text.Json.JsonSerializer.SerializeToElement(segments);
+}
