@@ -27,7 +27,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     // Guards the fields below: hub callbacks, hub answers and callers all reach them.
     private readonly Lock _gate = new();
     private readonly TagLedger _ledger = new();
-    private readonly RecentInvalidationIds _recentIds = new();
+    private readonly RecentInvalidations _recentInvalidations = new();
     private InvalidationCursor? _cursor;
 
     // When the first tag was asked for: a first subscribe (no cursor yet) asks about everything since then.
@@ -69,7 +69,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         connection.Reconnected += OnReconnectedAsync;
     }
 
-    /// <summary>Tags were invalidated that match held tags. Raised once per invalidation id.</summary>
+    /// <summary>Tags were invalidated that match held tags. Raised once per invalidation id and tag.</summary>
     public event EventHandler<TagsInvalidatedEventArgs>? Invalidated;
 
     /// <summary>Held tags were invalidated while the client was away or its subscribe was in flight.</summary>
@@ -77,6 +77,12 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
     /// <summary>The server cannot tell what was missed: refetch every tagged query.</summary>
     public event EventHandler<ResetRequiredEventArgs>? ResetRequired;
+
+    /// <summary>
+    /// The server refused tags of a (re)subscribe, each with its rule (such as <c>forbidden</c> when the user may not
+    /// hold it); they are no longer held and will not be sent again.
+    /// </summary>
+    public event EventHandler<TagsRejectedEventArgs>? Rejected;
 
     /// <summary>The underlying SignalR connection.</summary>
     public HubConnection Connection { get; }
@@ -326,6 +332,11 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             }
         }
 
+        if (answer.Rejected.Count > 0)
+        {
+            Raise(Rejected, new TagsRejectedEventArgs(answer.Rejected));
+        }
+
         if (answer.Reset)
         {
             Raise(ResetRequired, new ResetRequiredEventArgs("cursor-unknown", Cursor));
@@ -343,13 +354,10 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         List<Tag> matched;
         lock (_gate)
         {
-            if (!_recentIds.TryAdd(message.Id))
-            {
-                return;
-            }
-
             AdvanceCursorLocked(message.Cursor);
-            matched = _ledger.Matching(message.Tags);
+
+            // Copies of one id reach a connection once per target group it is in; each held tag is applied once.
+            matched = _recentInvalidations.Unapplied(message.Id, _ledger.Matching(message.Tags));
         }
 
         if (matched.Count > 0)

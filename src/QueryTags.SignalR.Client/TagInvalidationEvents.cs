@@ -1,6 +1,6 @@
 namespace QueryTags.SignalR.Client;
 
-/// <summary>An invalidation that matched tags this client holds. Raised once per invalidation id.</summary>
+/// <summary>An invalidation that matched tags this client holds. Raised once per invalidation id and tag.</summary>
 /// <param name="Message">The invalidation as the server sent it.</param>
 /// <param name="MatchedTags">The held tags it matches: what to refetch.</param>
 public sealed record TagsInvalidatedEventArgs(InvalidationMessage Message, IReadOnlyList<Tag> MatchedTags);
@@ -14,3 +14,7 @@ public sealed record MissedInvalidationsEventArgs(IReadOnlyList<Tag> MissedTags,
 /// <param name="Reason">Why: the server's reason from a <c>reset</c> event, or <c>cursor-unknown</c> when a subscribe answered reset.</param>
 /// <param name="Cursor">The cursor the client now holds.</param>
 public sealed record ResetRequiredEventArgs(string Reason, InvalidationCursor? Cursor);
+
+/// <summary>Tags the server refused; the client holds them no longer.</summary>
+/// <param name="Rejections">Each refused tag with its index in the call, the tag as sent, its rule and the reason.</param>
+public sealed record TagsRejectedEventArgs(IReadOnlyList<TagRejection> Rejections);

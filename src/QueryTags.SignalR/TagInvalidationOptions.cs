@@ -31,5 +31,21 @@ public sealed class TagInvalidationOptions
     /// </summary>
     public int LogCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// Whether clients receive the <c>origin</c> text a publisher attaches to an invalidation. Default false: the
+    /// text may name people or tenants, and every holder of a matching tag would read it. Turn it on only when
+    /// the text is meant for every such holder.
+    /// </summary>
+    public bool SendOriginToClients { get; set; }
+
+    /// <summary>
+    /// Browser origins, besides the server's own, whose pages may connect to the hub, such as
+    /// <c>https://app.example.com</c> for a SPA served from another origin (it needs a CORS policy too). A request
+    /// that carries an <c>Origin</c> header naming another origin is refused with 403 before it reaches SignalR,
+    /// which stops another site's page from connecting with the user's cookies. Requests without the header
+    /// (not from a browser page, such as the .NET client) are not affected. Default: none, the server's own origin only.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
     internal TagLimits Limits => new() { MaxSegments = MaxSegmentsPerTag, MaxSegmentLength = MaxSegmentLength };
 }

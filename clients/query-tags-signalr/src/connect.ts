@@ -52,7 +52,7 @@ interface QueryTags {
 /**
  * Keeps the client subscribed to the tags of every cached query (`meta.tags`, active or not, from `added`
  * to `removed` in the query cache) and invalidates the matching queries when the server says so: once per
- * invalidation id, every tagged query on a reset. Returns the cleanup, which removes every listener and
+ * invalidation id and tag, every tagged query on a reset. Returns the cleanup, which removes every listener and
  * releases every tag. It does not start or stop the client.
  */
 export function connectTagInvalidation(options: ConnectTagInvalidationOptions): () => void {

@@ -7,7 +7,7 @@ import { foreverRetryPolicy } from "./foreverRetryPolicy.js";
 import { Listeners } from "./listeners.js";
 import { logError, toError } from "./logging.js";
 import { InvalidationHubMethods, readInvalidationMessage, readResetMessage, readSubscribeResult } from "./protocol.js";
-import { RecentInvalidationIds } from "./recentInvalidationIds.js";
+import { RecentInvalidations } from "./recentInvalidations.js";
 import { StatusStore, statusOf, type TagInvalidationStatusStore } from "./status.js";
 import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 import { TagLedger } from "./tagLedger.js";
@@ -34,7 +34,7 @@ export class TagInvalidationClient {
   readonly #starter: ConnectionStarter;
   readonly #maxTagsPerCall: number;
   readonly #ledger = new TagLedger();
-  readonly #recentIds = new RecentInvalidationIds();
+  readonly #recentInvalidations = new RecentInvalidations();
   #cursor: string | null = null;
   readonly #firstSubscribeMarginMs: number;
   // When the first tag was asked for: a subscribe without a cursor asks about everything since then.
@@ -228,12 +228,12 @@ export class TagInvalidationClient {
 
   #onInvalidate(wire: Record<string, unknown> | undefined): void {
     const message = readInvalidationMessage(wire, (rule, reason) => this.#reportUnreadable(rule, reason));
-    if (!this.#recentIds.tryAdd(message.id)) {
-      return;
-    }
-
     this.#cursor = latestCursor(this.#cursor, message.cursor);
-    const matchedTags = this.heldTags.filter((held) => message.tags.some((tag) => tagMatches(tag, held)));
+    // Copies of one id reach a connection once per target group it is in; each held tag is applied once.
+    const matchedTags = this.#recentInvalidations.unapplied(
+      message.id,
+      this.heldTags.filter((held) => message.tags.some((tag) => tagMatches(tag, held))),
+    );
     if (matchedTags.length > 0) {
       this.#events.emit({ type: "invalidate", message, matchedTags });
     }

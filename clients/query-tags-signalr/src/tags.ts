@@ -26,6 +26,7 @@ export const TagRules = {
   invalidString: "invalid-string",
   tooManyTagsHeld: "too-many-tags-held",
   tooManyTagsPerCall: "too-many-tags-per-call",
+  forbidden: "forbidden",
 } as const;
 
 /** One of {@link TagRules}. */
@@ -61,6 +62,7 @@ export const tagRuleDescriptions: Readonly<Record<TagRule, string>> = {
   [TagRules.invalidString]: "a string segment must not hold an unpaired surrogate",
   [TagRules.tooManyTagsHeld]: "the connection already holds the most distinct tags it may",
   [TagRules.tooManyTagsPerCall]: "one call carries more tags than allowed",
+  [TagRules.forbidden]: "the connection may not hold the tag",
 };
 
 const maxInteger = Number.MAX_SAFE_INTEGER;

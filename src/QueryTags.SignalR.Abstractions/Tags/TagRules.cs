@@ -33,6 +33,9 @@ public static class TagRules
     /// <summary>One call carried more tags than the per-call limit.</summary>
     public const string TooManyTagsPerCall = "too-many-tags-per-call";
 
+    /// <summary>The connection may not hold the tag: an authorization rule refused it, or none allowed it.</summary>
+    public const string Forbidden = "forbidden";
+
     /// <summary>A sentence that explains a rule, for error messages.</summary>
     public static string Describe(string rule) => rule switch
     {
@@ -45,6 +48,7 @@ public static class TagRules
         InvalidString => "a string segment must not hold an unpaired surrogate",
         TooManyTagsHeld => "the connection already holds the most distinct tags it may",
         TooManyTagsPerCall => "one call carries more tags than allowed",
+        Forbidden => "the connection may not hold the tag",
         _ => rule,
     };
 }

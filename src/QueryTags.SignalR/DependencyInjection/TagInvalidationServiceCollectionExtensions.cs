@@ -33,6 +33,8 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<TagInvalidationMarkerService>();
         services.TryAddSingleton<TagInvalidationMetrics>();
         services.TryAddSingleton<InvalidationLog, InMemoryInvalidationLog>();
+        services.AddOptions<TagAuthorizationOptions>();
+        services.TryAddSingleton<TagAuthorizer>();
         services.TryAddSingleton<TagAdmission>();
         services.TryAddSingleton<TagSubscriptionService>();
         services.TryAddSingleton<LocalConnections>();

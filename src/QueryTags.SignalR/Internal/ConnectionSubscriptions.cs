@@ -26,6 +26,9 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
 
     public int Count { get; private set; }
 
+    /// <summary>Policy and handler answers of the tag authorization rules for this connection; null until one is asked.</summary>
+    public Dictionary<string, bool>? AuthorizationAnswers { get; set; }
+
     public bool Holds(Tag tag) => _entries.TryGetValue(tag.Canonical, out var entry) && (entry & HeldFlag) != 0;
 
     /// <summary>Holds <paramref name="tag"/>; adds the groups it is the first holder of to <paramref name="groupsToJoin"/>.</summary>

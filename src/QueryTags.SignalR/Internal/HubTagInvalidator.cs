@@ -6,7 +6,7 @@ using QueryTags.SignalR.Telemetry;
 
 namespace QueryTags.SignalR.Internal;
 
-/// <summary>Publishes invalidations: log first (so a concurrent subscribe sees them), then one send per group.</summary>
+/// <summary>Publishes invalidations: log first (so a concurrent subscribe sees them), then one send per target group.</summary>
 /// <remarks>
 /// It sends through SignalR's own hub context (not the typed one) so the cancellation token reaches the send.
 /// </remarks>
@@ -19,14 +19,16 @@ internal sealed class HubTagInvalidator(
 {
     private readonly TagLimits _limits = options.Value.Limits;
     private readonly int _maxGroupDepth = options.Value.MaxGroupDepth;
+    private readonly bool _sendOrigin = options.Value.SendOriginToClients;
 
     public async Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? origin = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
         var distinct = new List<Tag>();
         var seen = new HashSet<Tag>();
-        var groups = new List<string>();
-        var seenGroups = new HashSet<string>(StringComparer.Ordinal);
+
+        // Each target group with the tags that target it, in first-seen order.
+        var groups = new Dictionary<string, List<Tag>>(StringComparer.Ordinal);
         var index = 0;
         foreach (var tag in tags)
         {
@@ -44,10 +46,12 @@ internal sealed class HubTagInvalidator(
             {
                 distinct.Add(tag);
                 var group = TagGroupNames.Target(tag, _maxGroupDepth);
-                if (seenGroups.Add(group))
+                if (!groups.TryGetValue(group, out var targeting))
                 {
-                    groups.Add(group);
+                    groups[group] = targeting = [];
                 }
+
+                targeting.Add(tag);
             }
 
             index++;
@@ -67,11 +71,28 @@ internal sealed class HubTagInvalidator(
             Origin = origin,
         };
 
-        // One call for every group: the message is serialized once per protocol, not once per group. A
-        // connection in several target groups gets one copy per group; clients apply an id once.
-        await hubContext.Clients.Groups(groups).SendAsync(InvalidationHubMethods.Invalidate, message, cancellationToken);
+        await SendAsync(message, groups, cancellationToken);
         metrics.InvalidationPublished(groups.Count);
         Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, cursor.ToString());
         return message;
     }
+
+    // Each group gets a copy with only the tags that target it, so no holder reads a tag of the call it does not
+    // hold (another user's, another tenant's). All copies share the id: a connection in several target groups
+    // applies each tag of an id once.
+    private Task SendAsync(InvalidationMessage message, Dictionary<string, List<Tag>> groups, CancellationToken cancellationToken)
+    {
+        var origin = _sendOrigin ? message.Origin : null;
+        if (groups.Count == 1)
+        {
+            var copy = origin == message.Origin ? message : Copy(message, message.Tags, origin);
+            return hubContext.Clients.Group(groups.Keys.First()).SendAsync(InvalidationHubMethods.Invalidate, copy, cancellationToken);
+        }
+
+        return Task.WhenAll(groups.Select(group =>
+            hubContext.Clients.Group(group.Key).SendAsync(InvalidationHubMethods.Invalidate, Copy(message, group.Value, origin), cancellationToken)));
+    }
+
+    private static InvalidationMessage Copy(InvalidationMessage message, IReadOnlyList<Tag> tags, string? origin) =>
+        new() { Id = message.Id, Tags = tags, Cursor = message.Cursor, Origin = origin };
 }

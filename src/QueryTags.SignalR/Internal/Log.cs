@@ -24,4 +24,10 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "Connection {ConnectionId} could not join its tag groups; the subscribe was undone.", EventName = nameof(GroupJoinFailed))]
     public static partial void GroupJoinFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Error, "Deciding whether connection {ConnectionId} may hold {Tag} under the rule {Pattern} threw; the tag is refused.", EventName = nameof(AuthorizationFailed))]
+    public static partial void AuthorizationFailed(ILogger logger, string connectionId, string tag, string pattern, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Information, "A connection from the origin {Origin} to {Path} was refused: it is neither this server's origin nor an allowed one.", EventName = nameof(OriginRefused))]
+    public static partial void OriginRefused(ILogger logger, string origin, string path);
 }

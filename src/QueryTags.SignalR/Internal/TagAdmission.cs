@@ -1,19 +1,20 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace QueryTags.SignalR.Internal;
 
 /// <summary>
 /// The one step every tag a connection asks to hold goes through: read from the wire, checked against the size
-/// limits, then against the connection's limit of held tags. A refused tag gets a rejection naming its rule; a
-/// new check is one more line here.
+/// limits, authorized for the connection's user, then counted against the connection's limit of held tags. A
+/// refused tag gets a rejection naming its rule; a new check is one more line here.
 /// </summary>
-internal sealed class TagAdmission(IOptions<TagInvalidationOptions> options)
+internal sealed class TagAdmission(IOptions<TagInvalidationOptions> options, TagAuthorizer authorizer)
 {
     private readonly TagLimits _limits = options.Value.Limits;
     private readonly int _maxTagsPerConnection = options.Value.MaxTagsPerConnection;
 
-    /// <summary>Admits what it can of <paramref name="tags"/> for a connection holding <paramref name="held"/>; changes nothing.</summary>
-    public (List<Tag> Accepted, List<TagRejection> Rejected) Admit(object?[] tags, ConnectionSubscriptions held)
+    /// <summary>Admits what it can of <paramref name="tags"/> for a connection holding <paramref name="held"/>; holds nothing itself.</summary>
+    public async ValueTask<(List<Tag> Accepted, List<TagRejection> Rejected)> AdmitAsync(object?[] tags, HubCallerContext context, ConnectionSubscriptions held)
     {
         var accepted = new List<Tag>(tags.Length);
         var rejected = new List<TagRejection>();
@@ -24,6 +25,12 @@ internal sealed class TagAdmission(IOptions<TagInvalidationOptions> options)
             if (read.Tag is not { } tag)
             {
                 rejected.Add(Rejection(i, RawTagText.Render(tags[i]), read.Rule!, read.Reason!));
+                continue;
+            }
+
+            if (await authorizer.RefusalAsync(tag, context, held) is { } refusal)
+            {
+                rejected.Add(Rejection(i, tag.Canonical, TagRules.Forbidden, refusal));
                 continue;
             }
 

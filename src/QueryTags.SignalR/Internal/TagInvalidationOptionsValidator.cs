@@ -14,6 +14,14 @@ internal sealed class TagInvalidationOptionsValidator : IValidateOptions<TagInva
         Positive(nameof(options.MaxTagsPerConnection), options.MaxTagsPerConnection);
         Positive(nameof(options.MaxGroupDepth), options.MaxGroupDepth);
         Positive(nameof(options.LogCapacity), options.LogCapacity);
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (!AllowedOrigin.IsOrigin(origin))
+            {
+                failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.AllowedOrigins)} holds '{origin}', which is not an origin: write scheme, host and port only, such as 'https://app.example.com'.");
+            }
+        }
+
         if (options.RetentionWindow <= TimeSpan.Zero)
         {
             failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.RetentionWindow)} must be positive; it is {options.RetentionWindow}.");

@@ -58,7 +58,7 @@ internal sealed class TagSubscriptionService(
         await state.Gate.WaitAsync(context.ConnectionAborted);
         try
         {
-            (var accepted, rejected) = admission.Admit(tags, state);
+            (var accepted, rejected) = await admission.AdmitAsync(tags, context, state);
             foreach (var rejection in rejected)
             {
                 Log.TagRejected(logger, context.ConnectionId, rejection.Tag, rejection.Rule, rejection.Reason);

@@ -65,7 +65,7 @@ internal sealed class RecordingHubContext : IHubContext<InvalidationHub>, IHubCo
 
         IInvalidationClient IHubClients<IInvalidationClient>.Clients(IReadOnlyList<string> connectionIds) => throw Unused();
 
-        public IClientProxy Group(string groupName) => throw Unused();
+        public IClientProxy Group(string groupName) => new GroupProxy(context, [groupName]);
 
         IInvalidationClient IHubClients<IInvalidationClient>.Group(string groupName) => throw Unused();
 

@@ -10,15 +10,24 @@ namespace QueryTags.SignalR.Tests.Infrastructure;
 /// <summary>The server's internal pieces, built by hand over a recording hub context and an in-memory log.</summary>
 internal sealed class TestServices
 {
-    public TestServices(Action<TagInvalidationOptions>? configure = null)
+    /// <param name="configure">Options of the server.</param>
+    /// <param name="authorize">Tag authorization rules; <paramref name="services"/> can register the policies they name.</param>
+    /// <param name="services">More services, such as <c>AddAuthorization</c>.</param>
+    public TestServices(Action<TagInvalidationOptions>? configure = null, Action<TagAuthorizationOptions>? authorize = null, Action<IServiceCollection>? services = null)
     {
         var options = new TagInvalidationOptions();
         configure?.Invoke(options);
+        var authorization = new TagAuthorizationOptions();
+        authorize?.Invoke(authorization);
+        var collection = new ServiceCollection().AddMetrics().AddLogging();
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider();
         Options = Microsoft.Extensions.Options.Options.Create(options);
         Log = new InMemoryInvalidationLog(Options, TimeProvider.System);
-        Metrics = new TagInvalidationMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+        Metrics = new TagInvalidationMetrics(provider.GetRequiredService<IMeterFactory>());
         Connections = new LocalConnections(HubContext, Log);
-        Subscriptions = new TagSubscriptionService(Options, new TagAdmission(Options), Log, Metrics, Connections, NullLogger<InvalidationHub>.Instance);
+        Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, NullLogger<TagAuthorizer>.Instance));
+        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, NullLogger<InvalidationHub>.Instance);
         Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, NullLogger<HubTagInvalidator>.Instance);
     }
 
@@ -31,6 +40,8 @@ internal sealed class TestServices
     public TagInvalidationMetrics Metrics { get; }
 
     public LocalConnections Connections { get; }
+
+    public TagAdmission Admission { get; }
 
     public TagSubscriptionService Subscriptions { get; }
 

@@ -177,6 +177,19 @@ describe("server events", () => {
     expect(client.cursor).toBe("e:7");
   });
 
+  test("copies of one id for several target groups each report the held tags not reported yet", async () => {
+    const { connection, client, events } = await started();
+    client.subscribe([["todos"], ["todo", 5]]);
+    await settle();
+
+    // The server sends each group a copy with only the tags that target it, all with one id.
+    connection.receive("invalidate", invalidation("id-1", [["todos"]], "e:3"));
+    connection.receive("invalidate", invalidation("id-1", [["todo"]], "e:3"));
+    connection.receive("invalidate", invalidation("id-1", [["todo", 5]], "e:3"));
+
+    expect(events.map((event) => event.type === "invalidate" && event.matchedTags)).toEqual([[["todos"]], [["todo", 5]]]);
+  });
+
   test("an invalidation matching no held tag is not reported, but moves the cursor", async () => {
     const { connection, client, events } = await started();
     client.subscribe([["todo", 5]]);

@@ -5,17 +5,31 @@ public class HubTagInvalidatorTests
     private readonly TestServices _server = new(options => options.MaxGroupDepth = 2);
 
     [Fact]
-    public async Task Sends_once_to_the_distinct_target_groups_cut_to_the_group_depth()
+    public async Task Each_target_group_gets_one_copy_with_only_the_tags_that_target_it()
     {
-        var message = await _server.Invalidator.InvalidateTagsAsync([["todo", 5, "comments"], ["todo", 5], ["todos"], ["todos"]], "node-1");
+        var message = await _server.Invalidator.InvalidateTagsAsync([["todo", 5, "comments"], ["user", 1], ["todo", 5], ["todos"], ["todos"]]);
 
-        var send = Assert.Single(_server.HubContext.GroupSends);
-        Assert.Equal(["qt:[\"todo\",5]", "qt:[\"todos\"]"], send.Groups);
-        Assert.Equal(InvalidationHubMethods.Invalidate, send.Method);
-        Assert.Same(message, Assert.Single(send.Arguments));
-        Assert.Equal([new Tag("todo", 5, "comments"), new Tag("todo", 5), new Tag("todos")], message.Tags);
-        Assert.Equal("node-1", message.Origin);
+        Assert.Equal([new Tag("todo", 5, "comments"), new Tag("user", 1), new Tag("todo", 5), new Tag("todos")], message.Tags);
         Assert.False(string.IsNullOrEmpty(message.Id));
+        var copies = _server.HubContext.GroupSends.ToDictionary(send => Assert.Single(send.Groups), send => (InvalidationMessage)Assert.Single(send.Arguments)!);
+        Assert.All(_server.HubContext.GroupSends, send => Assert.Equal(InvalidationHubMethods.Invalidate, send.Method));
+        Assert.Equal(["qt:[\"todo\",5]", "qt:[\"todos\"]", "qt:[\"user\",1]"], copies.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([new Tag("todo", 5, "comments"), new Tag("todo", 5)], copies["qt:[\"todo\",5]"].Tags);
+        Assert.Equal([new Tag("user", 1)], copies["qt:[\"user\",1]"].Tags);
+        Assert.Equal([new Tag("todos")], copies["qt:[\"todos\"]"].Tags);
+        Assert.All(copies.Values, copy => Assert.Equal((message.Id, message.Cursor), (copy.Id, copy.Cursor)));
+    }
+
+    [Fact]
+    public async Task The_origin_reaches_clients_only_when_the_app_opts_in()
+    {
+        var quiet = await _server.Invalidator.InvalidateTagsAsync([["todo"]], "alice@acme.example renamed invoice 17");
+        var server = new TestServices(options => options.SendOriginToClients = true);
+        await server.Invalidator.InvalidateTagsAsync([["todo"]], "node-1");
+
+        Assert.Equal("alice@acme.example renamed invoice 17", quiet.Origin);
+        Assert.Null(((InvalidationMessage)Assert.Single(Assert.Single(_server.HubContext.GroupSends).Arguments)!).Origin);
+        Assert.Equal("node-1", ((InvalidationMessage)Assert.Single(Assert.Single(server.HubContext.GroupSends).Arguments)!).Origin);
     }
 
     [Fact]

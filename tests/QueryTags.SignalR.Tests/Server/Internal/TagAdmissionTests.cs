@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using QueryTags.SignalR.Internal;
 
 namespace QueryTags.SignalR.Tests.Server.Internal;
@@ -6,9 +5,9 @@ namespace QueryTags.SignalR.Tests.Server.Internal;
 public class TagAdmissionTests
 {
     [Fact]
-    public void Refuses_each_bad_tag_by_index_rule_and_text_and_admits_the_others()
+    public async Task Refuses_each_bad_tag_by_index_rule_and_text_and_admits_the_others()
     {
-        var (accepted, rejected) = Admission().Admit([new object?[] { "todo", 5 }, new object?[] { "todo", 1.5 }, "todos", new object?[] { "x" }], new ConnectionSubscriptions(8));
+        var (accepted, rejected) = await Admission().AdmitAsync([new object?[] { "todo", 5 }, new object?[] { "todo", 1.5 }, "todos", new object?[] { "x" }], Caller, new ConnectionSubscriptions(8));
 
         Assert.Equal([new Tag("todo", 5), new Tag("x")], accepted);
         Assert.Equal([(1, "[\"todo\",1.5]", TagRules.SegmentType), (2, "\"todos\"", TagRules.NotAnArray)], rejected.Select(r => (r.Index, r.Tag, r.Rule)));
@@ -16,21 +15,21 @@ public class TagAdmissionTests
     }
 
     [Fact]
-    public void Applies_the_size_limits_of_the_options()
+    public async Task Applies_the_size_limits_of_the_options()
     {
-        var (_, rejected) = Admission(options => options.MaxSegmentLength = 3).Admit([new object?[] { "abcd" }], new ConnectionSubscriptions(8));
+        var (_, rejected) = await Admission(options => options.MaxSegmentLength = 3).AdmitAsync([new object?[] { "abcd" }], Caller, new ConnectionSubscriptions(8));
 
         Assert.Equal(TagRules.SegmentTooLong, Assert.Single(rejected).Rule);
     }
 
     [Fact]
-    public void Counts_new_distinct_tags_against_the_connection_limit()
+    public async Task Counts_new_distinct_tags_against_the_connection_limit()
     {
         var held = new ConnectionSubscriptions(8);
         held.Hold(["a"], []);
 
-        var (accepted, rejected) = Admission(options => options.MaxTagsPerConnection = 3)
-            .Admit([new object?[] { "a" }, new object?[] { "b" }, new object?[] { "b" }, new object?[] { "c" }, new object?[] { "d" }], held);
+        var (accepted, rejected) = await Admission(options => options.MaxTagsPerConnection = 3)
+            .AdmitAsync([new object?[] { "a" }, new object?[] { "b" }, new object?[] { "b" }, new object?[] { "c" }, new object?[] { "d" }], Caller, held);
 
         // "a" is held already and "b" counts once: "a", "b", "c" fill the three places.
         Assert.Equal([new Tag("a"), new Tag("b"), new Tag("b"), new Tag("c")], accepted);
@@ -40,19 +39,16 @@ public class TagAdmissionTests
     }
 
     [Fact]
-    public void Changes_nothing_it_is_given()
+    public async Task Changes_nothing_it_is_given()
     {
         var held = new ConnectionSubscriptions(8);
 
-        Admission().Admit([new object?[] { "a" }], held);
+        await Admission().AdmitAsync([new object?[] { "a" }], Caller, held);
 
         Assert.Equal(0, held.Count);
     }
 
-    private static TagAdmission Admission(Action<TagInvalidationOptions>? configure = null)
-    {
-        var options = new TagInvalidationOptions();
-        configure?.Invoke(options);
-        return new TagAdmission(Options.Create(options));
-    }
+    private static TestHubCallerContext Caller => new("connection");
+
+    private static TagAdmission Admission(Action<TagInvalidationOptions>? configure = null) => new TestServices(configure).Admission;
 }

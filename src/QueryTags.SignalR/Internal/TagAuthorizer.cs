@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace QueryTags.SignalR.Internal;
+
+/// <summary>
+/// Decides, with <see cref="TagAuthorizationOptions"/>, whether a connection may hold a tag. Policy and handler
+/// answers are kept per connection (see <see cref="ConnectionSubscriptions.AuthorizationAnswers"/>): the user of
+/// a connection does not change, and a page holding many tags under one prefix asks once.
+/// </summary>
+internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, IServiceProvider services, ILogger<TagAuthorizer> logger)
+{
+    private readonly TagAuthorizationOptions _options = options.Value;
+    private IAuthorizationService? _authorization;
+
+    /// <summary>The reason <paramref name="tag"/> is refused to the connection, or null when it may hold it.</summary>
+    public async ValueTask<string?> RefusalAsync(Tag tag, HubCallerContext context, ConnectionSubscriptions connection)
+    {
+        var covered = false;
+        for (var index = 0; index < _options.Rules.Count; index++)
+        {
+            var rule = _options.Rules[index];
+            if (!rule.Pattern.Covers(tag))
+            {
+                continue;
+            }
+
+            covered = true;
+            var user = context.User ?? new();
+            if (!rule.Pattern.MatchesClaims(tag, user) || !await AllowsAsync(rule, index, tag, context, connection))
+            {
+                // The rule as written names what was asked; the user's claims never appear.
+                return $"{TagRules.Describe(TagRules.Forbidden)}: {tag} is refused by the rule {rule.Pattern.Text}";
+            }
+        }
+
+        return covered || !_options.DenyByDefault
+            ? null
+            : $"{TagRules.Describe(TagRules.Forbidden)}: no rule allows {tag} (deny by default)";
+    }
+
+    private async ValueTask<bool> AllowsAsync(TagAuthorizationRule rule, int index, Tag tag, HubCallerContext context, ConnectionSubscriptions connection)
+    {
+        if (rule.PolicyName is null && rule.Handler is null)
+        {
+            return true;
+        }
+
+        // A policy decides on the whole tag (its resource); a handler on the prefix its pattern covers.
+        var decidedOn = rule.Handler is null ? tag : tag.Prefix(rule.Pattern.Length);
+        var key = string.Concat(index.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", decidedOn.Canonical);
+        var answers = connection.AuthorizationAnswers ??= new Dictionary<string, bool>(StringComparer.Ordinal);
+        if (answers.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var allowed = await DecideAsync(rule, tag, decidedOn, context);
+        answers[key] = allowed;
+        return allowed;
+    }
+
+    private async ValueTask<bool> DecideAsync(TagAuthorizationRule rule, Tag tag, Tag prefix, HubCallerContext context)
+    {
+        var user = context.User ?? new();
+        try
+        {
+            if (rule.PolicyName is { } policy)
+            {
+                _authorization ??= services.GetRequiredService<IAuthorizationService>();
+                return (await _authorization.AuthorizeAsync(user, tag, policy)).Succeeded;
+            }
+
+            var decision = new TagAuthorizationContext(tag, prefix, user, context.GetHttpContext(), context.ConnectionId, context.ConnectionAborted);
+            return await rule.Handler!(decision);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.ConnectionAborted.IsCancellationRequested)
+        {
+            // The app's own check failed: refuse, as a check that cannot answer must not let the tag through.
+            Log.AuthorizationFailed(logger, context.ConnectionId, tag.Canonical, rule.Pattern.Text, ex);
+            return false;
+        }
+    }
+}
