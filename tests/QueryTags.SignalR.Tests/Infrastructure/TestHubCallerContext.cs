@@ -13,7 +13,10 @@ internal sealed class TestHubCallerContext(string connectionId) : HubCallerConte
 
     public override string? UserIdentifier => null;
 
-    public override ClaimsPrincipal? User { get; } = new(new ClaimsIdentity());
+    public override ClaimsPrincipal? User => Principal;
+
+    /// <summary>The connection's user; anonymous unless a test sets another.</summary>
+    public ClaimsPrincipal Principal { get; set; } = new(new ClaimsIdentity());
 
     public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
 

@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using QueryTags.SignalR.Internal;
+
+namespace QueryTags.SignalR.Tests.Server.Internal;
+
+public class TagPatternTests
+{
+    [Theory]
+    [InlineData("[\"user\",\"{sub}\"]", "[\"user\",\"alice\"]", true)]
+    [InlineData("[\"user\",\"{sub}\"]", "[\"user\",\"alice\",\"todos\",5]", true)]
+    [InlineData("[\"user\",\"{sub}\"]", "[\"user\",42]", true)]
+    [InlineData("[\"user\",\"{sub}\"]", "[\"user\"]", false)]
+    [InlineData("[\"user\",\"{sub}\"]", "[\"users\",\"alice\"]", false)]
+    [InlineData("[\"user\",\"{sub}\"]", "[\"user\",true]", false)]
+    [InlineData("[\"admin\"]", "[\"admin\",\"reports\"]", true)]
+    [InlineData("[\"admin\"]", "[\"administrator\"]", false)]
+    [InlineData("[\"org\",\"{org}\",\"billing\"]", "[\"org\",\"acme\",\"billing\",2]", true)]
+    [InlineData("[\"org\",\"{org}\",\"billing\"]", "[\"org\",\"acme\",\"members\"]", false)]
+    public void Covers_the_tags_that_start_with_it(string pattern, string tag, bool covers)
+    {
+        Assert.Equal(covers, new TagPattern(Tag.Parse(pattern)).Covers(Tag.Parse(tag)));
+    }
+
+    [Fact]
+    public void A_placeholder_matches_one_of_the_users_values_of_its_claim()
+    {
+        var pattern = new TagPattern(["org", "{org_id}"]);
+        var user = User(("org_id", "acme"), ("org_id", "42"), ("sub", "alice"));
+
+        Assert.True(pattern.MatchesClaims(["org", "acme", "invoices"], user));
+        Assert.True(pattern.MatchesClaims(["org", 42], user));
+        Assert.False(pattern.MatchesClaims(["org", "globex"], user));
+        Assert.False(pattern.MatchesClaims(["org", "Acme"], user));
+        Assert.False(pattern.MatchesClaims(["org", "acme"], new ClaimsPrincipal(new ClaimsIdentity())));
+    }
+
+    [Fact]
+    public void A_pattern_without_placeholders_matches_every_user()
+    {
+        Assert.True(new TagPattern(["todos"]).MatchesClaims(["todos"], new ClaimsPrincipal(new ClaimsIdentity())));
+    }
+
+    [Fact]
+    public void Patterns_that_cannot_work_are_refused_with_a_clear_message()
+    {
+        Assert.Throws<ArgumentException>(() => new TagPattern(default));
+        var error = Assert.Throws<ArgumentException>(() => new TagPattern(["user", "{}"]));
+
+        Assert.Contains("names no claim", error.Message, StringComparison.Ordinal);
+    }
+
+    private static ClaimsPrincipal User(params (string Type, string Value)[] claims) =>
+        new(new ClaimsIdentity(claims.Select(claim => new Claim(claim.Type, claim.Value)), "test"));
+}
