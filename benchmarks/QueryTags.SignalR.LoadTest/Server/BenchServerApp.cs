@@ -50,7 +50,8 @@ internal static class BenchServerApp
         ISignalRServerBuilder signalR;
         if (system == BenchSystem.QueryTags)
         {
-            var tagInvalidation = builder.Services.AddTagInvalidation();
+            // The publish time travels in the origin text, which clients only receive when the app opts in.
+            var tagInvalidation = builder.Services.AddTagInvalidation(options => options.SendOriginToClients = true);
             signalR = tagInvalidation.AddSignalR();
             if (redis is not null)
             {

@@ -1,0 +1,89 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using QueryTags.SignalR.Internal;
+using QueryTags.SignalR.Telemetry;
+
+namespace QueryTags.SignalR.Benchmarks;
+
+/// <summary>
+/// What a publish costs the server before the bytes reach the sockets: the log append, and one MessagePack
+/// serialization per send (SignalR serializes a send once per protocol, then writes the same bytes to every
+/// connection of its groups). Each target group gets a copy with only its tags; the baseline serializes one
+/// message with every tag once, what a single send to all the groups cost before.
+/// </summary>
+public class PublishBenchmarks
+{
+    private readonly MessagePackHubProtocol _protocol = new();
+    private Tag[] _tags = [];
+    private InMemoryInvalidationLog _log = null!;
+    private HubTagInvalidator _invalidator = null!;
+
+    /// <summary>Tags per invalidation, each targeting a group of its own.</summary>
+    [Params(1, 4)]
+    public int Tags { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _tags = [.. Enumerable.Range(0, Tags).Select(i => new Tag("topic", i))];
+        var options = Options.Create(new TagInvalidationOptions());
+        _log = new InMemoryInvalidationLog(options, TimeProvider.System);
+        var metrics = new TagInvalidationMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        _invalidator = new HubTagInvalidator(new SerializingHubContext(_protocol), _log, options, metrics, NullLogger<HubTagInvalidator>.Instance);
+    }
+
+    [Benchmark]
+    public Task<InvalidationMessage> PerGroupCopies() => _invalidator.InvalidateTagsAsync(_tags);
+
+    [Benchmark(Baseline = true)]
+    public async Task<int> OneSharedMessage()
+    {
+        // The invalidator's own work (limits, group names, log append), then a single serialization.
+        var groups = new List<string>(_tags.Length);
+        foreach (var tag in _tags)
+        {
+            _ = TagLimits.Default.Check(tag);
+            groups.Add(TagGroupNames.Target(tag, 8));
+        }
+
+        var cursor = await _log.AppendAsync(_tags, CancellationToken.None);
+        var message = new InvalidationMessage { Id = Guid.CreateVersion7().ToString("N"), Tags = _tags, Cursor = cursor };
+        return _protocol.GetMessageBytes(new InvocationMessage(InvalidationHubMethods.Invalidate, [message])).Length;
+    }
+
+    /// <summary>A hub context whose group sends serialize the invocation, as SignalR does once per send.</summary>
+    private sealed class SerializingHubContext(IHubProtocol protocol) : IHubContext<InvalidationHub>, IHubClients, IClientProxy
+    {
+        IHubClients IHubContext<InvalidationHub>.Clients => this;
+
+        IGroupManager IHubContext<InvalidationHub>.Groups => throw new NotSupportedException();
+
+        public IClientProxy All => this;
+
+        public Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
+        {
+            _ = protocol.GetMessageBytes(new InvocationMessage(method, args));
+            return Task.CompletedTask;
+        }
+
+        public IClientProxy AllExcept(IReadOnlyList<string> excludedConnectionIds) => this;
+
+        public IClientProxy Client(string connectionId) => this;
+
+        public IClientProxy Clients(IReadOnlyList<string> connectionIds) => this;
+
+        public IClientProxy Group(string groupName) => this;
+
+        public IClientProxy GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => this;
+
+        public IClientProxy Groups(IReadOnlyList<string> groupNames) => this;
+
+        public IClientProxy User(string userId) => this;
+
+        public IClientProxy Users(IReadOnlyList<string> userIds) => this;
+    }
+}
