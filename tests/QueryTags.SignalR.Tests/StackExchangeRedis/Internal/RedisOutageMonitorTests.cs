@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using QueryTags.SignalR.StackExchangeRedis.Internal;
+using QueryTags.SignalR.Testing;
+
+namespace QueryTags.SignalR.Tests.StackExchangeRedis.Internal;
+
+/// <summary>Each test stops and restarts a redis-server of its own under a started monitor.</summary>
+public sealed class RedisOutageMonitorTests
+{
+    private static readonly string[] OneRestoredReset = ["backplane-restored"];
+
+    [Fact]
+    public async Task An_outage_ends_with_exactly_one_reset_once_Redis_is_back()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var harness = new MonitorHarness();
+        await harness.StartAsync();
+        await harness.WatchAsync(redis);
+        await Task.Delay(MonitorHarness.Quiet);
+        Assert.False(harness.Monitor.OutageInProgress);
+
+        redis.Stop();
+        await harness.OutageSeenAsync();
+        await Task.Delay(MonitorHarness.Quiet);
+        Assert.True(harness.Monitor.OutageInProgress);
+        Assert.Equal(0, harness.Reset.Calls);
+
+        await redis.RestartAsync().Within();
+        await harness.RecoveredAsync();
+        await Task.Delay(MonitorHarness.Quiet);
+        Assert.Equal(OneRestoredReset, harness.Reset.Reasons);
+        Assert.Equal(1, harness.Reset.Calls);
+        Assert.False(harness.Monitor.OutageInProgress);
+    }
+
+    [Fact]
+    public async Task A_connection_down_when_it_is_added_is_an_outage_too()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        redis.Stop();
+        await using var harness = new MonitorHarness();
+
+        // Added before the monitor starts: it still watches it.
+        await harness.WatchAsync(redis);
+        await harness.StartAsync();
+        Assert.True(harness.Monitor.OutageInProgress);
+
+        await redis.RestartAsync().Within();
+        await harness.RecoveredAsync();
+        Assert.Equal(OneRestoredReset, harness.Reset.Reasons);
+    }
+
+    [Fact]
+    public async Task The_reset_waits_until_every_watched_connection_is_back()
+    {
+        await using var logRedis = await RedisServer.StartAsync();
+        await using var backplaneRedis = await RedisServer.StartAsync();
+        await using var harness = new MonitorHarness();
+        await harness.StartAsync();
+        var log = await harness.WatchAsync(logRedis, "invalidation log");
+        await harness.WatchAsync(backplaneRedis);
+
+        logRedis.Stop();
+        backplaneRedis.Stop();
+        await harness.OutageSeenAsync();
+        await logRedis.RestartAsync().Within();
+        await RedisTesting.EventuallyAsync(() => RedisConnections.IsUp(log), "the log's connection is back");
+        await Task.Delay(MonitorHarness.Quiet);
+        Assert.Equal(0, harness.Reset.Calls);
+        Assert.True(harness.Monitor.OutageInProgress);
+
+        await backplaneRedis.RestartAsync().Within();
+        await harness.RecoveredAsync();
+        Assert.Equal(OneRestoredReset, harness.Reset.Reasons);
+    }
+
+    [Fact]
+    public async Task A_reset_that_fails_is_tried_again()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var harness = new MonitorHarness(new RecordingClientReset { FailFirstCall = true });
+        await harness.StartAsync();
+        await harness.WatchAsync(redis);
+
+        redis.Stop();
+        await harness.OutageSeenAsync();
+        await redis.RestartAsync().Within();
+        await harness.RecoveredAsync();
+
+        Assert.Equal(2, harness.Reset.Calls);
+        Assert.Equal(OneRestoredReset, harness.Reset.Reasons);
+    }
+
+    [Fact]
+    public async Task StopAsync_ends_a_recovery_in_progress_promptly()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var harness = new MonitorHarness();
+        await harness.StartAsync();
+        var backplane = await harness.WatchAsync(redis);
+        redis.Stop();
+        await harness.OutageSeenAsync();
+
+        var clock = Stopwatch.StartNew();
+        await harness.Monitor.StopAsync(default).Within();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"StopAsync took {clock.Elapsed.TotalMilliseconds:0} ms.");
+        Assert.False(harness.Monitor.OutageInProgress);
+        await redis.RestartAsync().Within();
+        await RedisTesting.EventuallyAsync(() => RedisConnections.IsUp(backplane), "the connection is back");
+        await Task.Delay(MonitorHarness.Quiet);
+        Assert.Equal(0, harness.Reset.Calls);
+    }
+
+    [Fact]
+    public async Task StopAsync_cancels_a_reset_in_progress()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var harness = new MonitorHarness();
+        harness.Reset.OnCall = async cancellationToken =>
+        {
+            using var registration = cancellationToken.Register(() => cancelled.TrySetResult());
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        };
+        await harness.StartAsync();
+        await harness.WatchAsync(redis);
+        redis.Stop();
+        await harness.OutageSeenAsync();
+        await redis.RestartAsync().Within();
+        await RedisTesting.EventuallyAsync(() => harness.Reset.Calls == 1, "the reset starts");
+
+        var clock = Stopwatch.StartNew();
+        await harness.Monitor.StopAsync(default).Within();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"StopAsync took {clock.Elapsed.TotalMilliseconds:0} ms.");
+        await cancelled.Task.Within();
+        Assert.False(harness.Monitor.OutageInProgress);
+        Assert.Empty(harness.Reset.Reasons);
+    }
+}
