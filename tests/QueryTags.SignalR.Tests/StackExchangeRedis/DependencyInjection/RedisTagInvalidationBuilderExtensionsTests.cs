@@ -98,6 +98,35 @@ public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixtur
         Assert.Throws<ArgumentException>(() => builder.AddRedis(" "));
     }
 
+    [Fact]
+    public async Task AddRedis_gives_each_connection_its_own_copy_of_the_configuration()
+    {
+        var configuration = ConfigurationOptions.Parse(redis.Server.Configuration);
+        configuration.ClientName = "caller";
+        await using var provider = Provider(services => services.AddTagInvalidation().AddRedis(configuration));
+
+        // The caller reuses its object after registering; what was registered must not change with it.
+        configuration.EndPoints.Clear();
+        configuration.EndPoints.Add(IPAddress.Loopback, 1);
+        configuration.ClientName = "changed";
+
+        var backplane = provider.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration;
+        var log = provider.GetRequiredService<IOptions<RedisInvalidationLogOptions>>().Value.ConfigurationOptions;
+        Assert.NotNull(log);
+        Assert.NotSame(configuration, backplane);
+        Assert.NotSame(configuration, log);
+        Assert.NotSame(backplane, log);
+        foreach (var copy in new[] { backplane, log })
+        {
+            Assert.Equal("caller", copy.ClientName);
+            Assert.Equal(new IPEndPoint(IPAddress.Loopback, redis.Server.Port), Assert.Single(copy.EndPoints));
+        }
+
+        // The backplane's retry policy is set on its copy, not on the caller's object.
+        Assert.IsType<LinearRetry>(backplane.ReconnectRetryPolicy);
+        Assert.IsNotType<LinearRetry>(configuration.ReconnectRetryPolicy);
+    }
+
     private static ServiceProvider Provider(Action<IServiceCollection> configure)
     {
         var services = new ServiceCollection();
