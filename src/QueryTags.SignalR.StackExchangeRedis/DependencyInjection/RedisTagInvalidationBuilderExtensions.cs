@@ -45,12 +45,13 @@ public static class RedisTagInvalidationBuilderExtensions
         builder.Services.AddSignalR().AddStackExchangeRedis(backplane =>
         {
             backplane.Configuration = registered.Clone();
-
-            // Retry every second: the node resets its clients only once the backplane is back, so a long
-            // exponential back-off would keep them waiting.
-            backplane.Configuration.ReconnectRetryPolicy = new LinearRetry(1000);
+            backplane.Configuration.ReconnectRetryPolicy = RedisInvalidationLogOptions.ReconnectEverySecond();
         });
-        return builder.AddRedisLog(log => log.ConfigurationOptions = registered.Clone());
+        return builder.AddRedisLog(log =>
+        {
+            log.ConfigurationOptions = registered.Clone();
+            log.ConfigurationOptions.ReconnectRetryPolicy = RedisInvalidationLogOptions.ReconnectEverySecond();
+        });
     }
 
     /// <summary>Keeps the invalidation log in Redis at <paramref name="configuration"/>; see <see cref="AddRedisLog(ITagInvalidationBuilder, Action{RedisInvalidationLogOptions})"/>.</summary>

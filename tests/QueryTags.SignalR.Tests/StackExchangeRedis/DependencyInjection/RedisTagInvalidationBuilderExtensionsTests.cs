@@ -24,7 +24,10 @@ public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixtur
         Assert.Same(provider.GetRequiredService<RedisInvalidationLog>(), log);
         var backplane = provider.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration;
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, redis.Server.Port), Assert.Single(backplane.EndPoints));
+
+        // Both connections reconnect every second: clients are reset only once both are back.
         Assert.IsType<LinearRetry>(backplane.ReconnectRetryPolicy);
+        Assert.IsType<LinearRetry>(provider.GetRequiredService<IOptions<RedisInvalidationLogOptions>>().Value.Build().ReconnectRetryPolicy);
     }
 
     [Fact]
