@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using QueryTags.SignalR.StackExchangeRedis.Internal;
 using QueryTags.SignalR.Testing;
 using StackExchange.Redis;
@@ -20,21 +19,26 @@ internal sealed class MonitorHarness : IAsyncDisposable
     public MonitorHarness(RecordingClientReset? reset = null)
     {
         Reset = reset ?? new RecordingClientReset();
-        Monitor = new RedisOutageMonitor(Connections, Reset, NullLogger<RedisOutageMonitor>.Instance);
+        Monitor = new RedisOutageMonitor(Connections, Reset, Logger);
     }
 
     public RedisConnections Connections { get; } = new();
 
     public RecordingClientReset Reset { get; }
 
+    public RecordingLogger<RedisOutageMonitor> Logger { get; } = new();
+
     public RedisOutageMonitor Monitor { get; }
 
     public Task StartAsync() => Monitor.StartAsync(default).Within();
 
     /// <summary>Connects to <paramref name="redis"/> as SignalR's backplane would, and has the monitor watch it.</summary>
-    public async Task<ConnectionMultiplexer> WatchAsync(RedisServer redis, string role = "SignalR backplane")
+    public async Task<ConnectionMultiplexer> WatchAsync(RedisServer redis, string role = "SignalR backplane") =>
+        Watch(await RedisTesting.ConnectAsync(redis), role);
+
+    /// <summary>Has the monitor watch <paramref name="connection"/>, and closes it at the end.</summary>
+    public ConnectionMultiplexer Watch(ConnectionMultiplexer connection, string role = "SignalR backplane")
     {
-        var connection = await RedisTesting.ConnectAsync(redis);
         _owned.Add(connection);
         Connections.Add(connection, role);
         return connection;

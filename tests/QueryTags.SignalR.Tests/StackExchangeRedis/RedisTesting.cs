@@ -41,21 +41,21 @@ internal static class RedisTesting
     }
 
     /// <summary>
-    /// A started log on <paramref name="server"/> under a key prefix of its own (or the one given). Starting waits
-    /// up to <paramref name="connectTimeout"/> for the first connection, as long as a node would by default.
+    /// A started log on <paramref name="server"/> under a key prefix of its own, with the connection options of
+    /// <see cref="Configuration"/>, then whatever <paramref name="configure"/> changes. Starting waits for the first
+    /// connection up to the connect timeout (5 s, as a node by default).
     /// </summary>
     public static async Task<RedisInvalidationLog> StartLogAsync(
         RedisServer server,
         RedisConnections? connections = null,
         int capacity = 100,
         TimeSpan? retention = null,
-        string? keyPrefix = null,
-        TimeSpan? connectTimeout = null)
+        Action<RedisInvalidationLogOptions>? configure = null)
     {
-        var configuration = Configuration(server);
-        configuration.ConnectTimeout = (int)(connectTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
+        var options = new RedisInvalidationLogOptions { ConfigurationOptions = Configuration(server), KeyPrefix = UniqueKeyPrefix() };
+        configure?.Invoke(options);
         var log = new RedisInvalidationLog(
-            Options.Create(new RedisInvalidationLogOptions { ConfigurationOptions = configuration, KeyPrefix = keyPrefix ?? UniqueKeyPrefix() }),
+            Options.Create(options),
             Options.Create(new TagInvalidationOptions { RetentionWindow = retention ?? TimeSpan.FromMinutes(1), LogCapacity = capacity }),
             connections ?? new RedisConnections());
         await log.StartAsync(default).Within();

@@ -30,6 +30,7 @@ public sealed class RedisInvalidationLogHealthCheckTests
         await harness.StartAsync();
 
         redis.Stop();
+        await RedisTesting.EventuallyAsync(() => !log.IsConnected, "the log notices");
 
         var down = await CheckAsync(log, harness);
         Assert.Equal(HealthStatus.Unhealthy, down.Status);

@@ -68,7 +68,7 @@ public sealed class RedisInvalidationLogOutageTests
         redis.Stop();
 
         // Starting waits its connect timeout for a Redis that is down, then goes on without it.
-        await using var log = await RedisTesting.StartLogAsync(redis, connectTimeout: TimeSpan.FromMilliseconds(500));
+        await using var log = await RedisTesting.StartLogAsync(redis, configure: options => options.ConfigurationOptions!.ConnectTimeout = 500);
 
         Assert.False(log.IsConnected);
         await Assert.ThrowsAsync<InvalidationLogUnavailableException>(() => log.AppendAsync([["todo"]], default).Within());

@@ -28,8 +28,8 @@ public sealed class RedisInvalidationLogTests(RedisServerFixture redis) : IClass
     public async Task Logs_on_one_key_prefix_share_one_sequence_and_epoch()
     {
         var prefix = RedisTesting.UniqueKeyPrefix();
-        await using var nodeA = await RedisTesting.StartLogAsync(redis.Server, keyPrefix: prefix);
-        await using var nodeB = await RedisTesting.StartLogAsync(redis.Server, keyPrefix: prefix);
+        await using var nodeA = await RedisTesting.StartLogAsync(redis.Server, configure: options => options.KeyPrefix = prefix);
+        await using var nodeB = await RedisTesting.StartLogAsync(redis.Server, configure: options => options.KeyPrefix = prefix);
         var start = await nodeA.CurrentAsync(default).Within();
 
         var fromA = await nodeA.AppendAsync([["todo", 1]], default).Within();

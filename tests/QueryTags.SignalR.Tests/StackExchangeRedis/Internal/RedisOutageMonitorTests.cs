@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using QueryTags.SignalR.StackExchangeRedis.Internal;
 using QueryTags.SignalR.Testing;
 
@@ -31,17 +32,23 @@ public sealed class RedisOutageMonitorTests
         Assert.Equal(OneRestoredReset, harness.Reset.Reasons);
         Assert.Equal(1, harness.Reset.Calls);
         Assert.False(harness.Monitor.OutageInProgress);
+        var logged = harness.Logger.Entries;
+        Assert.Contains(logged, entry => entry is { Level: LogLevel.Error, Event.Name: "RedisConnectionLost" }
+            && entry.Message.Contains("SignalR backplane", StringComparison.Ordinal) && entry.Message.Contains(redis.Configuration, StringComparison.Ordinal));
+        Assert.Contains(logged, entry => entry is { Level: LogLevel.Information, Event.Name: "RedisConnectionRestored" });
     }
 
     [Fact]
     public async Task A_connection_down_when_it_is_added_is_an_outage_too()
     {
         await using var redis = await RedisServer.StartAsync();
-        redis.Stop();
         await using var harness = new MonitorHarness();
+        var backplane = await RedisTesting.ConnectAsync(redis);
+        redis.Stop();
+        await RedisTesting.EventuallyAsync(() => !backplane.IsConnected, "the connection notices");
 
         // Added before the monitor starts: it still watches it.
-        await harness.WatchAsync(redis);
+        harness.Watch(backplane);
         await harness.StartAsync();
         Assert.True(harness.Monitor.OutageInProgress);
 
@@ -89,6 +96,9 @@ public sealed class RedisOutageMonitorTests
 
         Assert.Equal(2, harness.Reset.Calls);
         Assert.Equal(OneRestoredReset, harness.Reset.Reasons);
+        var failed = Assert.Single(harness.Logger.Entries, entry => entry.Event.Name == "ResetAfterRestoreFailed");
+        Assert.Equal(LogLevel.Warning, failed.Level);
+        Assert.IsType<InvalidationLogUnavailableException>(failed.Exception);
     }
 
     [Fact]
