@@ -55,10 +55,10 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
 
     private void Watch(IConnectionMultiplexer redis, string role)
     {
-        redis.ConnectionFailed += (_, e) => OnFailed(role, e.EndPoint?.ToString(), e.Exception);
+        redis.ConnectionFailed += (_, e) => OnFailed(role, e.EndPoint is null ? null : EndPointCollection.ToString(e.EndPoint), e.Exception);
         if (!RedisConnections.IsUp(redis))
         {
-            OnFailed(role, redis.Configuration, null);
+            OnFailed(role, RedisConnections.Describe(redis.GetEndPoints()), null);
         }
     }
 

@@ -55,6 +55,7 @@ public sealed class RedisInvalidationLogOutageTests
         var error = await Assert.ThrowsAsync<InvalidationLogUnavailableException>(() => log.AppendAsync([["todo", 1]], default).Within());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"The append took {clock.Elapsed.TotalMilliseconds:0} ms to fail.");
         Assert.Contains("nothing was sent", error.Message);
+        Assert.Contains(redis.Configuration, error.Message);
 
         // Reads fail alike, so a reset cannot be sent with a cursor the log could not read.
         await Assert.ThrowsAsync<InvalidationLogUnavailableException>(() => log.CurrentAsync(default).Within());
@@ -76,5 +77,23 @@ public sealed class RedisInvalidationLogOutageTests
         await redis.RestartAsync().Within();
         await RedisTesting.EventuallyAsync(() => log.IsConnected, "the log connects");
         Assert.Equal(1, (await log.AppendAsync([["todo"]], default).Within()).Sequence);
+    }
+
+    [Fact]
+    public async Task The_error_names_the_endpoint_and_never_the_password()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        redis.Stop();
+        await using var log = await RedisTesting.StartLogAsync(redis, configure: options =>
+        {
+            options.ConfigurationOptions = null;
+            options.Configuration = $"{redis.Configuration},password=not-for-messages,connectTimeout=500";
+        });
+
+        var error = await Assert.ThrowsAsync<InvalidationLogUnavailableException>(() => log.AppendAsync([["todo"]], default).Within());
+
+        Assert.Contains($"({redis.Configuration})", error.Message);
+        Assert.DoesNotContain("not-for-messages", error.Message);
+        Assert.Equal(redis.Configuration, log.Endpoint);
     }
 }

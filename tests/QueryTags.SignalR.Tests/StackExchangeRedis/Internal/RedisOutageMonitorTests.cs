@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using QueryTags.SignalR.StackExchangeRedis.Internal;
 using QueryTags.SignalR.Testing;
+using StackExchange.Redis;
 
 namespace QueryTags.SignalR.Tests.StackExchangeRedis.Internal;
 
@@ -55,6 +56,30 @@ public sealed class RedisOutageMonitorTests
         await redis.RestartAsync().Within();
         await harness.RecoveredAsync();
         Assert.Equal(OneRestoredReset, harness.Reset.Reasons);
+    }
+
+    [Fact]
+    public async Task A_lost_connection_is_logged_by_its_endpoint_never_its_password()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using (var admin = await RedisTesting.ConnectAsync(redis, allowAdmin: true))
+        {
+            await admin.GetServer(redis.Configuration).ConfigSetAsync("requirepass", "not-for-logs").Within();
+        }
+
+        await using var harness = new MonitorHarness();
+        var configuration = RedisTesting.Configuration(redis);
+        configuration.Password = "not-for-logs";
+        var backplane = await ConnectionMultiplexer.ConnectAsync(configuration).Within();
+        redis.Stop();
+        await RedisTesting.EventuallyAsync(() => !backplane.IsConnected, "the connection notices");
+
+        harness.Watch(backplane);
+        await harness.StartAsync();
+
+        var lost = harness.Logger.Entries.First(entry => entry.Event.Name == "RedisConnectionLost");
+        Assert.Contains(redis.Configuration, lost.Message);
+        Assert.DoesNotContain("not-for-logs", lost.Message);
     }
 
     [Fact]
