@@ -56,7 +56,11 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
     private void Watch(IConnectionMultiplexer redis, string role)
     {
         redis.ConnectionFailed += (_, e) => OnFailed(role, e.EndPoint is null ? null : EndPointCollection.ToString(e.EndPoint), e.Exception);
-        if (!RedisConnections.IsUp(redis))
+
+        // Down when added: Redis was unreachable when the node connected, so its clients get a reset once it is
+        // up. A pub/sub connection still being made (as for a moment after any connect) is no outage: nothing was
+        // subscribed through it yet, and should it fail, ConnectionFailed says so.
+        if (!redis.IsConnected)
         {
             OnFailed(role, RedisConnections.Describe(redis.GetEndPoints()), null);
         }

@@ -59,6 +59,27 @@ public sealed class RedisOutageMonitorTests
     }
 
     [Fact]
+    public async Task A_connection_up_when_it_is_added_is_no_outage_while_its_pub_sub_connection_is_still_being_made()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var harness = new MonitorHarness();
+        await harness.StartAsync();
+
+        // Right after a connect, the pub/sub connection may not be made yet (as on a node's start). A command map
+        // without pub/sub keeps it from being made, so the test does not depend on that moment.
+        var configuration = RedisTesting.Configuration(redis);
+        configuration.CommandMap = CommandMap.Create(["SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE"], available: false);
+        var log = harness.Watch(await ConnectionMultiplexer.ConnectAsync(configuration).Within(), "invalidation log");
+        Assert.True(log.IsConnected);
+        Assert.False(log.GetSubscriber().IsConnected());
+
+        Assert.False(harness.Monitor.OutageInProgress);
+        await Task.Delay(MonitorHarness.Quiet);
+        Assert.Equal(0, harness.Reset.Calls);
+        Assert.DoesNotContain(harness.Logger.Entries, entry => entry.Event.Name == "RedisConnectionLost");
+    }
+
+    [Fact]
     public async Task A_lost_connection_is_logged_by_its_endpoint_never_its_password()
     {
         await using var redis = await RedisServer.StartAsync();
