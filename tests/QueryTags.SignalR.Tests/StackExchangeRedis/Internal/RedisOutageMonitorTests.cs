@@ -148,6 +148,39 @@ public sealed class RedisOutageMonitorTests
     }
 
     [Fact]
+    public async Task A_connection_lost_again_during_the_reset_gets_another_reset()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var harness = new MonitorHarness();
+        await harness.StartAsync();
+        var backplane = await harness.WatchAsync(redis);
+        var failures = 0;
+        backplane.ConnectionFailed += (_, _) => Interlocked.Increment(ref failures);
+
+        // While the first reset is being sent, Redis drops and comes back: what was published in that blip may be
+        // lost as well, after those clients refetched.
+        harness.Reset.OnCall = async _ =>
+        {
+            if (harness.Reset.Calls == 1)
+            {
+                var seen = Volatile.Read(ref failures);
+                redis.Stop();
+                await RedisTesting.EventuallyAsync(() => Volatile.Read(ref failures) > seen, "the connection fails again");
+                await redis.RestartAsync();
+                await RedisTesting.EventuallyAsync(() => RedisConnections.IsUp(backplane), "the connection is back again");
+            }
+        };
+        redis.Stop();
+        await harness.OutageSeenAsync();
+        await redis.RestartAsync().Within();
+
+        await harness.RecoveredAsync(resets: 2);
+        await Task.Delay(MonitorHarness.Quiet);
+        Assert.Equal(["backplane-restored", "backplane-restored"], harness.Reset.Reasons);
+        Assert.False(harness.Monitor.OutageInProgress);
+    }
+
+    [Fact]
     public async Task StopAsync_ends_a_recovery_in_progress_promptly()
     {
         await using var redis = await RedisServer.StartAsync();
