@@ -4,6 +4,7 @@ using StackExchange.Redis;
 
 namespace QueryTags.SignalR.Tests.StackExchangeRedis.Internal;
 
+/// <summary>The list of a node's Redis connections, over real connections; each test has a server of its own.</summary>
 public sealed class RedisConnectionsTests
 {
     [Fact]

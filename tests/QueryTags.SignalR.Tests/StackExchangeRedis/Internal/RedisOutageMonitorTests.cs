@@ -166,7 +166,7 @@ public sealed class RedisOutageMonitorTests
                 var seen = Volatile.Read(ref failures);
                 redis.Stop();
                 await RedisTesting.EventuallyAsync(() => Volatile.Read(ref failures) > seen, "the connection fails again");
-                await redis.RestartAsync();
+                await redis.RestartAsync().Within();
                 await RedisTesting.EventuallyAsync(() => RedisConnections.IsUp(backplane), "the connection is back again");
             }
         };
