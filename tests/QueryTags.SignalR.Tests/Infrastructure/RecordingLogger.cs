@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace QueryTags.SignalR.Tests.Infrastructure;
 
 /// <summary>Keeps what is logged to it, so a test can read the level, event and message.</summary>
-internal sealed class RecordingLogger : ILogger
+internal class RecordingLogger : ILogger
 {
     private readonly List<(LogLevel Level, EventId Event, string Message, Exception? Exception)> _entries = [];
 
@@ -31,3 +31,6 @@ internal sealed class RecordingLogger : ILogger
         }
     }
 }
+
+/// <summary>A <see cref="RecordingLogger"/> for a class that takes an <see cref="ILogger{T}"/>.</summary>
+internal sealed class RecordingLogger<T> : RecordingLogger, ILogger<T>;
