@@ -6,7 +6,8 @@ namespace QueryTags.SignalR;
 /// Which tags a connection may hold. Each rule has a pattern: a tag whose leading segments match it falls under
 /// the rule. A string segment written <c>"{claim}"</c> in a pattern is a placeholder: it matches a tag segment equal
 /// to one of the connection's values of that claim (<c>["user", "{sub}"]</c> covers <c>["user", "alice", ...]</c> for
-/// the user whose <c>sub</c> is <c>alice</c>, and refuses it to everyone else). A tag is allowed when every rule it
+/// the user whose <c>sub</c> is <c>alice</c>, and refuses it to everyone else); <c>"{*}"</c> stands for any string
+/// or integer segment (<c>["project", "{*}"]</c> covers each project). A tag is allowed when every rule it
 /// falls under allows it; a tag no rule covers is allowed, unless <see cref="DenyByDefault"/> is on.
 /// </summary>
 /// <remarks>
@@ -49,9 +50,11 @@ public sealed class TagAuthorizationOptions
     /// <summary>
     /// Allows the tags under <paramref name="pattern"/> when <paramref name="handler"/> says so (and the user's claims
     /// match its placeholders), for checks no claim can answer, such as a membership in the database. Its answer is
-    /// kept per connection and per covered prefix, so a page holding a thousand tags under one prefix asks once.
+    /// kept per connection and per covered prefix (<see cref="TagAuthorizationContext.Prefix"/>), so a page holding a
+    /// thousand tags under one prefix asks once: make the pattern as long as what the handler looks at, such as
+    /// <c>["project", "{*}"]</c> for a check per project.
     /// </summary>
-    /// <param name="pattern">Such as <c>["project", "{project}"]</c> or <c>["project"]</c>.</param>
+    /// <param name="pattern">Such as <c>["project", "{*}"]</c>.</param>
     /// <param name="handler">True to allow. An exception refuses the tag and is logged as an error.</param>
     /// <returns>These options, for chaining.</returns>
     public TagAuthorizationOptions Require(Tag pattern, Func<TagAuthorizationContext, ValueTask<bool>> handler)

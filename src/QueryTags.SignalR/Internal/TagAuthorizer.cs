@@ -14,6 +14,10 @@ namespace QueryTags.SignalR.Internal;
 /// </summary>
 internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, IServiceProvider services, ILogger<TagAuthorizer> logger)
 {
+    // Answers kept per connection at most; past it they are forgotten and asked again, so a client that asks for
+    // ever new tags cannot grow the server's memory.
+    internal const int MaxAnswersPerConnection = 1024;
+
     private readonly TagAuthorizationOptions _options = options.Value;
     private IAuthorizationService? _authorization;
 
@@ -60,6 +64,11 @@ internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, I
         }
 
         var allowed = await DecideAsync(rule, tag, decidedOn, context);
+        if (answers.Count >= MaxAnswersPerConnection)
+        {
+            answers.Clear();
+        }
+
         answers[key] = allowed;
         return allowed;
     }

@@ -4,14 +4,17 @@ using System.Security.Claims;
 namespace QueryTags.SignalR.Internal;
 
 /// <summary>
-/// The pattern of an authorization rule: literal segments, and placeholders <c>"{claim}"</c> that stand for the
-/// user's values of that claim. It covers every tag that starts with it.
+/// The pattern of an authorization rule: literal segments, placeholders <c>"{claim}"</c> that stand for the user's
+/// values of that claim, and wildcards <c>"{*}"</c> that stand for any string or integer. It covers every tag that
+/// starts with it.
 /// </summary>
 internal sealed class TagPattern
 {
+    private const string Wildcard = "*";
+
     private readonly Tag _pattern;
 
-    // Position → claim type, for the segments written "{claim}".
+    // Position → claim type, for the segments written "{claim}", or the wildcard's "*".
     private readonly (int Position, string ClaimType)[] _placeholders;
 
     public TagPattern(Tag pattern)
@@ -73,11 +76,16 @@ internal sealed class TagPattern
         return true;
     }
 
-    /// <summary>True when every placeholder's segment of <paramref name="tag"/> equals one of the user's values of its claim.</summary>
+    /// <summary>True when every placeholder's segment of <paramref name="tag"/> equals one of the user's values of its claim (wildcards match any).</summary>
     public bool MatchesClaims(Tag tag, ClaimsPrincipal user)
     {
         foreach (var (position, claimType) in _placeholders)
         {
+            if (claimType == Wildcard)
+            {
+                continue;
+            }
+
             var segment = tag[position];
             if (!user.FindAll(claimType).Any(claim => Equals(segment, claim.Value)))
             {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using QueryTags.SignalR.Internal;
 
 namespace QueryTags.SignalR.Tests.Server.Internal;
 
@@ -92,6 +93,29 @@ public class TagAuthorizerTests
         other.Principal = connection.Principal;
         await server.Subscriptions.SubscribeAsync(other, new RecordingGroupManager(), [tags[0]], null);
         Assert.Equal(3, asked.Count);
+    }
+
+    [Fact]
+    public async Task The_answers_a_connection_keeps_are_bounded()
+    {
+        var asked = 0;
+        var server = new TestServices(authorize: rules => rules.Require(["project", "{*}"], _ =>
+        {
+            asked++;
+            return ValueTask.FromResult(false);
+        }));
+        var connection = server.Connect();
+        var prefixes = TagAuthorizer.MaxAnswersPerConnection + 10;
+
+        // Ever new refused prefixes, as a hostile client could send: the connection keeps at most the bound.
+        foreach (var chunk in Enumerable.Range(0, prefixes).Chunk(256))
+        {
+            await server.Subscriptions.SubscribeAsync(connection, new RecordingGroupManager(), [.. chunk.Select(i => Wire(["project", i]))], null);
+        }
+
+        Assert.Equal(prefixes, asked);
+        Assert.True(server.Connections.TryGet(connection.ConnectionId, out var state));
+        Assert.InRange(state.AuthorizationAnswers!.Count, 1, TagAuthorizer.MaxAnswersPerConnection);
     }
 
     [Fact]

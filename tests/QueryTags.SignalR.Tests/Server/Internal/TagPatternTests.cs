@@ -35,6 +35,19 @@ public class TagPatternTests
     }
 
     [Fact]
+    public void A_wildcard_covers_any_string_or_integer_and_asks_no_claim()
+    {
+        var pattern = new TagPattern(["project", "{*}"]);
+        var anonymous = new ClaimsPrincipal(new ClaimsIdentity());
+
+        Assert.True(pattern.Covers(["project", 7, "task", 1]));
+        Assert.True(pattern.Covers(["project", "seven"]));
+        Assert.False(pattern.Covers(["project", false]));
+        Assert.False(pattern.Covers(["project"]));
+        Assert.True(pattern.MatchesClaims(["project", 7], anonymous));
+    }
+
+    [Fact]
     public void A_pattern_without_placeholders_matches_every_user()
     {
         Assert.True(new TagPattern(["todos"]).MatchesClaims(["todos"], new ClaimsPrincipal(new ClaimsIdentity())));
