@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TodoApp;
@@ -8,6 +9,23 @@ builder.Services.AddSqlite<TodoDbContext>(builder.Configuration.GetConnectionStr
     ?? throw new InvalidOperationException("Set the connection string 'ConnectionStrings:Todos'."));
 var tagInvalidation = builder.Services.AddTagInvalidation();
 tagInvalidation.AddSignalR().AddMessagePackProtocol();
+
+// Sign-in without a password (SessionEndpoints.cs): a cookie names one of the sample users. The API answers 401
+// or 403 instead of redirecting to a login page, which an SPA's fetch cannot use.
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(options =>
+    {
+        options.Cookie.Name = "TodoApp.Session";
+        options.Events.OnRedirectToLogin = context => Answer(context.Response, StatusCodes.Status401Unauthorized);
+        options.Events.OnRedirectToAccessDenied = context => Answer(context.Response, StatusCodes.Status403Forbidden);
+
+        static Task Answer(HttpResponse response, int statusCode)
+        {
+            response.StatusCode = statusCode;
+            return Task.CompletedTask;
+        }
+    });
+builder.Services.AddAuthorization();
 
 // One setting makes this app one node of several: --Redis=127.0.0.1:6379 carries invalidations between nodes
 // (SignalR's backplane) and keeps the invalidation log where every node reads it.
@@ -40,6 +58,9 @@ app.UseStatusCodePages();
 
 // The SPA (ClientApp, built into ClientApp/dist by TodoApp.csproj) on the same origin as the API and the hub.
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapSessionApi();
 app.MapTodoApi();
 app.MapTagInvalidation();
 app.MapHealthChecks("/health");
