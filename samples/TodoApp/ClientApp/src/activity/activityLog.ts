@@ -3,9 +3,12 @@ import type { ConnectionSettings } from "../connectionSettings";
 
 /** One invalidation this window heard of. */
 export interface ActivityEntry {
-  /** The invalidation's id: the server sends one copy per target group this window is in, all with this id. */
+  /**
+   * The invalidation's id: the server sends one copy per target group this window is in, all with this id, each
+   * carrying the tags that target its group.
+   */
   readonly id: string;
-  /** Every tag of the invalidation, in canonical form, such as `["todo",5]`. */
+  /** The invalidation's tags that reached this window, over all its copies, in canonical form, such as `["todo",5]`. */
   readonly tags: readonly string[];
   readonly receivedAt: Date;
   /** How many copies arrived. */
@@ -56,9 +59,10 @@ export class ActivityLog {
     const id = String(message?.id);
     const { entries, messagesReceived, problems } = this.#snapshot;
     const copy = entries.find((entry) => entry.id === id);
+    const tags = readableTags(message?.tags);
     const entry: ActivityEntry = copy
-      ? { ...copy, copies: copy.copies + 1 }
-      : { id, tags: readableTags(message?.tags), receivedAt: new Date(), copies: 1, via };
+      ? { ...copy, tags: [...copy.tags, ...tags.filter((tag) => !copy.tags.includes(tag))], copies: copy.copies + 1 }
+      : { id, tags, receivedAt: new Date(), copies: 1, via };
     this.#snapshot = {
       messagesReceived: messagesReceived + 1,
       entries: [entry, ...entries.filter((other) => other.id !== id)].slice(0, this.maxEntries),
