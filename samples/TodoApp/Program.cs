@@ -1,13 +1,32 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using TodoApp;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = "ClientApp/dist" });
 
 builder.Services.AddSqlite<TodoDbContext>(builder.Configuration.GetConnectionString("Todos")
     ?? throw new InvalidOperationException("Set the connection string 'ConnectionStrings:Todos'."));
-var tagInvalidation = builder.Services.AddTagInvalidation();
+var tagInvalidation = builder.Services.AddTagInvalidation()
+    // A tag under ["user", X] (a user's own list) may be held only by a connection signed in as X (claim sub);
+    // every other tag, such as the shared list's, by anyone, signed in or not.
+    .AddTagAuthorization(rules => rules.Allow(["user", "{sub}"]));
 tagInvalidation.AddSignalR().AddMessagePackProtocol();
+
+// Sign-in without a password (SessionEndpoints.cs): a cookie names one of the sample users. The API answers 401
+// or 403 instead of redirecting to a login page, which an SPA's fetch cannot use.
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(options =>
+    {
+        options.Cookie.Name = "TodoApp.Session";
+        options.Events.OnRedirectToLogin = context => Answer(context.Response, StatusCodes.Status401Unauthorized);
+        options.Events.OnRedirectToAccessDenied = context => Answer(context.Response, StatusCodes.Status403Forbidden);
+
+        static Task Answer(HttpResponse response, int statusCode)
+        {
+            response.StatusCode = statusCode;
+            return Task.CompletedTask;
+        }
+    });
+builder.Services.AddAuthorization();
 
 // One setting makes this app one node of several: --Redis=127.0.0.1:6379 carries invalidations between nodes
 // (SignalR's backplane) and keeps the invalidation log where every node reads it.
@@ -23,24 +42,22 @@ builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
-// The sample needs no set-up step: the first start creates the database file and its table.
+// The first start creates the database file; a file from an older sample gets what it lacks.
 using (var scope = app.Services.CreateScope())
 {
-    try
-    {
-        scope.ServiceProvider.GetRequiredService<TodoDbContext>().Database.EnsureCreated();
-    }
-    catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("already exists", StringComparison.Ordinal))
-    {
-        // Two nodes started together on one database file both try to create it; the later one finds it made.
-    }
+    TodoDatabase.EnsureReady(scope.ServiceProvider.GetRequiredService<TodoDbContext>());
 }
 
 app.UseStatusCodePages();
 
 // The SPA (ClientApp, built into ClientApp/dist by TodoApp.csproj) on the same origin as the API and the hub.
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapSessionApi();
 app.MapTodoApi();
+app.MapMyTodoApi();
+// Open to anonymous connections, which hold the shared list's tags; AddTagAuthorization above decides per tag.
 app.MapTagInvalidation();
 app.MapHealthChecks("/health");
 // Every other path is a client-side route of the SPA, except under /api, where an unknown path stays a 404.

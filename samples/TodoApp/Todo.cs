@@ -17,4 +17,7 @@ public sealed class Todo
     public bool Done { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The user whose own list holds the todo (the <c>sub</c> claim), or null for the shared list.</summary>
+    public string? Owner { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using QueryTags.SignalR;
@@ -5,8 +6,9 @@ using QueryTags.SignalR;
 namespace TodoApp;
 
 /// <summary>
-/// The todo API under <c>/api/todos</c>. Every change is saved first and then invalidates its tags, so the
-/// clients that refetch read the new data.
+/// The todo API: the shared list under <c>/api/todos</c>, and each signed-in user's own list under
+/// <c>/api/me/todos</c>. Both work alike on their own todos and never see the other's. Every change is saved
+/// first and then invalidates its tags, so the clients that refetch read the new data.
 /// </summary>
 /// <remarks>
 /// Changes ignore the request's cancellation: once a write starts, the write and its invalidation finish even
@@ -14,44 +16,63 @@ namespace TodoApp;
 /// </remarks>
 public static class TodoEndpoints
 {
-    private const string GetTodoRouteName = "GetTodo";
-
-    /// <summary>Maps the todo API.</summary>
+    /// <summary>Maps the shared list, open to everyone: the todos without an owner.</summary>
     /// <returns>The route group, for conventions such as <c>.RequireAuthorization()</c>.</returns>
-    public static RouteGroupBuilder MapTodoApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapTodoApi(this IEndpointRouteBuilder endpoints) =>
+        MapTodoList(endpoints.MapGroup("/api/todos"), "GetTodo", _ => new TodoList(Owner: null));
+
+    /// <summary>
+    /// Maps the signed-in user's own list: 401 without a session, and another user's todo is a 404, as if it
+    /// did not exist.
+    /// </summary>
+    /// <returns>The route group.</returns>
+    public static RouteGroupBuilder MapMyTodoApi(this IEndpointRouteBuilder endpoints)
     {
-        var todos = endpoints.MapGroup("/api/todos");
-        todos.MapGet("/", ListAsync);
-        todos.MapGet("/{id:int}", GetAsync).WithName(GetTodoRouteName);
-        todos.MapPost("/", CreateAsync);
-        todos.MapPatch("/{id:int}", UpdateAsync);
-        todos.MapDelete("/{id:int}", DeleteAsync);
+        var mine = endpoints.MapGroup("/api/me/todos").RequireAuthorization(policy => policy.RequireClaim(SampleUsers.SubjectClaim));
+        return MapTodoList(mine, "GetMyTodo", user => new TodoList(
+            SampleUsers.NameOf(user) ?? throw new InvalidOperationException("The authorization policy lets only users with a 'sub' claim in.")));
+    }
+
+    private static RouteGroupBuilder MapTodoList(RouteGroupBuilder todos, string getRouteName, Func<ClaimsPrincipal, TodoList> listOf)
+    {
+        todos.MapGet("/", (ClaimsPrincipal user, TodoDbContext db, CancellationToken cancellationToken) =>
+            ListAsync(listOf(user), db, cancellationToken));
+        todos.MapGet("/{id:int}", (int id, ClaimsPrincipal user, TodoDbContext db, CancellationToken cancellationToken) =>
+            GetAsync(listOf(user), id, db, cancellationToken)).WithName(getRouteName);
+        todos.MapPost("/", (CreateTodoRequest request, ClaimsPrincipal user, TodoDbContext db, ITagInvalidator invalidator, ILogger<Todo> logger) =>
+            CreateAsync(listOf(user), getRouteName, request, db, invalidator, logger));
+        todos.MapPatch("/{id:int}", (int id, UpdateTodoRequest request, ClaimsPrincipal user, TodoDbContext db, ITagInvalidator invalidator, ILogger<Todo> logger) =>
+            UpdateAsync(listOf(user), id, request, db, invalidator, logger));
+        todos.MapDelete("/{id:int}", (int id, ClaimsPrincipal user, TodoDbContext db, ITagInvalidator invalidator, ILogger<Todo> logger) =>
+            DeleteAsync(listOf(user), id, db, invalidator, logger));
         return todos;
     }
 
-    private static async Task<Ok<List<Todo>>> ListAsync(TodoDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await db.Todos.AsNoTracking().OrderBy(todo => todo.Id).ToListAsync(cancellationToken));
+    private static async Task<Ok<List<Todo>>> ListAsync(TodoList list, TodoDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await list.In(db).AsNoTracking().OrderBy(todo => todo.Id).ToListAsync(cancellationToken));
 
-    private static async Task<Results<Ok<Todo>, NotFound>> GetAsync(int id, TodoDbContext db, CancellationToken cancellationToken) =>
-        await db.Todos.FindAsync([id], cancellationToken) is { } todo ? TypedResults.Ok(todo) : TypedResults.NotFound();
+    private static async Task<Results<Ok<Todo>, NotFound>> GetAsync(TodoList list, int id, TodoDbContext db, CancellationToken cancellationToken) =>
+        await list.In(db).AsNoTracking().FirstOrDefaultAsync(todo => todo.Id == id, cancellationToken) is { } todo
+            ? TypedResults.Ok(todo)
+            : TypedResults.NotFound();
 
     private static async Task<Results<CreatedAtRoute<Todo>, ValidationProblem>> CreateAsync(
-        CreateTodoRequest request, TodoDbContext db, ITagInvalidator invalidator, ILogger<Todo> logger)
+        TodoList list, string getRouteName, CreateTodoRequest request, TodoDbContext db, ITagInvalidator invalidator, ILogger logger)
     {
         if (!TodoTitle.TryNormalize(request.Title, out var title, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var todo = new Todo { Title = title, UpdatedAt = DateTimeOffset.UtcNow };
+        var todo = new Todo { Title = title, UpdatedAt = DateTimeOffset.UtcNow, Owner = list.Owner };
         db.Todos.Add(todo);
         await db.SaveChangesAsync();
-        await InvalidateAsync(invalidator, logger, todo.Id);
-        return TypedResults.CreatedAtRoute(todo, GetTodoRouteName, new { id = todo.Id });
+        await InvalidateAsync(list, todo.Id, invalidator, logger);
+        return TypedResults.CreatedAtRoute(todo, getRouteName, new { id = todo.Id });
     }
 
     private static async Task<Results<Ok<Todo>, NotFound, ValidationProblem>> UpdateAsync(
-        int id, UpdateTodoRequest request, TodoDbContext db, ITagInvalidator invalidator, ILogger<Todo> logger)
+        TodoList list, int id, UpdateTodoRequest request, TodoDbContext db, ITagInvalidator invalidator, ILogger logger)
     {
         string? newTitle = null;
         if (request.Title is not null && !TodoTitle.TryNormalize(request.Title, out newTitle, out var errors))
@@ -59,7 +80,7 @@ public static class TodoEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await db.Todos.FindAsync(id) is not { } todo)
+        if (await list.In(db).FirstOrDefaultAsync(todo => todo.Id == id) is not { } todo)
         {
             return TypedResults.NotFound();
         }
@@ -68,27 +89,26 @@ public static class TodoEndpoints
         todo.Done = request.Done ?? todo.Done;
         todo.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync();
-        await InvalidateAsync(invalidator, logger, id);
+        await InvalidateAsync(list, id, invalidator, logger);
         return TypedResults.Ok(todo);
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(int id, TodoDbContext db, ITagInvalidator invalidator, ILogger<Todo> logger)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(TodoList list, int id, TodoDbContext db, ITagInvalidator invalidator, ILogger logger)
     {
-        if (await db.Todos.Where(todo => todo.Id == id).ExecuteDeleteAsync() == 0)
+        if (await list.In(db).Where(todo => todo.Id == id).ExecuteDeleteAsync() == 0)
         {
             return TypedResults.NotFound();
         }
 
-        await InvalidateAsync(invalidator, logger, id);
+        await InvalidateAsync(list, id, invalidator, logger);
         return TypedResults.NoContent();
     }
 
-    // ["todos"] refetches every todo list; ["todo", id] refetches that todo and anything keyed under it.
-    private static async Task InvalidateAsync(ITagInvalidator invalidator, ILogger logger, int id)
+    private static async Task InvalidateAsync(TodoList list, int id, ITagInvalidator invalidator, ILogger logger)
     {
         try
         {
-            await invalidator.InvalidateTagsAsync([["todos"], ["todo", id]]);
+            await invalidator.InvalidateTagsAsync(list.TagsOf(id));
         }
         catch (InvalidationLogUnavailableException ex)
         {
@@ -96,5 +116,23 @@ public static class TodoEndpoints
             // node resets its clients, which refetch everything: so the write succeeds and the gap is logged.
             logger.LogWarning(ex, "Todo {Id} was saved but its invalidation could not be published; clients refetch when Redis is back.", id);
         }
+    }
+
+    /// <summary>One list: the shared one (no owner) or a user's own.</summary>
+    private sealed record TodoList(string? Owner)
+    {
+        /// <summary>The list's todos; a todo of any other list is not there at all.</summary>
+        public IQueryable<Todo> In(TodoDbContext db) => Owner is null
+            ? db.Todos.Where(todo => todo.Owner == null)
+            : db.Todos.Where(todo => todo.Owner == Owner);
+
+        /// <summary>
+        /// What a change of todo <paramref name="id"/> invalidates: the lists and the todo. Shared todos go under
+        /// <c>["todos"]</c> and <c>["todo", id]</c>; a user's own under <c>["user", owner, "todos"]</c> and
+        /// <c>["user", owner, "todo", id]</c>, which the hub lets only that user's connections hold.
+        /// </summary>
+        public Tag[] TagsOf(int id) => Owner is null
+            ? [["todos"], ["todo", id]]
+            : [["user", Owner, "todos"], ["user", Owner, "todo", id]];
     }
 }

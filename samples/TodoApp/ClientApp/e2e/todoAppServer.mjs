@@ -10,12 +10,15 @@ const projectDir = fileURLToPath(new URL("../../", import.meta.url));
 const dll = join(projectDir, "bin/Debug/net10.0/TodoApp.dll");
 
 /**
- * @typedef {{ id: number, title: string, done: boolean }} Todo
+ * @typedef {{ id: number, title: string, done: boolean, owner: string | null }} Todo
  * @typedef {{
- *   url: string,
  *   createTodo(title: string): Promise<Todo>,
  *   updateTodo(id: number, change: { title?: string, done?: boolean }): Promise<Todo>,
  *   deleteTodo(id: number): Promise<void>,
+ * }} TodoApi
+ * @typedef {TodoApi & {
+ *   url: string,
+ *   signIn(user: string): Promise<TodoApi>,
  *   stop(): Promise<void>,
  * }} TodoApp
  */
@@ -84,24 +87,34 @@ export async function startTodoApp() {
     throw new Error(`${error.message}\n${output}`);
   }
 
-  const send = async (method, path, body) => {
+  const send = async (method, path, body, cookie) => {
     const response = await fetch(url + path, {
       method,
-      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(cookie ? { cookie } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) {
       throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
     }
 
-    return response.status === 204 ? undefined : response.json();
+    return { cookie: response.headers.getSetCookie().map((header) => header.split(";")[0]).join("; "), json: response.status === 204 ? undefined : await response.json() };
+  };
+
+  /** @returns {TodoApi} the list under `path`, with the session `cookie` (if any) */
+  const todoApi = (path, cookie) => {
+    const call = async (method, subPath, body) => (await send(method, path + subPath, body, cookie)).json;
+    return {
+      createTodo: (title) => call("POST", "", { title }),
+      updateTodo: (id, change) => call("PATCH", `/${id}`, change),
+      deleteTodo: (id) => call("DELETE", `/${id}`),
+    };
   };
 
   return {
     url,
-    createTodo: (title) => send("POST", "/api/todos", { title }),
-    updateTodo: (id, change) => send("PATCH", `/api/todos/${id}`, change),
-    deleteTodo: (id) => send("DELETE", `/api/todos/${id}`),
+    ...todoApi("/api/todos"),
+    // Signs in as `user` (no password: it is a sample) and answers with that user's own list.
+    signIn: async (user) => todoApi("/api/me/todos", (await send("POST", "/api/session", { user })).cookie),
     stop,
   };
 }

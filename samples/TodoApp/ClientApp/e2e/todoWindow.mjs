@@ -53,8 +53,39 @@ export class TodoWindow {
   // The changes return when they were submitted (performance.now() before the click), for propagated().
 
   async add(title) {
-    await this.page.getByRole("textbox", { name: "New todo" }).fill(title);
-    return submit(this.page.getByRole("button", { name: "Add" }));
+    await this.page.getByRole("textbox", { name: "New todo", exact: true }).fill(title);
+    return submit(this.page.getByRole("button", { name: "Add", exact: true }));
+  }
+
+  /** Adds `title` to the signed-in user's own list. */
+  async addPrivate(title) {
+    await this.page.getByRole("textbox", { name: "New private todo", exact: true }).fill(title);
+    return submit(this.page.getByRole("button", { name: "Add privately", exact: true }));
+  }
+
+  /** The signed-in user's own list, when it shows `user`'s. */
+  ownList(user) {
+    return this.page.locator(`[data-testid="my-todos"][data-owner="${user}"]`);
+  }
+
+  /** The item of `title` in the own list, whoever's it is. */
+  privateItem(title) {
+    return this.page.getByTestId("my-todos").getByTestId("todo-item").filter({ has: this.page.getByText(title, { exact: true }) });
+  }
+
+  /**
+   * Picks `user` (null: anonymous) in the header and waits until the switch is done and the connection, restarted
+   * with the new cookie, is up again. Its first subscribe may still be on its way: see {@link untilHeard}.
+   */
+  async signInAs(user) {
+    await this.page.getByRole("combobox", { name: "User" }).selectOption(user ?? "");
+    await this.page.locator(`[data-testid="user-picker"][data-user="${user ?? ""}"][data-switching="false"]`).waitFor({ timeout: loadTimeout });
+    await this.page.locator('[data-testid="connection-status"][data-status="connected"]').waitFor({ timeout: loadTimeout });
+  }
+
+  /** Who the header says is signed in: a name, or null. */
+  async signedInAs() {
+    return (await this.page.getByTestId("user-picker").getAttribute("data-user")) || null;
   }
 
   // A click, not check(): the box changes only when the server's invalidation brings the new state back.
@@ -121,6 +152,9 @@ export async function untilHeard(windows, change, timeout = propagationTimeout) 
 }
 
 async function submit(button) {
+  // As a person clicks into a window first: Chromium slows the timers of a context's background pages, which
+  // holds a change made there for a second or two.
+  await button.page().bringToFront();
   const submitted = performance.now();
   await button.click();
   return submitted;

@@ -1,49 +1,59 @@
-// The TodoApp in two independent browser windows (A and B) over every transport × protocol: what one window
-// changes, the other shows within 2 s without a reload, and a window hears only of the todos it shows.
+// The TodoApp in independent browser windows over every transport × protocol: what one window (A) changes, the
+// other (B) shows within 2 s without a reload, and a window hears only of the todos it shows. Then signed-in
+// users (signedInUsers.mjs), on the same app and browser: a user's own list reaches only that user's windows.
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { launchChromium } from "./chromium.mjs";
+import { matrix, searchOf } from "./matrix.mjs";
 import { sideBySide } from "./sideBySide.mjs";
+import { signedInUsers } from "./signedInUsers.mjs";
 import { startTodoApp } from "./todoAppServer.mjs";
 import { loadTimeout, propagated, TodoWindow, untilHeard } from "./todoWindow.mjs";
 
-const matrix = [
-  { transport: "webSockets", protocol: "json", label: "WebSockets · JSON" },
-  { transport: "webSockets", protocol: "messagepack", label: "WebSockets · MessagePack" },
-  { transport: "serverSentEvents", protocol: "json", label: "Server-Sent Events · JSON" },
-  { transport: "longPolling", protocol: "json", label: "Long polling · JSON" },
-  { transport: "longPolling", protocol: "messagepack", label: "Long polling · MessagePack" },
-];
-
 const viewport = { width: 860, height: 560 };
+
+/** The app and the browser every test of this file uses, started once (and warmed up) before the first. */
+const fixture = {
+  /** @type {import("./todoAppServer.mjs").TodoApp} */
+  app: undefined,
+  /** @type {import("playwright-core").Browser} */
+  browser: undefined,
+};
+
+before(async () => {
+  fixture.app = await startTodoApp();
+  fixture.browser = await launchChromium();
+  await warmUp(fixture.app, fixture.browser);
+});
+
+after(async () => {
+  await fixture.browser?.close();
+  await fixture.app?.stop();
+});
 
 describe("TodoApp in two browser windows", () => {
   /** @type {import("./todoAppServer.mjs").TodoApp} */
   let app;
-  /** @type {import("playwright-core").Browser} */
-  let browser;
   /** @type {import("playwright-core").BrowserContext} */
   let contextA;
   /** @type {import("playwright-core").BrowserContext} */
   let contextB;
 
   before(async () => {
-    app = await startTodoApp();
-    browser = await launchChromium();
+    app = fixture.app;
     // Two contexts share nothing (cookies, storage, cache): two people, or two browsers.
-    contextA = await browser.newContext({ viewport });
-    contextB = await browser.newContext({ viewport });
-    await warmUp(app, browser);
+    contextA = await fixture.browser.newContext({ viewport });
+    contextB = await fixture.browser.newContext({ viewport });
   });
 
   after(async () => {
-    await browser?.close();
-    await app?.stop();
+    await contextA?.close();
+    await contextB?.close();
   });
 
   for (const { transport, protocol, label } of matrix) {
-    const search = `?transport=${transport}&protocol=${protocol}`;
+    const search = searchOf({ transport, protocol });
 
     describe(label, () => {
       /** Opens the page in a window and checks that it talks to the hub the way the query string asks. */
@@ -169,6 +179,8 @@ describe("TodoApp in two browser windows", () => {
     }
   });
 });
+
+signedInUsers(fixture);
 
 /**
  * The first change after start-up pays for JIT compilation, EF Core's first save and each protocol's first

@@ -2,11 +2,16 @@ import { defineTags } from "@querytags/signalr";
 
 /**
  * Every tag the app's queries carry. The server invalidates the same tags (TodoEndpoints.cs) after each
- * change: `["todos"]` for the lists and `["todo", id]` for one todo.
+ * change: `["todos"]` and `["todo", id]` for the shared list, `["user", name, "todos"]` and
+ * `["user", name, "todo", id]` for a user's own list, which the hub lets only that user's connections hold.
  */
 export const appTags = defineTags({
   todos: {
     list: () => ["todos"],
     byId: (id: number) => ["todo", id],
+  },
+  user: {
+    todos: (user: string) => ["user", user, "todos"],
+    todoById: (user: string, id: number) => ["user", user, "todo", id],
   },
 });

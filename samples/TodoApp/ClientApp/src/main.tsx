@@ -6,6 +6,7 @@ import { createRoot } from "react-dom/client";
 import { ActivityLog } from "./activity/activityLog";
 import { recordInvalidations } from "./activity/recordInvalidations";
 import { readConnectionSettings } from "./connectionSettings";
+import { SessionSwitch } from "./session/sessionSwitch";
 import { createTagInvalidationClient } from "./tagInvalidationClient";
 import { createAppRouter } from "./router";
 import "./styles.css";
@@ -20,12 +21,22 @@ recordInvalidations(client, activityLog, connection);
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: Infinity, refetchOnWindowFocus: false } },
 });
-const router = createAppRouter({ queryClient, activityLog, connection });
+const sessionSwitch = new SessionSwitch(client, queryClient);
+const router = createAppRouter({ queryClient, activityLog, connection, sessionSwitch });
+
+// For the browser console (and the browser test): try `todoApp.client.subscribe([["user", "alice", "todos"]])`
+// as bob, and the activity panel shows the server's refusal, rule "forbidden".
+declare global {
+  interface Window {
+    todoApp: { client: typeof client; queryClient: QueryClient };
+  }
+}
+window.todoApp = { client, queryClient };
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <TagInvalidationProvider client={client} queryClient={queryClient} router={router}>
+      <TagInvalidationProvider client={client} queryClient={queryClient} router={router} onError={(error) => activityLog.recordError(error)}>
         <RouterProvider router={router} />
       </TagInvalidationProvider>
     </QueryClientProvider>

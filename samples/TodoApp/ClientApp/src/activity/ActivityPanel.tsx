@@ -4,13 +4,22 @@ import type { ActivityEntry, ActivityLog } from "./activityLog";
 
 /** The latest invalidations this window received: their tags, when, and over which transport. */
 export function ActivityPanel({ log }: { log: ActivityLog }) {
-  const { messagesReceived, entries } = useSyncExternalStore(log.subscribe, log.getSnapshot);
+  const { messagesReceived, entries, problems } = useSyncExternalStore(log.subscribe, log.getSnapshot);
   return (
     <aside className="activity" aria-labelledby="activity-heading">
       <h2 id="activity-heading">Activity</h2>
       <p className="activity-count">
         <span data-testid="messages-received">{messagesReceived}</span> invalidation {messagesReceived === 1 ? "message" : "messages"} received
       </p>
+      {problems.length > 0 && (
+        <ul className="activity-problems" data-testid="activity-problems">
+          {problems.map((problem) => (
+            <li key={problem.key} role="alert" data-rule={problem.rule}>
+              {problem.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {entries.length === 0 ? (
         <p className="muted">Nothing yet. Change a todo in another window: the server tells every window that holds its tags.</p>
       ) : (

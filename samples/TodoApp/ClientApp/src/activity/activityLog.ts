@@ -1,16 +1,28 @@
-import { canonicalTag, type Tag } from "@querytags/signalr";
+import { canonicalTag, TagError, type Tag } from "@querytags/signalr";
 import type { ConnectionSettings } from "../connectionSettings";
 
 /** One invalidation this window heard of. */
 export interface ActivityEntry {
-  /** The invalidation's id: the server sends one copy per target group this window is in, all with this id. */
+  /**
+   * The invalidation's id: the server sends one copy per target group this window is in, all with this id, each
+   * carrying the tags that target its group.
+   */
   readonly id: string;
-  /** Every tag of the invalidation, in canonical form, such as `["todo",5]`. */
+  /** The invalidation's tags that reached this window, over all its copies, in canonical form, such as `["todo",5]`. */
   readonly tags: readonly string[];
   readonly receivedAt: Date;
   /** How many copies arrived. */
   readonly copies: number;
   readonly via: ConnectionSettings;
+}
+
+/** An error the client reported, such as a tag the server refused to let this window hold. */
+export interface ActivityProblem {
+  readonly key: number;
+  readonly message: string;
+  /** A refused tag's rule, such as `forbidden`; undefined for other errors. */
+  readonly rule: string | undefined;
+  readonly receivedAt: Date;
 }
 
 /** What the activity panel shows. */
@@ -19,6 +31,8 @@ export interface ActivitySnapshot {
   readonly messagesReceived: number;
   /** The latest invalidations, newest first. */
   readonly entries: readonly ActivityEntry[];
+  /** The latest errors, newest first. */
+  readonly problems: readonly ActivityProblem[];
 }
 
 /**
@@ -28,7 +42,8 @@ export interface ActivitySnapshot {
  */
 export class ActivityLog {
   readonly #listeners = new Set<() => void>();
-  #snapshot: ActivitySnapshot = { messagesReceived: 0, entries: [] };
+  #snapshot: ActivitySnapshot = { messagesReceived: 0, entries: [], problems: [] };
+  #problemsRecorded = 0;
 
   constructor(private readonly maxEntries = 12) {}
 
@@ -42,15 +57,33 @@ export class ActivityLog {
   /** Records one `invalidate` message as it arrived: `{ id, tags, cursor, origin }`. */
   record(message: { readonly id?: unknown; readonly tags?: unknown } | undefined, via: ConnectionSettings): void {
     const id = String(message?.id);
-    const { entries, messagesReceived } = this.#snapshot;
+    const { entries, messagesReceived, problems } = this.#snapshot;
     const copy = entries.find((entry) => entry.id === id);
+    const tags = readableTags(message?.tags);
     const entry: ActivityEntry = copy
-      ? { ...copy, copies: copy.copies + 1 }
-      : { id, tags: readableTags(message?.tags), receivedAt: new Date(), copies: 1, via };
+      ? { ...copy, tags: [...copy.tags, ...tags.filter((tag) => !copy.tags.includes(tag))], copies: copy.copies + 1 }
+      : { id, tags, receivedAt: new Date(), copies: 1, via };
     this.#snapshot = {
       messagesReceived: messagesReceived + 1,
       entries: [entry, ...entries.filter((other) => other.id !== id)].slice(0, this.maxEntries),
+      problems,
     };
+    this.#notify();
+  }
+
+  /** Records an error of the client (the provider's `onError`), such as a refused tag with rule `forbidden`. */
+  recordError(error: Error): void {
+    const problem: ActivityProblem = {
+      key: ++this.#problemsRecorded,
+      message: error.message,
+      rule: error instanceof TagError ? error.rule : undefined,
+      receivedAt: new Date(),
+    };
+    this.#snapshot = { ...this.#snapshot, problems: [problem, ...this.#snapshot.problems].slice(0, 3) };
+    this.#notify();
+  }
+
+  #notify(): void {
     this.#listeners.forEach((listener) => listener());
   }
 }

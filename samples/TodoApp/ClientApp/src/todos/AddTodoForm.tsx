@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from "react";
+import type { ListOwner } from "./todoApi";
 import { useCreateTodo } from "./todoMutations";
 
-export function AddTodoForm() {
+/** Adds a todo to the shared list, or to the signed-in user's own when `owner` is given. */
+export function AddTodoForm({ owner = null }: { owner?: ListOwner }) {
   const [title, setTitle] = useState("");
-  const create = useCreateTodo();
+  const create = useCreateTodo(owner);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -12,9 +14,14 @@ export function AddTodoForm() {
 
   return (
     <form className="inline-form" onSubmit={submit}>
-      <input aria-label="New todo" placeholder="What needs doing?" value={title} onChange={(event) => setTitle(event.target.value)} />
+      <input
+        aria-label={owner === null ? "New todo" : "New private todo"}
+        placeholder={owner === null ? "What needs doing?" : `What does ${owner} alone need to do?`}
+        value={title}
+        onChange={(event) => setTitle(event.target.value)}
+      />
       <button type="submit" disabled={create.isPending}>
-        Add
+        {owner === null ? "Add" : "Add privately"}
       </button>
       {create.error && <p role="alert">{create.error.message}</p>}
     </form>

@@ -1,11 +1,13 @@
 import { useMutation } from "@tanstack/react-query";
-import { createTodo, deleteTodo, updateTodo, type TodoChange } from "./todoApi";
+import { createTodo, deleteTodo, updateTodo, type ListOwner, type TodoChange } from "./todoApi";
 
 // None of these invalidates a query itself: the server invalidates the todo's tags after every change, and
-// that message refreshes this window exactly as it refreshes every other one.
+// that message refreshes this window exactly as it refreshes every other one. `owner` picks the list (null:
+// the shared one).
 
-export const useCreateTodo = () => useMutation({ mutationFn: (title: string) => createTodo(title) });
+export const useCreateTodo = (owner: ListOwner = null) => useMutation({ mutationFn: (title: string) => createTodo(owner, title) });
 
-export const useUpdateTodo = () => useMutation({ mutationFn: ({ id, change }: { id: number; change: TodoChange }) => updateTodo(id, change) });
+export const useUpdateTodo = (owner: ListOwner = null) =>
+  useMutation({ mutationFn: ({ id, change }: { id: number; change: TodoChange }) => updateTodo(owner, id, change) });
 
-export const useDeleteTodo = () => useMutation({ mutationFn: (id: number) => deleteTodo(id) });
+export const useDeleteTodo = (owner: ListOwner = null) => useMutation({ mutationFn: (id: number) => deleteTodo(owner, id) });
