@@ -21,16 +21,16 @@ public static class TagInvalidationModelBuilderExtensions
     /// <param name="tags">The tags of one entity; a function that throws is logged and counted, and the save goes on.</param>
     /// <returns>The builder, for chaining.</returns>
     /// <remarks>
-    /// The declaration is a runtime annotation of the model: migrations do not see it, and a compiled model
-    /// (<c>dotnet ef dbcontext optimize</c>) does not carry it.
+    /// The declaration is a model annotation, left out when EF Core's design-time tools build the model
+    /// (<see cref="EF.IsDesignTime"/>): a migration snapshot cannot write a function, and has no use for one. A
+    /// compiled model (<c>dotnet ef dbcontext optimize</c>) is built by those tools, so it carries no tags.
     /// </remarks>
     public static EntityTypeBuilder<TEntity> InvalidatesTags<TEntity>(this EntityTypeBuilder<TEntity> builder, Func<TEntity, IEnumerable<Tag>> tags)
         where TEntity : class
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(tags);
-        ((Infrastructure.IAnnotatable)builder.Metadata).SetRuntimeAnnotation(EntityTags.DeclaredAnnotation, new DeclaredTags(entity => tags((TEntity)entity)));
-        return builder;
+        return EF.IsDesignTime ? builder : builder.HasAnnotation(EntityTags.DeclaredAnnotation, new DeclaredTags(entity => tags((TEntity)entity)));
     }
 
     /// <summary>
@@ -44,11 +44,11 @@ public static class TagInvalidationModelBuilderExtensions
     /// <see cref="InvalidatesTags{TEntity}"/>.
     /// </summary>
     /// <param name="modelBuilder">The model builder, in <c>OnModelCreating</c>.</param>
+    /// <remarks>Like <see cref="InvalidatesTags{TEntity}"/>, a model annotation left out at design time.</remarks>
     /// <returns>The model builder, for chaining.</returns>
     public static ModelBuilder UseTagInvalidationConvention(this ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
-        ((Infrastructure.IAnnotatable)modelBuilder.Model).SetRuntimeAnnotation(EntityTags.ConventionAnnotation, true);
-        return modelBuilder;
+        return EF.IsDesignTime ? modelBuilder : modelBuilder.HasAnnotation(EntityTags.ConventionAnnotation, true);
     }
 }

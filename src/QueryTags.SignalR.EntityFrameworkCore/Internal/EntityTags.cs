@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace QueryTags.SignalR.EntityFrameworkCore.Internal;
@@ -10,8 +9,8 @@ namespace QueryTags.SignalR.EntityFrameworkCore.Internal;
 /// nearest base type), else the convention's when the model uses it, else none.
 /// </summary>
 /// <remarks>
-/// Declarations are runtime annotations: they reach the model EF Core reads at run time, and migrations never see
-/// them (a snapshot cannot write a function as C#).
+/// Declarations are model annotations, copied to the model EF Core reads at run time; the resolved tags are cached
+/// there as a runtime annotation.
 /// </remarks>
 internal abstract class EntityTags
 {
@@ -33,13 +32,13 @@ internal abstract class EntityTags
     {
         for (var type = entityType; type is not null; type = type.BaseType)
         {
-            if (((IAnnotatable)type).FindRuntimeAnnotation(DeclaredAnnotation)?.Value is EntityTags declared)
+            if (type.FindAnnotation(DeclaredAnnotation)?.Value is EntityTags declared)
             {
                 return declared;
             }
         }
 
-        return entityType.Model.FindRuntimeAnnotation(ConventionAnnotation)?.Value is true && !entityType.IsOwned()
+        return entityType.Model.FindAnnotation(ConventionAnnotation)?.Value is true && !entityType.IsOwned()
             ? new ConventionTags(entityType)
             : None;
     }
