@@ -183,7 +183,7 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
 
         // No EF Core transaction is open, so any collected for one ended without a commit EF Core saw.
         DropTransaction(context, state);
-        if (context.Database.IsRelational() && context.Database.GetEnlistedTransaction() is { } ambient)
+        if (context.Database.GetEnlistedTransaction() is { } ambient)
         {
             WaitForAmbientCommit(context, state, ambient, tags);
             return null;
