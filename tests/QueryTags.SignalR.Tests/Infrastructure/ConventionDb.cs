@@ -50,9 +50,20 @@ internal sealed class AuditEntry
     public int Id { get; set; }
 }
 
+internal class Animal
+{
+    public int Id { get; set; }
+}
+
+internal sealed class Dog : Animal
+{
+    public string Name { get; set; } = "";
+}
+
 /// <summary>
 /// Entity types under the convention: an int key, a string key, a Guid key, a composite key, a strongly typed id
-/// stored as an int, a long key; one type declares its own tags, and one opts out with none.
+/// stored as an int, a long key; one type declares its own tags, one opts out with none, and a derived type takes
+/// its base type's declaration.
 /// </summary>
 internal sealed class ConventionDb(DbContextOptions<ConventionDb> options) : DbContext(options)
 {
@@ -72,6 +83,10 @@ internal sealed class ConventionDb(DbContextOptions<ConventionDb> options) : DbC
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<Animal> Animals => Set<Animal>();
+
+    public DbSet<Dog> Dogs => Set<Dog>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.UseTagInvalidationConvention();
@@ -83,5 +98,6 @@ internal sealed class ConventionDb(DbContextOptions<ConventionDb> options) : DbC
         modelBuilder.Entity<Ledger>().Property(ledger => ledger.Id).ValueGeneratedNever();
         modelBuilder.Entity<Comment>().InvalidatesTags(comment => [["comments", comment.TodoId]]);
         modelBuilder.Entity<AuditEntry>().InvalidatesTags(_ => []);
+        modelBuilder.Entity<Animal>().InvalidatesTags(animal => [["animal", animal.Id]]);
     }
 }

@@ -8,22 +8,16 @@ namespace QueryTags.SignalR.Tests.EntityFrameworkCore.Internal;
 /// committed (a second connection sees it when the invalidator is called), and never for a save or a transaction
 /// that does not commit.
 /// </summary>
-public sealed class TagInvalidationInterceptorTests : IDisposable
+public sealed class TagInvalidationInterceptorTests : SqliteTests
 {
-    private readonly SqliteTestDatabase _database = new();
-
-    private RecordingTagInvalidator Invalidator => _database.Invalidator;
-
-    public void Dispose() => _database.Dispose();
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task An_added_entity_publishes_its_tags_with_the_key_the_database_gave_it_once_committed(bool async)
     {
         var committed = -1L;
-        Invalidator.OnInvalidate = _ => committed = _database.ReadCommitted("SELECT COUNT(*) FROM Todos");
-        using var db = _database.Todos();
+        Invalidator.OnInvalidate = _ => committed = Database.ReadCommitted("SELECT COUNT(*) FROM Todos");
+        using var db = Database.Todos();
         var todo = new Todo { Title = "milk", ListId = 1 };
         db.Todos.Add(todo);
 
@@ -31,7 +25,7 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
 
         var call = Assert.Single(Invalidator.Calls);
         Assert.True(todo.Id > 0);
-        AssertTags(call, ["todos"], ["todo", todo.Id], ["list", 1]);
+        TagAssert.Equivalent(call, ["todos"], ["todo", todo.Id], ["list", 1]);
         Assert.Equal(1, committed);
     }
 
@@ -42,7 +36,7 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     {
         var todo = await ChangeSeededTodoAsync(listId: 1, (_, changed) => changed.Done = true, async);
 
-        AssertTags(Assert.Single(Invalidator.Calls), ["todos"], ["todo", todo.Id], ["list", 1]);
+        TagAssert.Equivalent(Assert.Single(Invalidator.Calls), ["todos"], ["todo", todo.Id], ["list", 1]);
     }
 
     [Theory]
@@ -52,7 +46,7 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     {
         var todo = await ChangeSeededTodoAsync(listId: 1, (_, changed) => changed.ListId = 2, async);
 
-        AssertTags(Assert.Single(Invalidator.Calls), ["todos"], ["todo", todo.Id], ["list", 2], ["list", 1]);
+        TagAssert.Equivalent(Assert.Single(Invalidator.Calls), ["todos"], ["todo", todo.Id], ["list", 2], ["list", 1]);
     }
 
     [Theory]
@@ -62,15 +56,15 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     {
         var todo = await ChangeSeededTodoAsync(listId: 3, (db, changed) => db.Todos.Remove(changed), async);
 
-        AssertTags(Assert.Single(Invalidator.Calls), ["todos"], ["todo", todo.Id], ["list", 3]);
-        Assert.Equal(0, _database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
+        TagAssert.Equivalent(Assert.Single(Invalidator.Calls), ["todos"], ["todo", todo.Id], ["list", 3]);
+        Assert.Equal(0, Database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
     }
 
     [Fact]
     public async Task A_save_with_no_change_publishes_nothing()
     {
-        _database.Seed(new Todo { Title = "milk", ListId = 1 });
-        using var db = _database.Todos();
+        Database.Seed(new Todo { Title = "milk", ListId = 1 });
+        using var db = Database.Todos();
         _ = db.Todos.Single();
 
         Assert.Equal(0, await db.SaveChangesAsync());
@@ -83,7 +77,7 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     [InlineData(true)]
     public async Task Saves_in_a_transaction_publish_once_after_it_commits(bool async)
     {
-        using var db = _database.Todos();
+        using var db = Database.Todos();
         using var transaction = async ? await db.Database.BeginTransactionAsync() : db.Database.BeginTransaction();
         var milk = new Todo { Title = "milk", ListId = 1 };
         db.Todos.Add(milk);
@@ -93,10 +87,10 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
         milk.Done = true;
         await SaveAsync(db, async);
         Assert.Empty(Invalidator.Calls);
-        Assert.Equal(0, _database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
+        Assert.Equal(0, Database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
 
         var committed = -1L;
-        Invalidator.OnInvalidate = _ => committed = _database.ReadCommitted("SELECT COUNT(*) FROM Todos");
+        Invalidator.OnInvalidate = _ => committed = Database.ReadCommitted("SELECT COUNT(*) FROM Todos");
         if (async)
         {
             await transaction.CommitAsync();
@@ -106,7 +100,7 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
             transaction.Commit();
         }
 
-        AssertTags(Assert.Single(Invalidator.Calls), ["todos"], ["todo", milk.Id], ["list", 1], ["todo", bread.Id], ["list", 2]);
+        TagAssert.Equivalent(Assert.Single(Invalidator.Calls), ["todos"], ["todo", milk.Id], ["list", 1], ["todo", bread.Id], ["list", 2]);
         Assert.Equal(2, committed);
     }
 
@@ -115,7 +109,7 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     [InlineData(true)]
     public async Task Saves_in_a_transaction_that_rolls_back_publish_nothing(bool async)
     {
-        using var db = _database.Todos();
+        using var db = Database.Todos();
         using (var transaction = async ? await db.Database.BeginTransactionAsync() : db.Database.BeginTransaction())
         {
             db.Todos.Add(new Todo { Title = "milk", ListId = 1 });
@@ -131,7 +125,7 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
         }
 
         Assert.Empty(Invalidator.Calls);
-        Assert.Equal(0, _database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
+        Assert.Equal(0, Database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
 
         // The rolled-back tags are gone: the next save publishes its own alone.
         await AssertTheNextSavePublishesItsOwnTagsAloneAsync(db, async);
@@ -140,7 +134,7 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     [Fact]
     public async Task Saves_in_a_transaction_disposed_without_a_commit_publish_nothing_then_or_later()
     {
-        using var db = _database.Todos();
+        using var db = Database.Todos();
         await using (await db.Database.BeginTransactionAsync())
         {
             db.Todos.Add(new Todo { Title = "milk", ListId = 1 });
@@ -162,8 +156,8 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     [InlineData(true)]
     public async Task A_save_that_throws_publishes_nothing(bool async)
     {
-        _database.Seed(new Todo { Title = "milk", ListId = 1 });
-        using var db = _database.Todos();
+        Database.Seed(new Todo { Title = "milk", ListId = 1 });
+        using var db = Database.Todos();
         db.Todos.Add(new Todo { Title = "milk", ListId = 5 });
 
         await Assert.ThrowsAsync<DbUpdateException>(() => SaveAsync(db, async));
@@ -177,8 +171,8 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     [Fact]
     public async Task A_save_that_throws_inside_a_transaction_leaves_out_only_its_own_tags_at_the_commit()
     {
-        _database.Seed(new Todo { Title = "milk", ListId = 1 });
-        using var db = _database.Todos();
+        Database.Seed(new Todo { Title = "milk", ListId = 1 });
+        using var db = Database.Todos();
         await using var transaction = await db.Database.BeginTransactionAsync();
         var bread = new Todo { Title = "bread", ListId = 2 };
         db.Todos.Add(bread);
@@ -189,14 +183,14 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
 
         await transaction.CommitAsync();
 
-        AssertTags(Assert.Single(Invalidator.Calls), ["todos"], ["todo", bread.Id], ["list", 2]);
-        Assert.Equal(2, _database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
+        TagAssert.Equivalent(Assert.Single(Invalidator.Calls), ["todos"], ["todo", bread.Id], ["list", 2]);
+        Assert.Equal(2, Database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
     }
 
     [Fact]
     public async Task A_save_of_500_entities_publishes_once_with_distinct_tags()
     {
-        using var db = _database.Todos();
+        using var db = Database.Todos();
         var todos = Enumerable.Range(0, 500).Select(i => new Todo { Title = $"todo {i}", ListId = i % 5 }).ToList();
         db.Todos.AddRange(todos);
         await db.SaveChangesAsync();
@@ -223,17 +217,17 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     {
         var failure = new InvalidOperationException("The invalidation log is unreachable.");
         Invalidator.Failure = failure;
-        using var failed = new CounterRecorder(_database.Meters, "querytags.efcore.publish.failed");
-        using var db = _database.Todos();
+        using var failed = new CounterRecorder(Database.Meters, "querytags.efcore.publish.failed");
+        using var db = Database.Todos();
         var todo = new Todo { Title = "milk", ListId = 1 };
         db.Todos.Add(todo);
 
         var saved = async ? await db.SaveChangesAsync() : db.SaveChanges();
 
         Assert.Equal(1, saved);
-        Assert.Equal(1, _database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
+        Assert.Equal(1, Database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
         Assert.Equal(EntityState.Unchanged, db.Entry(todo).State);
-        var log = Assert.Single(_database.Logs.Logger.Entries, entry => entry.Event.Id == 1);
+        var log = Assert.Single(Database.Logs.Logger.Entries, entry => entry.Event.Id == 1);
         Assert.Equal(LogLevel.Error, log.Level);
         Assert.Same(failure, log.Exception);
         Assert.Contains($"[\"todo\",{todo.Id}]", log.Message);
@@ -246,8 +240,8 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     public async Task A_failed_publish_after_a_commit_leaves_the_commit_done()
     {
         Invalidator.Failure = new TimeoutException("The invalidator timed out.");
-        using var failed = new CounterRecorder(_database.Meters, "querytags.efcore.publish.failed");
-        using var db = _database.Todos();
+        using var failed = new CounterRecorder(Database.Meters, "querytags.efcore.publish.failed");
+        using var db = Database.Todos();
         await using var transaction = await db.Database.BeginTransactionAsync();
         db.Todos.Add(new Todo { Title = "milk", ListId = 1 });
         await db.SaveChangesAsync();
@@ -255,24 +249,24 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
         await transaction.CommitAsync();
 
         Assert.Single(Invalidator.Calls);
-        Assert.Equal(1, _database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
+        Assert.Equal(1, Database.ReadCommitted("SELECT COUNT(*) FROM Todos"));
         Assert.Single(failed.Measurements);
-        Assert.Single(_database.Logs.Logger.Entries, entry => entry.Event.Id == 1);
+        Assert.Single(Database.Logs.Logger.Entries, entry => entry.Event.Id == 1);
     }
 
     [Fact]
     public async Task A_tag_function_that_throws_is_logged_and_counted_and_the_other_tags_are_published()
     {
-        using var failed = new CounterRecorder(_database.Meters, "querytags.efcore.tags.failed");
-        using var db = _database.Todos();
+        using var failed = new CounterRecorder(Database.Meters, "querytags.efcore.tags.failed");
+        using var db = Database.Todos();
         db.Notes.Add(new Note { Text = Note.Throws });
         var todo = new Todo { Title = "milk", ListId = 1 };
         db.Todos.Add(todo);
 
         Assert.Equal(2, await db.SaveChangesAsync());
 
-        AssertTags(Assert.Single(Invalidator.Calls), ["todos"], ["todo", todo.Id], ["list", 1]);
-        var log = Assert.Single(_database.Logs.Logger.Entries, entry => entry.Event.Id == 2);
+        TagAssert.Equivalent(Assert.Single(Invalidator.Calls), ["todos"], ["todo", todo.Id], ["list", 1]);
+        var log = Assert.Single(Database.Logs.Logger.Entries, entry => entry.Event.Id == 2);
         Assert.Equal(LogLevel.Error, log.Level);
         Assert.Contains(nameof(Note), log.Message);
         Assert.Single(failed.Measurements);
@@ -281,7 +275,7 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     [Fact]
     public async Task The_publish_is_not_cancelled_with_the_save()
     {
-        using var db = _database.Todos();
+        using var db = Database.Todos();
         db.Todos.Add(new Todo { Title = "milk", ListId = 1 });
         using var cancellation = new CancellationTokenSource();
 
@@ -293,8 +287,8 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
     // Seeds a todo in a list, then loads, changes and saves it through a context with tag invalidation.
     private async Task<Todo> ChangeSeededTodoAsync(int listId, Action<TodoDb, Todo> change, bool async)
     {
-        _database.Seed(new Todo { Title = "milk", ListId = listId });
-        using var db = _database.Todos();
+        Database.Seed(new Todo { Title = "milk", ListId = listId });
+        using var db = Database.Todos();
         var todo = db.Todos.Single();
         change(db, todo);
         await SaveAsync(db, async);
@@ -308,14 +302,8 @@ public sealed class TagInvalidationInterceptorTests : IDisposable
         var bread = new Todo { Title = "bread", ListId = 42 };
         db.Todos.Add(bread);
         await SaveAsync(db, async);
-        AssertTags(Assert.Single(Invalidator.Calls), ["todos"], ["todo", bread.Id], ["list", 42]);
+        TagAssert.Equivalent(Assert.Single(Invalidator.Calls), ["todos"], ["todo", bread.Id], ["list", 42]);
     }
 
     private static Task<int> SaveAsync(DbContext db, bool async) => async ? db.SaveChangesAsync() : Task.FromResult(db.SaveChanges());
-
-    private static void AssertTags(IReadOnlyList<Tag> actual, params Tag[] expected)
-    {
-        Assert.Distinct(actual);
-        Assert.Equal(expected.Select(tag => tag.Canonical).Order(StringComparer.Ordinal), actual.Select(tag => tag.Canonical).Order(StringComparer.Ordinal));
-    }
 }
