@@ -41,8 +41,7 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
     {
         if (Saved(eventData.Context) is { } tags)
         {
-            // PublishAsync never throws, and continues off the caller's context.
-            PublishAsync(eventData.Context!, tags).GetAwaiter().GetResult();
+            Publish(eventData.Context!, tags);
         }
 
         return result;
@@ -78,7 +77,7 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
     {
         if (Committed(eventData) is { } tags)
         {
-            PublishAsync(eventData.Context!, tags).GetAwaiter().GetResult();
+            Publish(eventData.Context!, tags);
         }
     }
 
@@ -284,6 +283,14 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
     }
 
     private Task PublishAsync(DbContext context, DistinctTags tags) => PublishAsync(context.GetType().Name, tags);
+
+    // A synchronous save waits for its publish, as an asynchronous one does. The publish runs on the thread pool so
+    // that an invalidator resuming on the caller's synchronization context cannot deadlock; it never throws.
+    private void Publish(DbContext context, DistinctTags tags)
+    {
+        var name = context.GetType().Name;
+        Task.Run(() => PublishAsync(name, tags)).GetAwaiter().GetResult();
+    }
 
     // The data is committed: the publish must not fail the caller, and is not cancelled with the caller's request.
     private async Task PublishAsync(string context, DistinctTags tags)
