@@ -4,7 +4,6 @@ namespace QueryTags.SignalR.Tests.Infrastructure;
 internal sealed class RecordingTagInvalidator : ITagInvalidator
 {
     private readonly List<(IReadOnlyList<Tag> Tags, CancellationToken Token)> _calls = [];
-    private readonly SemaphoreSlim _called = new(0);
 
     /// <summary>When set, every call fails with it (a faulted task, as an unreachable log would give).</summary>
     public Exception? Failure { get; set; }
@@ -44,25 +43,9 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
             _calls.Add((list, cancellationToken));
         }
 
-        try
-        {
-            OnInvalidate?.Invoke(list);
-            return Failure is { } failure
-                ? Task.FromException<InvalidationMessage>(failure)
-                : Task.FromResult(new InvalidationMessage { Id = Guid.NewGuid().ToString("N"), Tags = list, Origin = origin });
-        }
-        finally
-        {
-            _called.Release();
-        }
-    }
-
-    /// <summary>Waits for the next call not yet waited for (a publish that happens on another thread).</summary>
-    public async Task WaitForCallAsync(TimeSpan timeout)
-    {
-        if (!await _called.WaitAsync(timeout))
-        {
-            throw new TimeoutException($"No invalidation within {timeout}.");
-        }
+        OnInvalidate?.Invoke(list);
+        return Failure is { } failure
+            ? Task.FromException<InvalidationMessage>(failure)
+            : Task.FromResult(new InvalidationMessage { Id = Guid.NewGuid().ToString("N"), Tags = list, Origin = origin });
     }
 }
