@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace QueryTags.SignalR.EntityFrameworkCore.Internal;
+
+/// <summary>
+/// The tags a change to one entity type invalidates: those declared with <c>InvalidatesTags</c> (on the type or its
+/// nearest base type), else the convention's when the model uses it, else none.
+/// </summary>
+/// <remarks>
+/// Declarations are model annotations, copied to the model EF Core reads at run time; the resolved tags are cached
+/// there as a runtime annotation.
+/// </remarks>
+internal abstract class EntityTags
+{
+    public const string DeclaredAnnotation = "QueryTags:InvalidatesTags";
+    public const string ConventionAnnotation = "QueryTags:TagConvention";
+    private const string ResolvedAnnotation = "QueryTags:ResolvedTags";
+
+    /// <summary>Changes to the type invalidate nothing.</summary>
+    public static EntityTags None { get; } = new NoTags();
+
+    /// <summary>The tags of <paramref name="entityType"/>, resolved once per model.</summary>
+    public static EntityTags For(IEntityType entityType) =>
+        entityType.GetOrAddRuntimeAnnotationValue(ResolvedAnnotation, static type => Resolve(type!), entityType);
+
+    /// <summary>Adds the tags of the entry's current values, or of its original values (the row as it was).</summary>
+    public abstract void Add(EntityEntry entry, bool original, DistinctTags tags);
+
+    private static EntityTags Resolve(IEntityType entityType)
+    {
+        for (var type = entityType; type is not null; type = type.BaseType)
+        {
+            if (type.FindAnnotation(DeclaredAnnotation)?.Value is EntityTags declared)
+            {
+                return declared;
+            }
+        }
+
+        return entityType.Model.FindAnnotation(ConventionAnnotation)?.Value is true && !entityType.IsOwned()
+            ? new ConventionTags(entityType)
+            : None;
+    }
+
+    private sealed class NoTags : EntityTags
+    {
+        public override void Add(EntityEntry entry, bool original, DistinctTags tags)
+        {
+        }
+    }
+}
+
+/// <summary>Tags given by the app's function of an entity.</summary>
+internal sealed class DeclaredTags(Func<object, IEnumerable<Tag>> tagsOf) : EntityTags
+{
+    // The original values become an entity of their own (OriginalValues.ToObject()): scalar and complex
+    // properties only, navigations unset.
+    public override void Add(EntityEntry entry, bool original, DistinctTags tags) =>
+        tags.AddRange(tagsOf(original ? entry.OriginalValues.ToObject() : entry.Entity));
+}

@@ -1,0 +1,51 @@
+namespace QueryTags.SignalR.Tests.Infrastructure;
+
+/// <summary>An <see cref="ITagInvalidator"/> that keeps each call's tags and token, and can be told to fail.</summary>
+internal sealed class RecordingTagInvalidator : ITagInvalidator
+{
+    private readonly List<(IReadOnlyList<Tag> Tags, CancellationToken Token)> _calls = [];
+
+    /// <summary>When set, every call fails with it (a faulted task, as an unreachable log would give).</summary>
+    public Exception? Failure { get; set; }
+
+    /// <summary>Runs inside each call, before it returns: a test reads the database there to see what is committed.</summary>
+    public Action<IReadOnlyList<Tag>>? OnInvalidate { get; set; }
+
+    /// <summary>The tags of each call, in call order.</summary>
+    public IReadOnlyList<IReadOnlyList<Tag>> Calls
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return [.. _calls.Select(call => call.Tags)];
+            }
+        }
+    }
+
+    /// <summary>The cancellation token of each call.</summary>
+    public IReadOnlyList<CancellationToken> Tokens
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return [.. _calls.Select(call => call.Token)];
+            }
+        }
+    }
+
+    public Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? origin = null, CancellationToken cancellationToken = default)
+    {
+        List<Tag> list = [.. tags];
+        lock (_calls)
+        {
+            _calls.Add((list, cancellationToken));
+        }
+
+        OnInvalidate?.Invoke(list);
+        return Failure is { } failure
+            ? Task.FromException<InvalidationMessage>(failure)
+            : Task.FromResult(new InvalidationMessage { Id = Guid.NewGuid().ToString("N"), Tags = list, Origin = origin });
+    }
+}
