@@ -33,7 +33,7 @@ public class PublishBenchmarks
         var options = Options.Create(new TagInvalidationOptions());
         _log = new InMemoryInvalidationLog(options, TimeProvider.System);
         var metrics = new TagInvalidationMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _invalidator = new HubTagInvalidator(new SerializingHubContext(_protocol), _log, options, metrics, NullLogger<HubTagInvalidator>.Instance);
+        _invalidator = new HubTagInvalidator(new SerializingHubContext(_protocol), _log, options, metrics, [], NullLogger<HubTagInvalidator>.Instance);
     }
 
     [Benchmark]

@@ -31,3 +31,22 @@ internal sealed class RecordingLogger : ILogger
         }
     }
 }
+
+/// <summary>A <see cref="RecordingLogger"/> for a constructor that asks for an <see cref="ILogger{TCategoryName}"/>.</summary>
+internal sealed class RecordingLogger<T>(RecordingLogger inner) : ILogger<T>
+{
+    public RecordingLogger()
+        : this(new RecordingLogger())
+    {
+    }
+
+    public IReadOnlyList<(LogLevel Level, EventId Event, string Message, Exception? Exception)> Entries => inner.Entries;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        inner.Log(logLevel, eventId, state, exception, formatter);
+}
