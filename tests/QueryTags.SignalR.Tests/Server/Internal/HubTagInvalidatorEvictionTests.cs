@@ -5,6 +5,8 @@ using QueryTags.SignalR.Telemetry;
 namespace QueryTags.SignalR.Tests.Server.Internal;
 
 /// <summary>Server cache evictors run after the log append and before the send, and a failing one does not stop the push.</summary>
+/// <remarks>Activity listeners are process-wide, so these tests run alone (see <see cref="ActivityTests"/>).</remarks>
+[Collection(nameof(ActivityTests))]
 public class HubTagInvalidatorEvictionTests
 {
     [Fact]
@@ -61,6 +63,7 @@ public class HubTagInvalidatorEvictionTests
 
         var message = await server.Invalidator.InvalidateTagsAsync([["todo", 5]]);
 
+        spans.RemoveAll(span => span.TraceId != mutation.TraceId);
         var publish = Assert.Single(spans, span => span.OperationName == TagInvalidationActivities.Publish);
         Assert.Equal(mutation.SpanId, publish.ParentSpanId);
         var children = spans.Where(span => span.ParentSpanId == publish.SpanId).Select(span => span.OperationName).ToArray();
@@ -97,10 +100,11 @@ public class HubTagInvalidatorEvictionTests
         using var listener = Listen(spans);
         using var cancel = new CancellationTokenSource();
         var server = new TestServices(evictors: [new CancellingEvictor(cancel)]);
+        using var mutation = new Activity("mutation").Start();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => server.Invalidator.InvalidateTagsAsync([["todo"]], cancellationToken: cancel.Token));
 
-        var publish = Assert.Single(spans, span => span.OperationName == TagInvalidationActivities.Publish);
+        var publish = Assert.Single(spans, span => span.OperationName == TagInvalidationActivities.Publish && span.TraceId == mutation.TraceId);
         Assert.Equal(ActivityStatusCode.Error, publish.Status);
     }
 
@@ -161,4 +165,10 @@ public class HubTagInvalidatorEvictionTests
             return ValueTask.CompletedTask;
         }
     }
+}
+
+/// <summary>Tests that listen to activities, which a listener does process-wide: they run alone, after the others.</summary>
+[CollectionDefinition(nameof(ActivityTests), DisableParallelization = true)]
+public sealed class ActivityTests
+{
 }
