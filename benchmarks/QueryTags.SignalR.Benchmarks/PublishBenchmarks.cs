@@ -56,7 +56,7 @@ public class PublishBenchmarks
     }
 
     /// <summary>A hub context whose group sends serialize the invocation, as SignalR does once per send.</summary>
-    private sealed class SerializingHubContext(IHubProtocol protocol) : IHubContext<InvalidationHub>, IHubClients, IClientProxy
+    internal sealed class SerializingHubContext(IHubProtocol protocol) : IHubContext<InvalidationHub>, IHubClients, IClientProxy
     {
         IHubClients IHubContext<InvalidationHub>.Clients => this;
 
