@@ -68,13 +68,13 @@ internal sealed class HubTagInvalidator(
             throw new ArgumentException("InvalidateTagsAsync needs at least one tag. Nothing was sent.", nameof(tags));
         }
 
-        using var publish = TagInvalidationActivities.Source.StartActivity(TagInvalidationActivities.Publish);
+        using var publish = TagInvalidationActivities.Source.StartActivity("querytags.publish");
         publish?.SetTag("querytags.tags.count", distinct.Count);
         publish?.SetTag("querytags.groups.count", groups.Count);
         try
         {
             InvalidationCursor cursor;
-            using (TagInvalidationActivities.Source.StartActivity(TagInvalidationActivities.LogAppend))
+            using (TagInvalidationActivities.Source.StartActivity("querytags.log.append"))
             {
                 cursor = await log.AppendAsync(distinct, cancellationToken);
             }
@@ -93,7 +93,7 @@ internal sealed class HubTagInvalidator(
                 await EvictAsync(message, cancellationToken);
             }
 
-            using (var send = TagInvalidationActivities.Source.StartActivity(TagInvalidationActivities.Send, ActivityKind.Producer))
+            using (var send = TagInvalidationActivities.Source.StartActivity("querytags.send", ActivityKind.Producer))
             {
                 send?.SetTag("messaging.system", "signalr");
                 send?.SetTag("messaging.operation.type", "send");
@@ -118,7 +118,7 @@ internal sealed class HubTagInvalidator(
     // Every evictor, together, for the whole call; one that throws is logged and counted and does not stop the push.
     private async Task EvictAsync(InvalidationMessage message, CancellationToken cancellationToken)
     {
-        using var evict = TagInvalidationActivities.Source.StartActivity(TagInvalidationActivities.Evict);
+        using var evict = TagInvalidationActivities.Source.StartActivity("querytags.evict");
         evict?.SetTag("querytags.evictors.count", _evictors.Length);
         if (_evictors.Length == 1)
         {

@@ -30,10 +30,4 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Information, "A connection from the origin {Origin} to {Path} was refused: it is neither this server's origin nor an allowed one.", EventName = nameof(OriginRefused))]
     public static partial void OriginRefused(ILogger logger, string origin, string path);
-
-    [LoggerMessage(10, LogLevel.Error, "Evicting server caches for invalidation {Id} with {Evictor} failed; the invalidation is sent anyway, and a client may refetch a stale cached answer.", EventName = nameof(EvictionFailed))]
-    public static partial void EvictionFailed(ILogger logger, string id, string evictor, Exception exception);
-
-    [LoggerMessage(11, LogLevel.Error, "The endpoint {Endpoint} answered {StatusCode}, but invalidating its tags failed: the change stands and no client was told of it. The response keeps its status and carries no invalidation headers.", EventName = nameof(EndpointPublishFailed))]
-    public static partial void EndpointPublishFailed(ILogger logger, string endpoint, int statusCode, Exception exception);
 }

@@ -36,7 +36,7 @@ internal sealed class TagSubscriptionService(
 
     public async Task<SubscribeResult> SubscribeAsync(HubCallerContext context, IGroupManager groups, object?[]? tags, string? cursor)
     {
-        using var activity = TagInvalidationActivities.Source.StartActivity(TagInvalidationActivities.Subscribe);
+        using var activity = TagInvalidationActivities.Source.StartActivity("querytags.subscribe");
         activity?.SetTag("querytags.connection.id", context.ConnectionId);
         try
         {
@@ -118,7 +118,7 @@ internal sealed class TagSubscriptionService(
 
         metrics.TagsRejected(rejected.Count);
         InvalidationReplay replay;
-        using var replaying = TagInvalidationActivities.Source.StartActivity(TagInvalidationActivities.Replay);
+        using var replaying = TagInvalidationActivities.Source.StartActivity("querytags.replay");
         replaying?.SetTag("querytags.cursor", cursor);
         try
         {

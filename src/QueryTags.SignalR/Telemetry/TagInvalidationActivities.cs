@@ -3,20 +3,14 @@ using System.Diagnostics;
 namespace QueryTags.SignalR.Telemetry;
 
 /// <summary>
-/// The <c>QueryTags.SignalR</c> activity source: spans for publish (with log append, eviction and send as
-/// children), subscribe and replay. Nothing is recorded unless a listener (OpenTelemetry's
+/// The <c>QueryTags.SignalR</c> activity source: spans <c>querytags.publish</c> (with <c>querytags.log.append</c>,
+/// <c>querytags.evict</c> and <c>querytags.send</c> as children), <c>querytags.subscribe</c> and its
+/// <c>querytags.replay</c>. Nothing is recorded unless a listener (OpenTelemetry's
 /// <c>AddSource("QueryTags.SignalR")</c>) asks for it.
 /// </summary>
 internal static class TagInvalidationActivities
 {
     public const string SourceName = "QueryTags.SignalR";
-
-    public const string Publish = "querytags.publish";
-    public const string LogAppend = "querytags.log.append";
-    public const string Evict = "querytags.evict";
-    public const string Send = "querytags.send";
-    public const string Subscribe = "querytags.subscribe";
-    public const string Replay = "querytags.replay";
 
     public static readonly ActivitySource Source = new(SourceName, typeof(TagInvalidationActivities).Assembly.GetName().Version?.ToString());
 

@@ -64,11 +64,11 @@ public class HubTagInvalidatorEvictionTests
         var message = await server.Invalidator.InvalidateTagsAsync([["todo", 5]]);
 
         spans.RemoveAll(span => span.TraceId != mutation.TraceId);
-        var publish = Assert.Single(spans, span => span.OperationName == TagInvalidationActivities.Publish);
+        var publish = Assert.Single(spans, span => span.OperationName == "querytags.publish");
         Assert.Equal(mutation.SpanId, publish.ParentSpanId);
         var children = spans.Where(span => span.ParentSpanId == publish.SpanId).Select(span => span.OperationName).ToArray();
-        Assert.Equal([TagInvalidationActivities.LogAppend, TagInvalidationActivities.Evict, TagInvalidationActivities.Send], children);
-        var send = spans.Single(span => span.OperationName == TagInvalidationActivities.Send);
+        Assert.Equal(["querytags.log.append", "querytags.evict", "querytags.send"], children);
+        var send = spans.Single(span => span.OperationName == "querytags.send");
         Assert.Equal(send.Id, message.TraceParent);
         Assert.Equal(ActivityKind.Producer, send.Kind);
         Assert.Equal(message.Id, publish.GetTagItem("querytags.invalidation.id"));
@@ -104,7 +104,7 @@ public class HubTagInvalidatorEvictionTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => server.Invalidator.InvalidateTagsAsync([["todo"]], cancellationToken: cancel.Token));
 
-        var publish = Assert.Single(spans, span => span.OperationName == TagInvalidationActivities.Publish && span.TraceId == mutation.TraceId);
+        var publish = Assert.Single(spans, span => span.OperationName == "querytags.publish" && span.TraceId == mutation.TraceId);
         Assert.Equal(ActivityStatusCode.Error, publish.Status);
     }
 
