@@ -4,18 +4,24 @@ using Microsoft.AspNetCore.SignalR;
 namespace QueryTags.SignalR.TestServer;
 
 /// <summary>
-/// The app the functional, JS and browser tests run: the hub at <c>/hubs/invalidation</c> (JSON and
-/// MessagePack), <c>POST /invalidate</c> to publish, <c>POST /connections/abort</c> to cut every connection,
-/// <c>GET /health</c>. With <c>--Redis=host:port</c> it is one node of several (backplane and log in Redis).
-/// Options bind from the <c>TagInvalidation</c> configuration section (for example
-/// <c>--TagInvalidation:RetentionWindow=00:00:01</c>).
+/// The app the functional, JS and browser tests run: the hub at <c>/hubs/invalidation</c> open to anyone, the
+/// same hub at <c>/hubs/secure</c> for authenticated users only (JSON and MessagePack on both),
+/// <c>POST /invalidate</c> to publish, <c>POST /connections/abort</c> to cut every connection, <c>GET /health</c>,
+/// and the test tools <c>POST /token</c>, <c>POST /signin</c> and <c>POST /signout</c> that hand out any identity
+/// (see <see cref="TestAuthentication"/>; the tag rules are <see cref="TestTagRules"/>). With
+/// <c>--Redis=host:port</c> it is one node of several (backplane and log in Redis). Options bind from the
+/// <c>TagInvalidation</c> configuration section (for example <c>--TagInvalidation:RetentionWindow=00:00:01</c>).
 /// </summary>
 public static class TestServerApp
 {
+    /// <summary>Where the hub that requires an authenticated user is mapped.</summary>
+    public const string SecureHubPath = "/hubs/secure";
+
     /// <summary>Builds the app; it listens on <c>http://127.0.0.1:0</c> unless <c>--urls</c> says otherwise.</summary>
     /// <param name="args">Command-line arguments (configuration).</param>
     /// <param name="configure">Options set after configuration, for in-process tests.</param>
-    public static WebApplication Build(string[] args, Action<TagInvalidationOptions>? configure = null)
+    /// <param name="authorize">Tag authorization set after the test server's rules, for in-process tests.</param>
+    public static WebApplication Build(string[] args, Action<TagInvalidationOptions>? configure = null, Action<TagAuthorizationOptions>? authorize = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (builder.Configuration["urls"] is null)
@@ -25,6 +31,9 @@ public static class TestServerApp
 
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddHealthChecks();
+        builder.Services.AddTestAuthentication();
+        var projects = new ProjectChecks();
+        builder.Services.AddSingleton(projects);
         var tagInvalidation = builder.Services.AddTagInvalidation(options =>
         {
             builder.Configuration.GetSection("TagInvalidation").Bind(options);
@@ -33,6 +42,11 @@ public static class TestServerApp
         tagInvalidation
             .AddSignalR(hub => hub.AddFilter<ConnectionTracker>())
             .AddMessagePackProtocol();
+        tagInvalidation.AddTagAuthorization(rules =>
+        {
+            TestTagRules.Add(rules, projects);
+            authorize?.Invoke(rules);
+        });
 
         // --Redis=127.0.0.1:6379 makes this node one of several: SignalR's backplane plus the shared log.
         if (builder.Configuration["Redis"] is { Length: > 0 } redis)
@@ -44,7 +58,11 @@ public static class TestServerApp
         app.MapHealthChecks("/health");
         var tracker = app.Services.GetRequiredService<ConnectionTracker>();
         app.Use((context, next) => tracker.TrackPollsAsync(context, next));
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapTagInvalidation();
+        app.MapTagInvalidation(SecureHubPath).RequireAuthorization();
+        app.MapTestAuthentication();
         app.MapPost("/invalidate", InvalidateAsync);
         app.MapPost("/connections/abort", (ConnectionTracker tracker) => Results.Ok(new { aborted = tracker.AbortAll() }));
         app.MapGet("/connections", (ConnectionTracker tracker) => Results.Ok(new { open = tracker.Count }));

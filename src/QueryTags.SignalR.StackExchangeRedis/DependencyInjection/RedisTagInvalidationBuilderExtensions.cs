@@ -39,15 +39,19 @@ public static class RedisTagInvalidationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
+
+        // Copied now: the options are built when first resolved, after the caller may have changed its object.
+        var registered = configuration.Clone();
         builder.Services.AddSignalR().AddStackExchangeRedis(backplane =>
         {
-            backplane.Configuration = configuration.Clone();
-
-            // Retry every second: the node resets its clients only once the backplane is back, so a long
-            // exponential back-off would keep them waiting.
-            backplane.Configuration.ReconnectRetryPolicy = new LinearRetry(1000);
+            backplane.Configuration = registered.Clone();
+            backplane.Configuration.ReconnectRetryPolicy = RedisInvalidationLogOptions.ReconnectEverySecond();
         });
-        return builder.AddRedisLog(log => log.ConfigurationOptions = configuration.Clone());
+        return builder.AddRedisLog(log =>
+        {
+            log.ConfigurationOptions = registered.Clone();
+            log.ConfigurationOptions.ReconnectRetryPolicy = RedisInvalidationLogOptions.ReconnectEverySecond();
+        });
     }
 
     /// <summary>Keeps the invalidation log in Redis at <paramref name="configuration"/>; see <see cref="AddRedisLog(ITagInvalidationBuilder, Action{RedisInvalidationLogOptions})"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using StackExchange.Redis;
 
 namespace QueryTags.SignalR.StackExchangeRedis.Internal;
@@ -48,6 +49,9 @@ internal sealed class RedisConnections
             return _connections.All(connection => IsUp(connection.Redis));
         }
     }
+
+    /// <summary>Where <paramref name="endpoints"/> are, for messages: never the configuration string, which holds the password.</summary>
+    public static string Describe(IEnumerable<EndPoint> endpoints) => string.Join(",", endpoints.Select(EndPointCollection.ToString));
 
     /// <summary>Connected, with the subscriptions of the pub/sub connection (SignalR's groups) back too.</summary>
     public static bool IsUp(IConnectionMultiplexer redis) => redis.IsConnected && redis.GetSubscriber().IsConnected();

@@ -18,6 +18,8 @@ internal sealed class RedisInvalidationLog(
     private readonly RedisKey[] _keys = new[] { "epoch", "sequence", "tags", "times", "forgotten" }
         .Select(name => (RedisKey)(redisOptions.Value.KeyPrefix + name)).ToArray();
 
+    // Named from the options, so an error says where even before the first connection.
+    private readonly Lazy<string> _endpoints = new(() => RedisConnections.Describe(redisOptions.Value.Build().EndPoints));
     private readonly long _retentionMilliseconds = (long)options.Value.RetentionWindow.TotalMilliseconds;
     private readonly int _capacity = options.Value.LogCapacity;
     private ConnectionMultiplexer? _redis;
@@ -25,7 +27,8 @@ internal sealed class RedisInvalidationLog(
     /// <summary>True while the log's connection to Redis is up.</summary>
     public bool IsConnected => _redis?.IsConnected == true;
 
-    public string Endpoint => string.Join(",", _redis?.GetEndPoints().Select(endpoint => endpoint.ToString()) ?? []);
+    /// <summary>Where the log's Redis is (its endpoints; never the configuration string, which holds the password).</summary>
+    public string Endpoint => _endpoints.Value;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -106,7 +109,7 @@ internal sealed class RedisInvalidationLog(
     }
 
     private InvalidationLogUnavailableException Unavailable(Exception? inner) =>
-        new($"The invalidation log in Redis ({redisOptions.Value.Configuration}) is unreachable, so the invalidation was not recorded and nothing was sent. Retry, or fail the request.", inner);
+        new($"The invalidation log in Redis ({Endpoint}) is unreachable, so the invalidation was not recorded and nothing was sent. Retry, or fail the request.", inner);
 
     private static long ParseLong(RedisResult value) => long.Parse((string)value!, CultureInfo.InvariantCulture);
 }

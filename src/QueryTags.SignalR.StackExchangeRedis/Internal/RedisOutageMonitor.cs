@@ -17,6 +17,11 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _recovery;
+    private bool _recovering;
+
+    // Connection failures seen so far. A recovery compares it across its reset: a failure during the reset
+    // (Redis dropped again, however briefly) may have lost invalidations after the clients refetched.
+    private long _failures;
 
     /// <summary>True while any watched connection is down, or back but its clients not reset yet.</summary>
     public bool OutageInProgress
@@ -25,7 +30,7 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
         {
             lock (_gate)
             {
-                return _recovery is { IsCompleted: false };
+                return _recovering;
             }
         }
     }
@@ -55,10 +60,14 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
 
     private void Watch(IConnectionMultiplexer redis, string role)
     {
-        redis.ConnectionFailed += (_, e) => OnFailed(role, e.EndPoint?.ToString(), e.Exception);
-        if (!RedisConnections.IsUp(redis))
+        redis.ConnectionFailed += (_, e) => OnFailed(role, e.EndPoint is null ? null : EndPointCollection.ToString(e.EndPoint), e.Exception);
+
+        // Down when added: Redis was unreachable when the node connected, so its clients get a reset once it is
+        // up. A pub/sub connection still being made (as for a moment after any connect) is no outage: nothing was
+        // subscribed through it yet, and should it fail, ConnectionFailed says so.
+        if (!redis.IsConnected)
         {
-            OnFailed(role, redis.Configuration, null);
+            OnFailed(role, RedisConnections.Describe(redis.GetEndPoints()), null);
         }
     }
 
@@ -66,40 +75,68 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
     {
         lock (_gate)
         {
-            if (_recovery is { IsCompleted: false } || _stopping.IsCancellationRequested)
+            _failures++;
+            if (_recovering || _stopping.IsCancellationRequested)
             {
                 return;
             }
 
             Log.RedisConnectionLost(logger, role, endpoint ?? "?", exception);
+            _recovering = true;
             _recovery = Task.Run(() => RecoverAsync(_stopping.Token));
         }
     }
 
     private async Task RecoverAsync(CancellationToken stopping)
     {
-        while (!stopping.IsCancellationRequested)
+        try
         {
-            try
+            while (true)
             {
                 await Task.Delay(PollInterval, stopping);
+                long failures;
+                lock (_gate)
+                {
+                    failures = _failures;
+                }
+
                 if (!connections.AllUp())
                 {
                     continue;
                 }
 
-                var count = await reset.ResetAllAsync("backplane-restored", stopping);
+                int count;
+                try
+                {
+                    count = await reset.ResetAllAsync("backplane-restored", stopping);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+                {
+                    // Redis dropped again between the check and the reset: keep waiting.
+                    Log.ResetAfterRestoreFailed(logger, ex);
+                    continue;
+                }
+
+                lock (_gate)
+                {
+                    // A connection failed since the check, so during the reset: reset again once all are back.
+                    if (_failures != failures)
+                    {
+                        continue;
+                    }
+
+                    _recovering = false;
+                }
+
                 Log.RedisConnectionRestored(logger, count);
                 return;
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            lock (_gate)
             {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Redis dropped again between the check and the reset: keep waiting.
-                Log.ResetAfterRestoreFailed(logger, ex);
+                _recovering = false;
             }
         }
     }

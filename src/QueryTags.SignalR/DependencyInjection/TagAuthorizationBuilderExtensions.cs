@@ -1,5 +1,7 @@
-using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using QueryTags.SignalR;
+using QueryTags.SignalR.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +11,9 @@ public static class TagAuthorizationBuilderExtensions
     /// <summary>
     /// Adds rules for the tags a connection may hold, checked for every tag of every subscribe with the connection's
     /// user; see <see cref="TagAuthorizationOptions"/>. Who may connect at all is the hub endpoint's authorization:
-    /// <c>app.MapTagInvalidation().RequireAuthorization(...)</c>. Calling it again adds to the same rules.
+    /// <c>app.MapTagInvalidation().RequireAuthorization(...)</c>. Calling it again adds to the same rules. Rules that
+    /// cannot work (a pattern longer than <see cref="TagInvalidationOptions.MaxGroupDepth"/>, a policy without
+    /// <c>AddAuthorization</c>) stop the host at start.
     /// </summary>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <param name="configure">Adds the rules and sets <see cref="TagAuthorizationOptions.DenyByDefault"/>.</param>
@@ -18,12 +22,8 @@ public static class TagAuthorizationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<TagAuthorizationOptions>()
-            .Configure(configure)
-            .Validate<IServiceProvider>(
-                (options, services) => options.Rules.All(rule => rule.PolicyName is null) || services.GetService<IAuthorizationService>() is not null,
-                "A tag authorization rule names a policy, but authorization is not registered: call services.AddAuthorization(options => options.AddPolicy(...)).")
-            .ValidateOnStart();
+        builder.Services.AddOptions<TagAuthorizationOptions>().Configure(configure).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TagAuthorizationOptions>, TagAuthorizationOptionsValidator>());
         return builder;
     }
 }

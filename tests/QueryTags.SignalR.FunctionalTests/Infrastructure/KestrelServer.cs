@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -24,17 +27,25 @@ public sealed class KestrelServer : IAsyncDisposable
 
     public Uri HubUrl => new(Address, "/hubs/invalidation");
 
+    /// <summary>The same hub, for authenticated users only.</summary>
+    public Uri SecureHubUrl => new(Address, TestServerApp.SecureHubPath);
+
+    /// <summary>The server's own origin, as a browser on one of its pages sends it.</summary>
+    public string Origin => Address.GetLeftPart(UriPartial.Authority);
+
     public IServiceProvider Services => _app.Services;
 
     /// <param name="configure">Options of this server.</param>
     /// <param name="url">Where to listen; a free loopback port unless a test restarts a server on the same one.</param>
     /// <param name="redis">A Redis to share with other nodes (backplane and log), or null for a single node.</param>
-    public static async Task<KestrelServer> StartAsync(Action<TagInvalidationOptions>? configure = null, string url = "http://127.0.0.1:0", string? redis = null)
+    /// <param name="authorize">Tag authorization of this server, after the test server's rules.</param>
+    public static async Task<KestrelServer> StartAsync(
+        Action<TagInvalidationOptions>? configure = null, string url = "http://127.0.0.1:0", string? redis = null, Action<TagAuthorizationOptions>? authorize = null)
     {
         string[] args = redis is null
             ? ["--urls", url, "--Logging:LogLevel:Default=Warning"]
             : ["--urls", url, "--Logging:LogLevel:Default=Warning", "--Redis", redis];
-        return await StartAsync(TestServerApp.Build(args, configure));
+        return await StartAsync(TestServerApp.Build(args, configure, authorize));
     }
 
     /// <summary>Starts an app a test built itself (it must listen on a loopback URL, such as <see cref="AppBuilder"/>'s).</summary>
@@ -60,6 +71,29 @@ public sealed class KestrelServer : IAsyncDisposable
 
     public int AbortAllConnections() => Services.GetRequiredService<ConnectionTracker>().AbortAll();
 
+    /// <summary>What the <c>["project", "{project}"]</c> rule's handler was asked.</summary>
+    public ProjectChecks Projects => Services.GetRequiredService<ProjectChecks>();
+
+    /// <summary>A bearer token for these claims, from the test server's <c>POST /token</c>.</summary>
+    public async Task<string> TokenAsync(TestUser user)
+    {
+        using var http = new HttpClient { BaseAddress = Address };
+        using var response = await http.PostAsJsonAsync("/token", user.Claims).Within();
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>().Within();
+        return body.GetProperty("token").GetString()!;
+    }
+
+    /// <summary>The sign-in cookie for these claims, from the test server's <c>POST /signin</c>.</summary>
+    public async Task<CookieContainer> SignInAsync(TestUser user)
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = Address };
+        using var response = await http.PostAsJsonAsync("/signin", user.Claims).Within();
+        response.EnsureSuccessStatusCode();
+        return cookies;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().Within();
@@ -68,13 +102,16 @@ public sealed class KestrelServer : IAsyncDisposable
 }
 
 /// <summary>One server shared by the tests of a class.</summary>
-public sealed class KestrelServerFixture : IAsyncLifetime
+public class KestrelServerFixture : IAsyncLifetime
 {
     private KestrelServer? _server;
 
     public KestrelServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
 
-    public async Task InitializeAsync() => _server = await KestrelServer.StartAsync();
+    public virtual async Task InitializeAsync() => _server = await StartServerAsync();
+
+    /// <summary>The server of this fixture; a fixture with other options overrides it.</summary>
+    protected virtual Task<KestrelServer> StartServerAsync() => KestrelServer.StartAsync();
 
     public async Task DisposeAsync()
     {

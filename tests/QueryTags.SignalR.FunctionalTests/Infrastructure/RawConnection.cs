@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using QueryTags.SignalR.Client;
@@ -21,10 +22,11 @@ public sealed class RawConnection : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public static HubConnectionBuilder Builder(Uri hubUrl, Transport transport)
+    /// <param name="configure">Further settings of the HTTP connection: credentials, headers.</param>
+    public static HubConnectionBuilder Builder(Uri hubUrl, Transport transport, Action<HttpConnectionOptions>? configure = null)
     {
         var builder = new HubConnectionBuilder();
-        builder.WithUrl(hubUrl, transport.Type);
+        builder.WithUrl(hubUrl, transport.Type, options => configure?.Invoke(options));
         if (transport.Protocol == TagInvalidationProtocol.MessagePack)
         {
             builder.AddMessagePackProtocol();
@@ -36,9 +38,12 @@ public sealed class RawConnection : IAsyncDisposable
     /// <summary>Records the messages of a connection built elsewhere (not started).</summary>
     public static RawConnection Wrap(HubConnection connection) => new(connection);
 
-    public static async Task<RawConnection> StartAsync(KestrelServer server, Transport transport)
+    public static Task<RawConnection> StartAsync(KestrelServer server, Transport transport) => StartAsync(server.HubUrl, transport);
+
+    /// <param name="configure">Further settings of the HTTP connection: credentials, headers.</param>
+    public static async Task<RawConnection> StartAsync(Uri hubUrl, Transport transport, Action<HttpConnectionOptions>? configure = null)
     {
-        var connection = new RawConnection(Builder(server.HubUrl, transport).Build());
+        var connection = new RawConnection(Builder(hubUrl, transport, configure).Build());
         await connection.Connection.StartAsync().Within();
         return connection;
     }
@@ -77,6 +82,16 @@ public sealed class RawConnection : IAsyncDisposable
 
             received.Add(message);
         }
+    }
+
+    /// <summary>
+    /// Subscribes <paramref name="sentinel"/>, has <paramref name="server"/> invalidate it, and returns what arrived
+    /// before it: what leaked, when the test published only what must not arrive.
+    /// </summary>
+    public async Task<IReadOnlyList<InvalidationMessage>> ReceivedBeforeSentinelAsync(KestrelServer server, Tag sentinel)
+    {
+        Assert.Empty((await SubscribeAsync(sentinel)).Rejected);
+        return await ReceivedUntilAsync((await server.InvalidateAsync(sentinel)).Id);
     }
 
     public bool HasPending => _received.Reader.TryPeek(out _);

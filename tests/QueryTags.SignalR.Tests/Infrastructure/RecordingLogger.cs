@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace QueryTags.SignalR.Tests.Infrastructure;
 
 /// <summary>Keeps what is logged to it, so a test can read the level, event and message.</summary>
-internal sealed class RecordingLogger : ILogger
+internal class RecordingLogger : ILogger
 {
     private readonly List<(LogLevel Level, EventId Event, string Message, Exception? Exception)> _entries = [];
 
@@ -32,21 +32,5 @@ internal sealed class RecordingLogger : ILogger
     }
 }
 
-/// <summary>A <see cref="RecordingLogger"/> for a constructor that asks for an <see cref="ILogger{TCategoryName}"/>.</summary>
-internal sealed class RecordingLogger<T>(RecordingLogger inner) : ILogger<T>
-{
-    public RecordingLogger()
-        : this(new RecordingLogger())
-    {
-    }
-
-    public IReadOnlyList<(LogLevel Level, EventId Event, string Message, Exception? Exception)> Entries => inner.Entries;
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        inner.Log(logLevel, eventId, state, exception, formatter);
-}
+/// <summary>A <see cref="RecordingLogger"/> for a class that takes an <see cref="ILogger{T}"/>.</summary>
+internal sealed class RecordingLogger<T> : RecordingLogger, ILogger<T>;

@@ -1,5 +1,4 @@
-import { HttpTransportType, JsonHubProtocol, type IHubProtocol } from "@microsoft/signalr";
-import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
+import { HttpTransportType, type IHubProtocol } from "@microsoft/signalr";
 import { QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import {
@@ -10,16 +9,10 @@ import {
   type Tag,
   type TagInvalidationStatus,
 } from "../../src/index.js";
+import { matrix } from "./matrix.js";
 import { startTestServer, type TestServer } from "./testServer.js";
 
 // The real @microsoft/signalr client against the real hub, over every transport and protocol it carries.
-const matrix: { name: string; transport: HttpTransportType; protocol: () => IHubProtocol }[] = [
-  { name: "WebSockets × JSON", transport: HttpTransportType.WebSockets, protocol: () => new JsonHubProtocol() },
-  { name: "WebSockets × MessagePack", transport: HttpTransportType.WebSockets, protocol: () => new MessagePackHubProtocol() },
-  { name: "SSE × JSON", transport: HttpTransportType.ServerSentEvents, protocol: () => new JsonHubProtocol() },
-  { name: "long polling × JSON", transport: HttpTransportType.LongPolling, protocol: () => new JsonHubProtocol() },
-  { name: "long polling × MessagePack", transport: HttpTransportType.LongPolling, protocol: () => new MessagePackHubProtocol() },
-];
 
 let server: TestServer;
 beforeAll(async () => {

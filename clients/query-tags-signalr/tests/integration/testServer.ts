@@ -9,6 +9,10 @@ const dll = fileURLToPath(
 export interface TestServer {
   readonly url: string;
   readonly hubUrl: string;
+  /** The same hub for authenticated users only: a token from {@link token} opens it. */
+  readonly secureHubUrl: string;
+  /** POST /token, the test server's test-only token endpoint: a bearer token carrying these claims. */
+  token(claims: { sub: string } & Record<string, string | number | (string | number)[]>): Promise<string>;
   /** POST /invalidate; answers the invalidation's id and cursor. */
   invalidate(tags: unknown[][]): Promise<{ id: string; cursor: string }>;
   /** POST /connections/abort: cuts every connection's transport, as a network failure would. */
@@ -67,6 +71,8 @@ export async function startTestServer(): Promise<TestServer> {
   return {
     url,
     hubUrl: `${url}/hubs/invalidation`,
+    secureHubUrl: `${url}/hubs/secure`,
+    token: async (claims) => (await post("/token", claims)).token,
     invalidate: (tags) => post("/invalidate", { tags, origin: null, via: "invalidator" }),
     abortConnections: async () => (await post("/connections/abort")).aborted,
     async stop() {

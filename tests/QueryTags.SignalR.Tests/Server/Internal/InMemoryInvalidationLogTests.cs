@@ -41,19 +41,12 @@ public class InMemoryInvalidationLogTests
     {
         var log = CreateLog();
         var start = await Current(log);
-        await log.AppendAsync([["todo"], ["user", 1]], default);
-        await log.AppendAsync([["org", "acme", "members"]], default);
+        await PrefixMatchingCase.AppendToAsync(log);
 
-        var replay = await log.ReplayAsync(
-            [["todo", 5], ["todo", 5, "comments"], ["todo"], ["todos"], ["user", 1], ["user"], ["user", 1, "avatar"], ["user", "1"], ["org", "acme"], ["org", "acme", "members", 3]],
-            start,
-            null,
-            default);
+        var replay = await log.ReplayAsync(PrefixMatchingCase.Held, start, null, default);
 
         Assert.False(replay.Reset);
-        Assert.Equal(
-            [new Tag("todo", 5), new Tag("todo", 5, "comments"), new Tag("todo"), new Tag("user", 1), new Tag("user", 1, "avatar"), new Tag("org", "acme", "members", 3)],
-            replay.Missed);
+        Assert.Equal(PrefixMatchingCase.Missed, replay.Missed);
     }
 
     [Fact]

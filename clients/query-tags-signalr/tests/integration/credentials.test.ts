@@ -1,0 +1,98 @@
+import type { HttpTransportType, IHubProtocol } from "@microsoft/signalr";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import {
+  createSignalRInvalidatorClient,
+  TagError,
+  TagRules,
+  type TagInvalidationEvent,
+  type TagInvalidationStatus,
+} from "../../src/index.js";
+import { matrix } from "./matrix.js";
+import { startTestServer, type TestServer } from "./testServer.js";
+
+// The client passes credentials the SignalR way, to the test server's hub that requires an authenticated user
+// and authorizes each tag (["account", "{sub}"]: each user their own account).
+let server: TestServer;
+let aliceToken: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  aliceToken = await server.token({ sub: "alice", org_id: "acme", role: "admin" });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) {
+    await stop();
+  }
+});
+
+function secureClient(transport: HttpTransportType, protocol: IHubProtocol, accessTokenFactory?: () => string) {
+  const client = createSignalRInvalidatorClient({
+    url: server.secureHubUrl,
+    transport,
+    protocol,
+    ...(accessTokenFactory && { accessTokenFactory }),
+    logger: { log: () => {} },
+    // A refused start is not tried again, so the test sees it.
+    reconnectPolicy: { nextRetryDelayInMilliseconds: () => null },
+    firstSubscribeMarginMs: 0,
+  });
+  stops.push(() => client.stop());
+  const events: TagInvalidationEvent[] = [];
+  const statuses: TagInvalidationStatus[] = [];
+  client.listen((event) => events.push(event));
+  client.status.subscribe((status) => statuses.push(status));
+  // What arrives on the wire, before the client matches it against its tags.
+  const wire: string[] = [];
+  client.connection.on("invalidate", (message: { id: string }) => wire.push(message.id));
+  return { client, events, statuses, wire };
+}
+
+describe.each(matrix)("$name", ({ transport, protocol }) => {
+  test("with a token from accessTokenFactory the client opens the secure hub and receives its user's tag", async () => {
+    const { client, events, statuses } = secureClient(transport, protocol(), () => aliceToken);
+    client.subscribe([["account", "alice"]]);
+
+    // The start settles once the held tags are subscribed.
+    await client.start();
+    const sent = await server.invalidate([["account", "alice"]]);
+
+    await vi.waitFor(() => expect(events.filter((event) => event.type === "invalidate")).toHaveLength(1), { timeout: 2000, interval: 10 });
+    expect(events).toEqual([{ type: "invalidate", message: expect.objectContaining({ id: sent.id }), matchedTags: [["account", "alice"]] }]);
+    expect(statuses).toEqual(["connecting", "connected"]);
+  });
+
+  test("without a token the start is refused with 401 and the client never connects", async () => {
+    const { client, statuses } = secureClient(transport, protocol());
+    client.subscribe([["account", "alice"]]);
+
+    await expect(client.start()).rejects.toThrow(/401/);
+
+    expect(statuses).not.toContain("connected");
+    expect(client.status.get()).toBe("disconnected");
+  });
+
+  test("a tag of another user reaches the error listener as a TagError with rule forbidden and is never delivered", async () => {
+    const { client, events, wire } = secureClient(transport, protocol(), () => aliceToken);
+    client.subscribe([["account", "bob"], ["account", "alice"]]);
+
+    await client.start();
+
+    const errors = events.flatMap((event) => (event.type === "error" ? [event.error] : []));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TagError);
+    expect(errors[0]).toMatchObject({ rule: TagRules.forbidden });
+    expect(errors[0]!.message).toContain('["account","bob"]');
+    expect(errors[0]!.message).toContain('["account","{sub}"]');
+    expect(client.heldTags).toEqual([["account", "alice"]]);
+
+    // Messages on one connection arrive in the order they were sent: after the sentinel, nothing else came.
+    await server.invalidate([["account", "bob"]]);
+    const sentinel = await server.invalidate([["account", "alice"]]);
+    await vi.waitFor(() => expect(wire).toContain(sentinel.id), { timeout: 2000, interval: 10 });
+    expect(wire).toEqual([sentinel.id]);
+  });
+});
