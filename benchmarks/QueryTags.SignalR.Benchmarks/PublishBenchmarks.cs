@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,14 +15,18 @@ namespace QueryTags.SignalR.Benchmarks;
 /// What a publish costs the server before the bytes reach the sockets: the log append, and one MessagePack
 /// serialization per send (SignalR serializes a send once per protocol, then writes the same bytes to every
 /// connection of its groups). Each target group gets a copy with only its tags; the baseline serializes one
-/// message with every tag once, what a single send to all the groups cost before.
+/// message with every tag once, what a single send to all the groups cost before. The same path with the output
+/// cache or HybridCache evicted by tag before the send (their in-memory stores; a Redis store adds its round trip).
 /// </summary>
 public class PublishBenchmarks
 {
     private readonly MessagePackHubProtocol _protocol = new();
     private Tag[] _tags = [];
+    private ServiceProvider _services = null!;
     private InMemoryInvalidationLog _log = null!;
     private HubTagInvalidator _invalidator = null!;
+    private HubTagInvalidator _evictingOutputCache = null!;
+    private HubTagInvalidator _evictingHybridCache = null!;
 
     /// <summary>Tags per invalidation, each targeting a group of its own.</summary>
     [Params(1, 4)]
@@ -30,14 +36,36 @@ public class PublishBenchmarks
     public void Setup()
     {
         _tags = [.. Enumerable.Range(0, Tags).Select(i => new Tag("topic", i))];
+        var services = new ServiceCollection().AddMetrics();
+        services.AddOutputCache();
+        services.AddHybridCache();
+        _services = services.BuildServiceProvider();
         var options = Options.Create(new TagInvalidationOptions());
         _log = new InMemoryInvalidationLog(options, TimeProvider.System);
-        var metrics = new TagInvalidationMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _invalidator = new HubTagInvalidator(new SerializingHubContext(_protocol), _log, options, metrics, NullLogger<HubTagInvalidator>.Instance);
+        _invalidator = Invalidator(_log, []);
+        _evictingOutputCache = Invalidator(_log, [new OutputCacheEvictor(_services.GetRequiredService<IOutputCacheStore>())]);
+        _evictingHybridCache = Invalidator(_log, [new HybridCacheEvictor(_services.GetRequiredService<HybridCache>())]);
+
+        HubTagInvalidator Invalidator(InvalidationLog log, ITagEvictor[] evictors) => new(
+            new SerializingHubContext(_protocol),
+            log,
+            options,
+            new TagInvalidationMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            evictors,
+            NullLogger<HubTagInvalidator>.Instance);
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => _services.Dispose();
 
     [Benchmark]
     public Task<InvalidationMessage> PerGroupCopies() => _invalidator.InvalidateTagsAsync(_tags);
+
+    [Benchmark]
+    public Task<InvalidationMessage> PerGroupCopiesEvictingOutputCache() => _evictingOutputCache.InvalidateTagsAsync(_tags);
+
+    [Benchmark]
+    public Task<InvalidationMessage> PerGroupCopiesEvictingHybridCache() => _evictingHybridCache.InvalidateTagsAsync(_tags);
 
     [Benchmark(Baseline = true)]
     public async Task<int> OneSharedMessage()

@@ -4,7 +4,12 @@ using MessagePack;
 namespace QueryTags.SignalR;
 
 /// <summary>The payload of the server → client <c>invalidate</c> event.</summary>
+/// <remarks>
+/// MessagePack writes a map with the same lower-case keys as JSON; <see cref="TraceParent"/> is left out of both
+/// when it is null, so a message published outside any trace costs no more bytes than before it existed.
+/// </remarks>
 [MessagePackObject]
+[MessagePackFormatter(typeof(InvalidationMessageMessagePackFormatter))]
 public sealed class InvalidationMessage
 {
     /// <summary>Unique per invalidation call; a client that receives the same id twice applies it once.</summary>
@@ -26,4 +31,13 @@ public sealed class InvalidationMessage
     [Key("origin")]
     [JsonPropertyName("origin")]
     public string? Origin { get; set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the publish (<c>00-{trace id}-{span id}-{flags}</c>), so a client's work can join
+    /// the trace of the change that caused it; null (and not written) when the publisher was not traced.
+    /// </summary>
+    [Key("traceparent")]
+    [JsonPropertyName("traceparent")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,10 @@ using QueryTags.SignalR.Telemetry;
 
 namespace QueryTags.SignalR.Internal;
 
-/// <summary>Publishes invalidations: log first (so a concurrent subscribe sees them), then one send per target group.</summary>
+/// <summary>
+/// Publishes invalidations: log first (so a concurrent subscribe sees them), then the server caches' evictions (so
+/// a client refetching on the push misses them), then one send per target group.
+/// </summary>
 /// <remarks>
 /// It sends through SignalR's own hub context (not the typed one) so the cancellation token reaches the send.
 /// </remarks>
@@ -15,8 +19,10 @@ internal sealed class HubTagInvalidator(
     InvalidationLog log,
     IOptions<TagInvalidationOptions> options,
     TagInvalidationMetrics metrics,
+    IEnumerable<ITagEvictor> evictors,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator
 {
+    private readonly ITagEvictor[] _evictors = [.. evictors];
     private readonly TagLimits _limits = options.Value.Limits;
     private readonly int _maxGroupDepth = options.Value.MaxGroupDepth;
     private readonly bool _sendOrigin = options.Value.SendOriginToClients;
@@ -62,19 +68,79 @@ internal sealed class HubTagInvalidator(
             throw new ArgumentException("InvalidateTagsAsync needs at least one tag. Nothing was sent.", nameof(tags));
         }
 
-        var cursor = await log.AppendAsync(distinct, cancellationToken);
-        var message = new InvalidationMessage
+        using var publish = TagInvalidationActivities.Source.StartActivity("querytags.publish");
+        publish?.SetTag("querytags.tags.count", distinct.Count);
+        publish?.SetTag("querytags.groups.count", groups.Count);
+        try
         {
-            Id = Guid.CreateVersion7().ToString("N"),
-            Tags = distinct,
-            Cursor = cursor,
-            Origin = origin,
-        };
+            InvalidationCursor cursor;
+            using (TagInvalidationActivities.Source.StartActivity("querytags.log.append"))
+            {
+                cursor = await log.AppendAsync(distinct, cancellationToken);
+            }
 
-        await SendAsync(message, groups, cancellationToken);
-        metrics.InvalidationPublished(groups.Count);
-        Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, cursor.ToString());
-        return message;
+            var message = new InvalidationMessage
+            {
+                Id = Guid.CreateVersion7().ToString("N"),
+                Tags = distinct,
+                Cursor = cursor,
+                Origin = origin,
+            };
+            publish?.SetTag("querytags.invalidation.id", message.Id);
+            publish?.SetTag("querytags.cursor", cursor.ToString());
+            if (_evictors.Length > 0)
+            {
+                await EvictAsync(message, cancellationToken);
+            }
+
+            using (var send = TagInvalidationActivities.Source.StartActivity("querytags.send", ActivityKind.Producer))
+            {
+                send?.SetTag("messaging.system", "signalr");
+                send?.SetTag("messaging.operation.type", "send");
+                send?.SetTag("querytags.groups.count", groups.Count);
+
+                // The send's own span when traced, else the caller's (a request's): a client can join the trace.
+                message.TraceParent = TagInvalidationActivities.CurrentTraceParent();
+                await SendAsync(message, groups, cancellationToken);
+            }
+
+            metrics.InvalidationPublished(groups.Count);
+            Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, cursor.ToString());
+            return message;
+        }
+        catch (Exception ex)
+        {
+            TagInvalidationActivities.Failed(publish, ex);
+            throw;
+        }
+    }
+
+    // Every evictor, together, for the whole call; one that throws is logged and counted and does not stop the push.
+    private async Task EvictAsync(InvalidationMessage message, CancellationToken cancellationToken)
+    {
+        using var evict = TagInvalidationActivities.Source.StartActivity("querytags.evict");
+        evict?.SetTag("querytags.evictors.count", _evictors.Length);
+        if (_evictors.Length == 1)
+        {
+            await EvictOneAsync(_evictors[0], message, evict, cancellationToken);
+            return;
+        }
+
+        await Task.WhenAll(_evictors.Select(evictor => EvictOneAsync(evictor, message, evict, cancellationToken)));
+    }
+
+    private async Task EvictOneAsync(ITagEvictor evictor, InvalidationMessage message, Activity? evict, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await evictor.EvictAsync(message.Tags, cancellationToken);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            TagInvalidationActivities.Failed(evict, ex);
+            metrics.EvictionFailed(ex);
+            Log.EvictionFailed(logger, message.Id, evictor.GetType().Name, ex);
+        }
     }
 
     // Each group gets a copy with only the tags that target it, so no holder reads a tag of the call it does not
@@ -94,5 +160,5 @@ internal sealed class HubTagInvalidator(
     }
 
     private static InvalidationMessage Copy(InvalidationMessage message, IReadOnlyList<Tag> tags, string? origin) =>
-        new() { Id = message.Id, Tags = tags, Cursor = message.Cursor, Origin = origin };
+        new() { Id = message.Id, Tags = tags, Cursor = message.Cursor, Origin = origin, TraceParent = message.TraceParent };
 }

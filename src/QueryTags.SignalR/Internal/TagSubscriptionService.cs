@@ -36,6 +36,24 @@ internal sealed class TagSubscriptionService(
 
     public async Task<SubscribeResult> SubscribeAsync(HubCallerContext context, IGroupManager groups, object?[]? tags, string? cursor)
     {
+        using var activity = TagInvalidationActivities.Source.StartActivity("querytags.subscribe");
+        activity?.SetTag("querytags.connection.id", context.ConnectionId);
+        try
+        {
+            var result = await SubscribeCoreAsync(context, groups, tags, cursor);
+            activity?.SetTag("querytags.tags.accepted", tags!.Length - result.Rejected.Count);
+            activity?.SetTag("querytags.tags.rejected", result.Rejected.Count);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            TagInvalidationActivities.Failed(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task<SubscribeResult> SubscribeCoreAsync(HubCallerContext context, IGroupManager groups, object?[]? tags, string? cursor)
+    {
         CheckCallSize(nameof(InvalidationHub.Subscribe), tags);
         InvalidationCursor? since = null;
         TimeSpan? age = null;
@@ -100,12 +118,17 @@ internal sealed class TagSubscriptionService(
 
         metrics.TagsRejected(rejected.Count);
         InvalidationReplay replay;
+        using var replaying = TagInvalidationActivities.Source.StartActivity("querytags.replay");
+        replaying?.SetTag("querytags.cursor", cursor);
         try
         {
             replay = await log.ReplayAsync(held, since, age, context.ConnectionAborted);
+            replaying?.SetTag("querytags.reset", replay.Reset);
+            replaying?.SetTag("querytags.missed.count", replay.Missed.Count);
         }
-        catch (InvalidationLogUnavailableException)
+        catch (InvalidationLogUnavailableException ex)
         {
+            TagInvalidationActivities.Failed(replaying, ex);
             // The tags stay held and their groups joined: live invalidations reach them once the log is back.
             throw new HubException("Subscribe: the invalidation log is unreachable, so what was missed cannot be told; the tags are held, subscribe again with the same cursor shortly.");
         }

@@ -12,6 +12,8 @@ internal sealed class TagInvalidationMetrics
     private readonly UpDownCounter<long> _tagsHeld;
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _tagsRejected;
+    private readonly Counter<long> _evictionsFailed;
+    private readonly Counter<long> _endpointPublishesFailed;
 
     public TagInvalidationMetrics(IMeterFactory meterFactory)
     {
@@ -21,6 +23,11 @@ internal sealed class TagInvalidationMetrics
         _tagsHeld = meter.CreateUpDownCounter<long>("querytags.tags.held", "{tag}", "Distinct tags held, summed over connections.");
         _connections = meter.CreateUpDownCounter<long>("querytags.connections", "{connection}", "Connections to the invalidation hub.");
         _tagsRejected = meter.CreateCounter<long>("querytags.tags.rejected", "{tag}", "Tags refused by subscribe calls.");
+        _evictionsFailed = meter.CreateCounter<long>("querytags.evictions.failed", "{eviction}", "Server cache evictions that threw; the push went out regardless.");
+        _endpointPublishesFailed = meter.CreateCounter<long>(
+            "querytags.endpoint.invalidations.failed",
+            "{invalidation}",
+            "Invalidations of an endpoint that succeeded which could not be published: the change was saved, and no client was told.");
     }
 
     public void InvalidationPublished(int groupSends)
@@ -28,6 +35,12 @@ internal sealed class TagInvalidationMetrics
         _invalidationsPublished.Add(1);
         _messagesSent.Add(groupSends);
     }
+
+    public void EvictionFailed(Exception exception) =>
+        _evictionsFailed.Add(1, new KeyValuePair<string, object?>("error.type", exception.GetType().FullName));
+
+    public void EndpointPublishFailed(Exception exception) =>
+        _endpointPublishesFailed.Add(1, new KeyValuePair<string, object?>("error.type", exception.GetType().FullName));
 
     public void TagsHeldChanged(int delta)
     {

@@ -45,17 +45,29 @@ public sealed class KestrelServer : IAsyncDisposable
         string[] args = redis is null
             ? ["--urls", url, "--Logging:LogLevel:Default=Warning"]
             : ["--urls", url, "--Logging:LogLevel:Default=Warning", "--Redis", redis];
-        var app = TestServerApp.Build(args, configure, authorize);
+        return await StartAsync(TestServerApp.Build(args, configure, authorize));
+    }
+
+    /// <summary>Starts an app a test built itself (it must listen on a loopback URL, such as <see cref="AppBuilder"/>'s).</summary>
+    public static async Task<KestrelServer> StartAsync(WebApplication app)
+    {
         await app.StartAsync().Within();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new KestrelServer(app, new Uri(address));
     }
+
+    /// <summary>A builder for an app of a test's own on a free loopback port, logging warnings and above.</summary>
+    public static WebApplicationBuilder AppBuilder() =>
+        WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
 
     /// <summary>A loopback URL on a port that is free now, for a client that starts before its server.</summary>
     public static string FreeUrl() => $"http://127.0.0.1:{LoopbackRedis.FreePort()}";
 
     public Task<InvalidationMessage> InvalidateAsync(params Tag[] tags) =>
         Services.GetRequiredService<ITagInvalidator>().InvalidateTagsAsync(tags);
+
+    /// <summary>An HTTP client for this server's address.</summary>
+    public HttpClient Http() => new() { BaseAddress = Address, Timeout = TestTimeouts.Default };
 
     public int AbortAllConnections() => Services.GetRequiredService<ConnectionTracker>().AbortAll();
 

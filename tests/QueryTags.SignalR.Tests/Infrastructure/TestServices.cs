@@ -13,7 +13,12 @@ internal sealed class TestServices
     /// <param name="configure">Options of the server.</param>
     /// <param name="authorize">Tag authorization rules; <paramref name="services"/> can register the policies they name.</param>
     /// <param name="services">More services, such as <c>AddAuthorization</c>.</param>
-    public TestServices(Action<TagInvalidationOptions>? configure = null, Action<TagAuthorizationOptions>? authorize = null, Action<IServiceCollection>? services = null)
+    /// <param name="evictors">Server cache evictors the invalidator runs before it sends.</param>
+    public TestServices(
+        Action<TagInvalidationOptions>? configure = null,
+        Action<TagAuthorizationOptions>? authorize = null,
+        Action<IServiceCollection>? services = null,
+        IEnumerable<ITagEvictor>? evictors = null)
     {
         var options = new TagInvalidationOptions();
         configure?.Invoke(options);
@@ -28,10 +33,12 @@ internal sealed class TestServices
         Connections = new LocalConnections(HubContext, Log);
         Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, NullLogger<TagAuthorizer>.Instance));
         Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, NullLogger<InvalidationHub>.Instance);
-        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, NullLogger<HubTagInvalidator>.Instance);
+        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, evictors ?? [], InvalidatorLogger);
     }
 
     public IOptions<TagInvalidationOptions> Options { get; }
+
+    public RecordingLogger<HubTagInvalidator> InvalidatorLogger { get; } = new();
 
     public RecordingHubContext HubContext { get; } = new();
 

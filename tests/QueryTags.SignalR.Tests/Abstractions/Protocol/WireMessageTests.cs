@@ -22,6 +22,13 @@ public class WireMessageTests
         Origin = null,
     };
 
+    private static InvalidationMessage Traced()
+    {
+        var traced = Invalidation;
+        traced.TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        return traced;
+    }
+
     private static SubscribeResult Subscribed => new()
     {
         Cursor = InvalidationCursor.Parse("e1:9"),
@@ -40,6 +47,20 @@ public class WireMessageTests
 
         Assert.Equal("""{"id":"0197a5b0c1d2","tags":[["todos"],["todo",5]],"cursor":"e1:7","origin":null}""", json);
         AssertInvalidationEqual(Invalidation, JsonSerializer.Deserialize<InvalidationMessage>(json, Json(options))!);
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonOptionNames))]
+    public void InvalidationMessage_json_with_a_traceparent(string options)
+    {
+        var traced = Traced();
+
+        var json = JsonSerializer.Serialize(traced, Json(options));
+
+        Assert.Equal(
+            """{"id":"0197a5b0c1d2","tags":[["todos"],["todo",5]],"cursor":"e1:7","origin":null,"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}""",
+            json);
+        AssertInvalidationEqual(traced, JsonSerializer.Deserialize<InvalidationMessage>(json, Json(options))!);
     }
 
     [Theory]
@@ -140,6 +161,35 @@ public class WireMessageTests
 
     [Theory]
     [MemberData(nameof(MessagePackOptionNames))]
+    public void InvalidationMessage_messagepack_with_a_traceparent(string options)
+    {
+        var traced = Traced();
+
+        var bytes = MessagePackSerializer.Serialize(traced, MessagePack(options));
+
+        var map = ReadMap(bytes);
+        Assert.Equal(["id", "tags", "cursor", "origin", "traceparent"], map.Keys);
+        Assert.Equal(traced.TraceParent, map["traceparent"]);
+        AssertInvalidationEqual(traced, MessagePackSerializer.Deserialize<InvalidationMessage>(bytes, MessagePack(options)));
+    }
+
+    [Theory]
+    [MemberData(nameof(MessagePackOptionNames))]
+    public void MessagePack_reader_skips_a_key_that_is_not_a_string(string options)
+    {
+        var bytes = MessagePackSerializer.Serialize(
+            new Dictionary<object, object?> { [7] = new object[] { "x" }, ["id"] = "x", ["tags"] = new object[] { new object[] { "todo" } } },
+            MessagePackSerializerOptions.Standard);
+
+        var read = MessagePackSerializer.Deserialize<InvalidationMessage>(bytes, MessagePack(options));
+
+        Assert.Equal("x", read.Id);
+        Assert.Equal([new Tag("todo")], read.Tags);
+        Assert.Null(read.TraceParent);
+    }
+
+    [Theory]
+    [MemberData(nameof(MessagePackOptionNames))]
     public void SubscribeResult_messagepack(string options)
     {
         var bytes = MessagePackSerializer.Serialize(Subscribed, MessagePack(options));
@@ -196,6 +246,7 @@ public class WireMessageTests
                 ["tags"] = new object[] { new object[] { "todo", 5 } },
                 ["cursor"] = null,
                 ["origin"] = "node-1",
+                ["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
             },
             MessagePackSerializerOptions.Standard);
 
@@ -205,6 +256,7 @@ public class WireMessageTests
         Assert.Equal([new Tag("todo", 5)], read.Tags);
         Assert.Null(read.Cursor);
         Assert.Equal("node-1", read.Origin);
+        Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", read.TraceParent);
     }
 
     private static JsonSerializerOptions Json(string name) =>
@@ -229,6 +281,7 @@ public class WireMessageTests
         Assert.Equal(expected.Tags, actual.Tags);
         Assert.Equal(expected.Cursor, actual.Cursor);
         Assert.Equal(expected.Origin, actual.Origin);
+        Assert.Equal(expected.TraceParent, actual.TraceParent);
     }
 
     private static void AssertSubscribeResultEqual(SubscribeResult expected, SubscribeResult actual)

@@ -1,0 +1,14 @@
+namespace QueryTags.SignalR;
+
+/// <summary>
+/// The response headers of an endpoint that invalidated tags after it succeeded: the invalidation's id and cursor,
+/// so the caller can tell the push that will follow from one caused by someone else's change.
+/// </summary>
+public static class InvalidationHeaders
+{
+    /// <summary>The <see cref="InvalidationMessage.Id"/> of the invalidation the endpoint published.</summary>
+    public const string Id = "QueryTags-Invalidation-Id";
+
+    /// <summary>The <see cref="InvalidationMessage.Cursor"/> of that invalidation, as <c>epoch:sequence</c>.</summary>
+    public const string Cursor = "QueryTags-Invalidation-Cursor";
+}

@@ -1,0 +1,60 @@
+namespace QueryTags.SignalR;
+
+/// <summary>
+/// The string tags under which a server cache keeps an entry known by query tags, so that invalidating a tag
+/// evicts it the way clients refetch: <c>["todo"]</c> evicts what was cached for <c>["todo", 5]</c>, and
+/// <c>["todo", 5]</c> does not evict <c>["todo", 6]</c>.
+/// </summary>
+/// <remarks>
+/// An entry is tagged with the text of every prefix of each of its tags (<c>qt:["todo"]</c> and
+/// <c>qt:["todo",5]</c>); an invalidation evicts by the text of each invalidated tag. The <c>qt:</c> prefix keeps
+/// them apart from an application's own cache tags.
+/// </remarks>
+public static class TagCacheTags
+{
+    private const string Prefix = "qt:";
+
+    /// <summary>
+    /// The cache tags for an entry known by <paramref name="tags"/>, for example
+    /// <c>cache.GetOrCreateAsync(key, factory, tags: TagCacheTags.Of(["todo", id]))</c>.
+    /// </summary>
+    /// <param name="tags">The query tags of the cached data.</param>
+    /// <returns>The distinct cache tags: one per prefix of each tag.</returns>
+    /// <exception cref="ArgumentException">A tag is empty (default).</exception>
+    public static string[] Of(params Tag[] tags)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<string>();
+        foreach (var tag in tags)
+        {
+            foreach (var text in OfOne(tag))
+            {
+                if (set.Add(text))
+                {
+                    result.Add(text);
+                }
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>The cache tag an invalidation of <paramref name="tag"/> evicts by.</summary>
+    /// <param name="tag">An invalidated tag.</param>
+    /// <returns><c>qt:</c> and the tag's canonical form.</returns>
+    /// <exception cref="ArgumentException">The tag is empty (default).</exception>
+    public static string Evicting(Tag tag) => string.Concat(Prefix, Checked(tag).Canonical);
+
+    internal static IEnumerable<string> OfOne(Tag tag)
+    {
+        Checked(tag);
+        for (var length = 1; length <= tag.Count; length++)
+        {
+            yield return string.Concat(Prefix, tag.PrefixCanonical(length));
+        }
+    }
+
+    private static Tag Checked(Tag tag) =>
+        tag.Count > 0 ? tag : throw new ArgumentException($"{TagRules.Describe(TagRules.Empty)} ({TagRules.Empty}).", nameof(tag));
+}

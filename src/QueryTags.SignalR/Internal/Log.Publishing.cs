@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace QueryTags.SignalR.Internal;
+
+/// <summary>What goes wrong around a publish that still went out (an eviction) or after the change it reports (an endpoint's).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(10, LogLevel.Error, "Evicting server caches for invalidation {Id} with {Evictor} failed; the invalidation is sent anyway, and a client may refetch a stale cached answer.", EventName = nameof(EvictionFailed))]
+    public static partial void EvictionFailed(ILogger logger, string id, string evictor, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Error, "The endpoint {Endpoint} answered {StatusCode}, but invalidating its tags failed: the change stands and no client was told of it. The response keeps its status and carries no invalidation headers.", EventName = nameof(EndpointPublishFailed))]
+    public static partial void EndpointPublishFailed(ILogger logger, string endpoint, int statusCode, Exception exception);
+}
