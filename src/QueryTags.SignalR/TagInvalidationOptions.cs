@@ -19,9 +19,9 @@ public sealed class TagInvalidationOptions
     /// Most prefix groups one connection may be in (a held tag joins the group of each of its prefixes, up to
     /// <see cref="MaxGroupDepth"/>, shared between its tags). Each group costs server memory (SignalR's group, and a
     /// Redis channel with the Redis backplane), so this bounds what one connection can make the server keep. A tag
-    /// that would join more is refused with rule <c>too-many-groups</c>. Default 128.
+    /// that would join more is refused with rule <c>too-many-groups</c>. Default 96.
     /// </summary>
-    public int MaxGroupsPerConnection { get; set; } = 128;
+    public int MaxGroupsPerConnection { get; set; } = 96;
 
     /// <summary>
     /// Most characters of tag text one connection may make the server keep: the canonical text of every tag it holds
