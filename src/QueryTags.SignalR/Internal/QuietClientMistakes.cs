@@ -5,7 +5,7 @@ namespace QueryTags.SignalR.Internal;
 
 /// <summary>
 /// The logger factory of the hub's connection handler: SignalR logs every exception a hub method throws as an error
-/// with its stack, the refusals of a client's mistakes (<see cref="CallRefusedException"/>) included. Those are
+/// with its stack, the refusals of a client's mistakes (<see cref="ClientMistake"/>) included. Those are
 /// written at debug level without the exception instead; the hub logs them itself, rate-limited, at information
 /// level. Everything else passes through unchanged.
 /// </summary>
@@ -29,7 +29,7 @@ internal sealed class QuietClientMistakes(ILoggerFactory inner) : ILoggerFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (exception is CallRefusedException)
+            if (ClientMistake.Is(exception))
             {
                 if (logger.IsEnabled(LogLevel.Debug))
                 {

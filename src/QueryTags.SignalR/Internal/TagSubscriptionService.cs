@@ -216,17 +216,17 @@ internal sealed class TagSubscriptionService(
         }
     }
 
-    private CallRefusedException NotAList(HubCallerContext context, string method, string what) =>
+    private HubException NotAList(HubCallerContext context, string method, string what) =>
         Refuse(context, method, $"the tags argument is {what}, not a list of tags; send a list such as [[\"todo\", 5]] (an empty list is fine).");
 
-    private CallRefusedException Refuse(HubCallerContext context, string method, string reason)
+    private HubException Refuse(HubCallerContext context, string method, string reason)
     {
         if (logThrottle.Allows(logger, LogLevel.Information))
         {
             Log.CallRefused(logger, context.ConnectionId, method, reason);
         }
 
-        return new CallRefusedException($"{method}: {reason}");
+        return ClientMistake.Refusal($"{method}: {reason}");
     }
 
     // Calls beyond the connection's rate wait their turn: SignalR runs one call of a connection at a time, so the

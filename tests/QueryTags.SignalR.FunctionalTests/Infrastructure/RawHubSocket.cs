@@ -37,6 +37,9 @@ public sealed class RawHubSocket : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>True once a receive gave up waiting (which aborts the socket).</summary>
+    public bool TimedOut { get; private set; }
+
     /// <summary>The close status the server sent, once the socket closed.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
@@ -247,6 +250,12 @@ public sealed class RawHubSocket : IAsyncDisposable
         }
         catch (WebSocketException)
         {
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing came in time; cancelling a receive aborts the socket, as closing would.
+            TimedOut = true;
             return false;
         }
 

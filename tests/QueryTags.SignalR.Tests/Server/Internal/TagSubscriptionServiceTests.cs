@@ -158,7 +158,7 @@ public class TagSubscriptionServiceTests
     {
         var connection = _server.Connect();
 
-        var error = await Assert.ThrowsAsync<CallRefusedException>(() => _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo")], cursor));
+        var error = await Assert.ThrowsAsync<HubException>(() => _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo")], cursor));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
         Assert.Empty(_groups.Joined);
@@ -170,7 +170,7 @@ public class TagSubscriptionServiceTests
         var server = new TestServices(options => options.MaxTagsPerCall = 2);
         var connection = server.Connect();
 
-        var error = await Assert.ThrowsAsync<CallRefusedException>(() => server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("a"), Tag("b"), Tag("c")], null));
+        var error = await Assert.ThrowsAsync<HubException>(() => server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("a"), Tag("b"), Tag("c")], null));
 
         Assert.Contains(TagRules.TooManyTagsPerCall, error.Message, StringComparison.Ordinal);
         Assert.Empty(_groups.Joined);
@@ -182,7 +182,7 @@ public class TagSubscriptionServiceTests
         var connection = _server.Connect();
         await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("a")], null);
 
-        var error = await Assert.ThrowsAsync<CallRefusedException>(() => _server.Subscriptions.UnsubscribeAsync(connection, _groups, [Tag("a"), new object?[] { 1.5 }]));
+        var error = await Assert.ThrowsAsync<HubException>(() => _server.Subscriptions.UnsubscribeAsync(connection, _groups, [Tag("a"), new object?[] { 1.5 }]));
 
         Assert.Contains(TagRules.SegmentType, error.Message, StringComparison.Ordinal);
         Assert.Empty(_groups.Left);
