@@ -128,11 +128,12 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
     }
   }
 
-  // Refetches the queries still due at `until`.
+  // Refetches the queries still due at `until`. A query refetched meanwhile has a new entry, which schedules its own.
   function later(queries: CachedQuery[], until: number): void {
+    const entries = queries.map((query) => [query, pace.get(query)] as const);
     const timer = setTimeout(() => {
       timers.delete(timer);
-      refetch(queries.filter((query) => pace.get(query)?.due));
+      refetch(entries.filter(([query, entry]) => entry?.due && pace.get(query) === entry).map(([query]) => query));
     }, until - performance.now());
     timers.add(timer);
   }

@@ -44,14 +44,14 @@ export function permanentFailure(error: unknown, url: string, gaveUp = false): T
   const failed = (failure: TagInvalidationFailure, hint: string) => new TagInvalidationConnectionError(failure, hint, detail, status || undefined);
   // The hub path answered something that is not a negotiate response (an SPA's fallback page, most often).
   return status === 404 || /negotiat.*(SyntaxError|JSON)/i.test(detail)
-    ? failed("hub-not-found", `is the hub mapped at ${url}? The server has no SignalR hub there (app.MapTagInvalidation() maps /hubs/invalidation; a dev server must proxy the path, WebSockets included)`)
+    ? failed("hub-not-found", `is the hub mapped at ${url}? (app.MapTagInvalidation() maps /hubs/invalidation; a dev server proxies the path, ws: true)`)
     : status === 401
-      ? failed("unauthorized", `the hub at ${url} wants a signed-in user: sign in (a cookie) or give accessTokenFactory, then call restart()`)
+      ? failed("unauthorized", `the hub at ${url} wants a signed-in user: sign in or give accessTokenFactory, then call restart()`)
       : status === 403
-        ? failed("forbidden", `the hub at ${url} refused this page: is its origin the server's own or in AllowedOrigins, and may this user open the hub?`)
+        ? failed("forbidden", `the hub at ${url} refused: is this page's origin the server's or in AllowedOrigins, and may this user open the hub?`)
         : protocol
-          ? failed("protocol-not-supported", protocol === "messagepack" ? "call AddMessagePackProtocol() on the server (on AddSignalR()), or let the client speak JSON" : `the server does not speak the '${protocol}' hub protocol`)
+          ? failed("protocol-not-supported", protocol === "messagepack" ? "call AddMessagePackProtocol() on the server, or let the client speak JSON" : `the server does not speak the '${protocol}' hub protocol`)
           : gaveUp
-            ? failed("gave-up", "the reconnect policy stopped retrying; call start() or restart() to try again")
+            ? failed("gave-up", "the reconnect policy gave up; call start() to try again")
             : undefined;
 }

@@ -11,7 +11,7 @@ import {
 import { foreverRetryPolicy } from "./foreverRetryPolicy.js";
 import { gatedPolicy, HubEngine, type EngineEvent } from "./hubEngine.js";
 import { consoleLogger } from "./logging.js";
-import { browserSharing, SharedConnection } from "./sharedConnection.js";
+import { browserSharing, SharedConnection, type SharingEnvironment } from "./sharedConnection.js";
 import { TagInvalidationClient } from "./tagInvalidationClient.js";
 import type { TagLimits } from "./tags.js";
 
@@ -53,10 +53,12 @@ export interface TagInvalidationClientOptions {
 }
 
 /**
- * Creates a client of the invalidation hub: builds a connection to `url` with automatic reconnect, or adopts
- * `connection`. It is not started: call `start()`, or let `TagInvalidationProvider` do it.
+ * Creates a client of the invalidation hub: builds a connection to `url` with automatic reconnect (one the
+ * browser's tabs share, see `shareConnection`), or adopts `connection`. It is not started: call `start()`, or let
+ * `TagInvalidationProvider` do it. `sharing` is where the tabs meet: the browser's Web Locks and BroadcastChannel
+ * by default (tests pass their own).
  */
-export function createSignalRInvalidatorClient(options: TagInvalidationClientOptions): TagInvalidationClient {
+export function createSignalRInvalidatorClient(options: TagInvalidationClientOptions, sharing: SharingEnvironment | undefined = browserSharing()): TagInvalidationClient {
   const { url, protocol, transport, accessTokenFactory, connection, logger } = options;
   if (connection) {
     if (url !== undefined || protocol || transport !== undefined || accessTokenFactory) {
@@ -83,11 +85,11 @@ export function createSignalRInvalidatorClient(options: TagInvalidationClientOpt
 
     return new HubEngine({ connection: builder.build(), gate, logger: logger ?? consoleLogger, retryPolicy: gate, maxTagsPerCall: options.maxTagsPerCall ?? 256, cursor, emit });
   };
-  const sharing = (options.shareConnection ?? !accessTokenFactory) && typeof transport !== "object" ? browserSharing() : undefined;
+  const shared = (options.shareConnection ?? !accessTokenFactory) && typeof transport !== "object" && sharing;
   return new TagInvalidationClient(
     (view) =>
-      sharing
-        ? new SharedConnection(view, `querytags ${new URL(url, globalThis.location?.href).href} ${protocol?.name ?? "json"} ${transport ?? ""}`, sharing, engine)
+      shared
+        ? new SharedConnection(view, `querytags ${new URL(url, globalThis.location?.href).href} ${protocol?.name ?? "json"} ${transport ?? ""}`, shared, engine)
         : engine(null, (event) => view.receive(event)),
     logger ?? consoleLogger,
     options,

@@ -293,8 +293,8 @@ export class HubEngine implements ConnectionBackend {
 
   #setStatus(status: TagInvalidationStatus, error?: TagInvalidationConnectionError): void {
     if (status !== this.#state.status || error) {
-      const { failure, hint, detail, statusCode } = error ?? {};
-      this.#state = { k: "state", status, ...(error && { error: { failure: failure!, hint: hint!, detail: detail!, statusCode } }), cursor: this.#cursor };
+      // The error's own fields, as data: BroadcastChannel clones no classes.
+      this.#state = { k: "state", status, ...(error && { error: { ...error } }), cursor: this.#cursor };
       this.#options.emit(this.#state);
     }
   }

@@ -13,6 +13,7 @@ export { TagInvalidationConnectionError } from "./connectionError.js";
 export type { TagInvalidationFailure } from "./connectionError.js";
 export { createSignalRInvalidatorClient } from "./createSignalRInvalidatorClient.js";
 export type { TagInvalidationClientOptions } from "./createSignalRInvalidatorClient.js";
+export type { SharingEnvironment } from "./sharedConnection.js";
 export { TagInvalidationClient } from "./tagInvalidationClient.js";
 export type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 export { connectTagInvalidation } from "./connect.js";

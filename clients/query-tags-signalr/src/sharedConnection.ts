@@ -85,10 +85,6 @@ export class SharedConnection implements ConnectionBackend {
     this.#membership?.abort();
     this.#channel?.close();
     this.#channel = undefined;
-    globalThis.document?.removeEventListener("freeze", this.#leave);
-    globalThis.document?.removeEventListener("resume", this.#stand);
-    globalThis.removeEventListener?.("pagehide", this.#leave);
-    globalThis.removeEventListener?.("pageshow", this.#stand);
     this.#view.receive({ k: "state", status: "disconnected", cursor: this.#view.cursor });
     this.#settle();
     await engine?.stop();
@@ -122,7 +118,7 @@ export class SharedConnection implements ConnectionBackend {
   async #join(): Promise<void> {
     const membership = (this.#membership = new AbortController());
     const { signal } = membership;
-    this.#tab = `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+    this.#tab = Math.random().toString(36).slice(2);
     const channel = (this.#channel = this.#environment.channel(this.#name));
     channel.onmessage = ({ data }: MessageEvent<Note | EngineEvent>) => this.#receive(data);
     // Held while this tab is a member: the leader waits for it to learn that the tab left or died.
@@ -135,10 +131,11 @@ export class SharedConnection implements ConnectionBackend {
       return;
     }
 
-    globalThis.document?.addEventListener("freeze", this.#leave);
-    globalThis.document?.addEventListener("resume", this.#stand);
-    globalThis.addEventListener?.("pagehide", this.#leave);
-    globalThis.addEventListener?.("pageshow", this.#stand);
+    // Until stop() ends the membership.
+    globalThis.document?.addEventListener("freeze", this.#leave, { signal });
+    globalThis.document?.addEventListener("resume", this.#stand, { signal });
+    globalThis.addEventListener?.("pagehide", this.#leave, { signal });
+    globalThis.addEventListener?.("pageshow", this.#stand, { signal });
     this.#stand();
   }
 

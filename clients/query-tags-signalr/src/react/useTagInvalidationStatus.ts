@@ -1,15 +1,28 @@
 import { useContext, useSyncExternalStore } from "react";
 import type { TagInvalidationClient } from "../tagInvalidationClient.js";
-import type { TagInvalidationStatus } from "../status.js";
+import type { TagInvalidationState, TagInvalidationStatus, ValueStore } from "../status.js";
 import { TagInvalidationContext } from "./TagInvalidationContext.js";
 
-/** The connection status of the provider's client (or of `client`), re-rendering on every change. */
-export function useTagInvalidationStatus(client?: TagInvalidationClient): TagInvalidationStatus {
+function useClientStore<T>(client: TagInvalidationClient | undefined, store: (client: TagInvalidationClient) => ValueStore<T>, hook: string): T {
   const provided = useContext(TagInvalidationContext);
-  const status = (client ?? provided)?.status;
-  if (!status) {
-    throw new Error("useTagInvalidationStatus: no client; render it inside <TagInvalidationProvider> or pass a client.");
+  const chosen = client ?? provided;
+  if (!chosen) {
+    throw new Error(`${hook}: no client; render it inside <TagInvalidationProvider> or pass a client.`);
   }
 
-  return useSyncExternalStore(status.subscribe, status.get, status.get);
+  const { subscribe, get } = store(chosen);
+  return useSyncExternalStore(subscribe, get, get);
+}
+
+/** The connection status of the provider's client (or of `client`), re-rendering on every change; `failed` when it stopped trying. */
+export function useTagInvalidationStatus(client?: TagInvalidationClient): TagInvalidationStatus {
+  return useClientStore(client, (chosen) => chosen.status, "useTagInvalidationStatus");
+}
+
+/**
+ * The status with the error that made it `failed` (a `TagInvalidationConnectionError` with a `hint` to show) and the
+ * tab's role on a shared connection (`leader`, `follower`, or `own`), re-rendering on every change.
+ */
+export function useTagInvalidationState(client?: TagInvalidationClient): TagInvalidationState {
+  return useClientStore(client, (chosen) => chosen.state, "useTagInvalidationState");
 }

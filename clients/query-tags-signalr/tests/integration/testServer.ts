@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const dll = fileURLToPath(
-  new URL("../../../../tests/QueryTags.SignalR.TestServer/bin/Debug/net10.0/QueryTags.SignalR.TestServer.dll", import.meta.url),
-);
+// Resolved as a path, not with new URL(…, import.meta.url): under jsdom, URL is jsdom's.
+const dll = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../tests/QueryTags.SignalR.TestServer/bin/Debug/net10.0/QueryTags.SignalR.TestServer.dll");
 
 export interface TestServer {
   readonly url: string;

@@ -295,7 +295,7 @@ describe("status and lifetime", () => {
     const error = await client.start().catch((failure: unknown) => failure);
 
     expect(error).toBeInstanceOf(TagInvalidationConnectionError);
-    expect(error).toMatchObject({ failure: "gave-up", detail: "server down", message: expect.stringContaining("stopped retrying") });
+    expect(error).toMatchObject({ failure: "gave-up", detail: "server down", message: expect.stringContaining("the reconnect policy gave up") });
     expect(client.state.get()).toEqual({ status: "failed", error, role: "own" });
     expect(events).toEqual([{ type: "error", error: client.state.get().error }]);
   });
