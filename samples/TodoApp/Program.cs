@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
 using TodoApp;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = "ClientApp/dist" });
 
-builder.Services.AddSqlite<TodoDbContext>(builder.Configuration.GetConnectionString("Todos")
-    ?? throw new InvalidOperationException("Set the connection string 'ConnectionStrings:Todos'."));
+var todos = builder.Configuration.GetConnectionString("Todos")
+    ?? throw new InvalidOperationException("Set the connection string 'ConnectionStrings:Todos'.");
+// Every committed save publishes the tags of the todos it added, changed or deleted (TodoDbContext declares them).
+builder.Services.AddDbContext<TodoDbContext>((services, options) => options.UseSqlite(todos).UseTagInvalidation(services));
 var tagInvalidation = builder.Services.AddTagInvalidation()
     // A tag under ["user", X] (a user's own list) may be held only by a connection signed in as X (claim sub);
     // every other tag, such as the shared list's, by anyone, signed in or not.

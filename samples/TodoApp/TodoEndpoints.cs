@@ -1,14 +1,14 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using QueryTags.SignalR;
 
 namespace TodoApp;
 
 /// <summary>
 /// The todo API: the shared list under <c>/api/todos</c>, and each signed-in user's own list under
-/// <c>/api/me/todos</c>. Both work alike on their own todos and never see the other's. Every change is saved
-/// first and then invalidates its tags, so the clients that refetch read the new data.
+/// <c>/api/me/todos</c>. Both work alike on their own todos and never see the other's. The endpoints only save:
+/// each save publishes the tags of the todos it touched once it is committed (<see cref="TodoDbContext"/>), so the
+/// clients that refetch read the new data.
 /// </summary>
 /// <remarks>
 /// Changes ignore the request's cancellation: once a write starts, the write and its invalidation finish even
@@ -39,12 +39,12 @@ public static class TodoEndpoints
             ListAsync(listOf(user), db, cancellationToken));
         todos.MapGet("/{id:int}", (int id, ClaimsPrincipal user, TodoDbContext db, CancellationToken cancellationToken) =>
             GetAsync(listOf(user), id, db, cancellationToken)).WithName(getRouteName);
-        todos.MapPost("/", (CreateTodoRequest request, ClaimsPrincipal user, TodoDbContext db, ITagInvalidator invalidator, ILogger<Todo> logger) =>
-            CreateAsync(listOf(user), getRouteName, request, db, invalidator, logger));
-        todos.MapPatch("/{id:int}", (int id, UpdateTodoRequest request, ClaimsPrincipal user, TodoDbContext db, ITagInvalidator invalidator, ILogger<Todo> logger) =>
-            UpdateAsync(listOf(user), id, request, db, invalidator, logger));
-        todos.MapDelete("/{id:int}", (int id, ClaimsPrincipal user, TodoDbContext db, ITagInvalidator invalidator, ILogger<Todo> logger) =>
-            DeleteAsync(listOf(user), id, db, invalidator, logger));
+        todos.MapPost("/", (CreateTodoRequest request, ClaimsPrincipal user, TodoDbContext db) =>
+            CreateAsync(listOf(user), getRouteName, request, db));
+        todos.MapPatch("/{id:int}", (int id, UpdateTodoRequest request, ClaimsPrincipal user, TodoDbContext db) =>
+            UpdateAsync(listOf(user), id, request, db));
+        todos.MapDelete("/{id:int}", (int id, ClaimsPrincipal user, TodoDbContext db) =>
+            DeleteAsync(listOf(user), id, db));
         return todos;
     }
 
@@ -57,7 +57,7 @@ public static class TodoEndpoints
             : TypedResults.NotFound();
 
     private static async Task<Results<CreatedAtRoute<Todo>, ValidationProblem>> CreateAsync(
-        TodoList list, string getRouteName, CreateTodoRequest request, TodoDbContext db, ITagInvalidator invalidator, ILogger logger)
+        TodoList list, string getRouteName, CreateTodoRequest request, TodoDbContext db)
     {
         if (!TodoTitle.TryNormalize(request.Title, out var title, out var errors))
         {
@@ -67,12 +67,10 @@ public static class TodoEndpoints
         var todo = new Todo { Title = title, UpdatedAt = DateTimeOffset.UtcNow, Owner = list.Owner };
         db.Todos.Add(todo);
         await db.SaveChangesAsync();
-        await InvalidateAsync(list, todo.Id, invalidator, logger);
         return TypedResults.CreatedAtRoute(todo, getRouteName, new { id = todo.Id });
     }
 
-    private static async Task<Results<Ok<Todo>, NotFound, ValidationProblem>> UpdateAsync(
-        TodoList list, int id, UpdateTodoRequest request, TodoDbContext db, ITagInvalidator invalidator, ILogger logger)
+    private static async Task<Results<Ok<Todo>, NotFound, ValidationProblem>> UpdateAsync(TodoList list, int id, UpdateTodoRequest request, TodoDbContext db)
     {
         string? newTitle = null;
         if (request.Title is not null && !TodoTitle.TryNormalize(request.Title, out newTitle, out var errors))
@@ -88,33 +86,37 @@ public static class TodoEndpoints
         todo.Title = newTitle ?? todo.Title;
         todo.Done = request.Done ?? todo.Done;
         todo.UpdatedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync();
-        await InvalidateAsync(list, id, invalidator, logger);
-        return TypedResults.Ok(todo);
+        return await TrySaveAsync(db) ? TypedResults.Ok(todo) : TypedResults.NotFound();
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(TodoList list, int id, TodoDbContext db, ITagInvalidator invalidator, ILogger logger)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(TodoList list, int id, TodoDbContext db)
     {
-        if (await list.In(db).Where(todo => todo.Id == id).ExecuteDeleteAsync() == 0)
+        // Loaded and removed rather than ExecuteDelete: EF Core sees the delete, and publishes the todo's tags.
+        if (await list.In(db).FirstOrDefaultAsync(todo => todo.Id == id) is not { } todo)
         {
             return TypedResults.NotFound();
         }
 
-        await InvalidateAsync(list, id, invalidator, logger);
-        return TypedResults.NoContent();
+        db.Todos.Remove(todo);
+        return await TrySaveAsync(db) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
-    private static async Task InvalidateAsync(TodoList list, int id, ITagInvalidator invalidator, ILogger logger)
+    /// <summary>
+    /// Saves a change to or the delete of a todo read earlier in the request, and answers false when that todo was
+    /// deleted in between (by a DELETE that raced this request): the row is gone, which the client is told as 404.
+    /// </summary>
+    private static async Task<bool> TrySaveAsync(TodoDbContext db)
     {
         try
         {
-            await invalidator.InvalidateTagsAsync(list.TagsOf(id));
+            await db.SaveChangesAsync();
+            return true;
         }
-        catch (InvalidationLogUnavailableException ex)
+        catch (DbUpdateConcurrencyException)
         {
-            // The change is saved. While Redis is down no node can tell its clients, and once Redis is back every
-            // node resets its clients, which refetch everything: so the write succeeds and the gap is logged.
-            logger.LogWarning(ex, "Todo {Id} was saved but its invalidation could not be published; clients refetch when Redis is back.", id);
+            // EF Core updates and deletes by key alone (Todo has no concurrency token), so no row matched: the todo
+            // is gone. Nothing was saved, and nothing is published.
+            return false;
         }
     }
 
@@ -125,14 +127,5 @@ public static class TodoEndpoints
         public IQueryable<Todo> In(TodoDbContext db) => Owner is null
             ? db.Todos.Where(todo => todo.Owner == null)
             : db.Todos.Where(todo => todo.Owner == Owner);
-
-        /// <summary>
-        /// What a change of todo <paramref name="id"/> invalidates: the lists and the todo. Shared todos go under
-        /// <c>["todos"]</c> and <c>["todo", id]</c>; a user's own under <c>["user", owner, "todos"]</c> and
-        /// <c>["user", owner, "todo", id]</c>, which the hub lets only that user's connections hold.
-        /// </summary>
-        public Tag[] TagsOf(int id) => Owner is null
-            ? [["todos"], ["todo", id]]
-            : [["user", Owner, "todos"], ["user", Owner, "todo", id]];
     }
 }

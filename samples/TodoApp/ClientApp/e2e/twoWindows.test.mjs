@@ -1,11 +1,13 @@
 // The TodoApp in independent browser windows over every transport × protocol: what one window (A) changes, the
 // other (B) shows within 2 s without a reload, and a window hears only of the todos it shows. Then signed-in
-// users (signedInUsers.mjs), on the same app and browser: a user's own list reaches only that user's windows.
+// users (signedInUsers.mjs), on the same app and browser: a user's own list reaches only that user's windows. Last,
+// the API over plain HTTP (httpApi.mjs), without a browser.
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { launchChromium } from "./chromium.mjs";
 import { matrix, searchOf } from "./matrix.mjs";
+import { httpApi } from "./httpApi.mjs";
 import { sideBySide } from "./sideBySide.mjs";
 import { signedInUsers } from "./signedInUsers.mjs";
 import { startTodoApp } from "./todoAppServer.mjs";
@@ -181,6 +183,7 @@ describe("TodoApp in two browser windows", () => {
 });
 
 signedInUsers(fixture);
+httpApi(fixture);
 
 /**
  * The first change after start-up pays for JIT compilation, EF Core's first save and each protocol's first
