@@ -11,7 +11,10 @@ builder.Services.AddDbContext<TodoDbContext>((services, options) => options.UseS
 var tagInvalidation = builder.Services.AddTagInvalidation()
     // A tag under ["user", X] (a user's own list) may be held only by a connection signed in as X (claim sub);
     // every other tag, such as the shared list's, by anyone, signed in or not.
-    .AddTagAuthorization(rules => rules.Allow(["user", "{sub}"]));
+    .AddTagAuthorization(rules => rules.Allow(["user", "{sub}"]))
+    // Every invalidation first evicts the output-cached GETs tagged with its tags (TodoEndpoints.cs), so the
+    // refetch it triggers reads fresh data.
+    .EvictOutputCache();
 tagInvalidation.AddSignalR().AddMessagePackProtocol();
 
 // Sign-in without a password (SessionEndpoints.cs): a cookie names one of the sample users. The API answers 401
@@ -36,7 +39,11 @@ builder.Services.AddAuthorization();
 if (builder.Configuration["Redis"] is { Length: > 0 } redis)
 {
     tagInvalidation.AddRedis(redis);
+    // The nodes share one output cache, so an eviction on one node evicts what every node cached.
+    builder.Services.AddStackExchangeRedisOutputCache(options => options.Configuration = redis);
 }
+
+builder.Services.AddOutputCache();
 
 builder.Services.AddHealthChecks();
 
@@ -57,6 +64,8 @@ app.UseStatusCodePages();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authorization: a cached answer is served only to a request that may have it.
+app.UseOutputCache();
 app.MapSessionApi();
 app.MapTodoApi();
 app.MapMyTodoApi();

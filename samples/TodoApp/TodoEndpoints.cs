@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 
 namespace TodoApp;
@@ -8,7 +10,9 @@ namespace TodoApp;
 /// The todo API: the shared list under <c>/api/todos</c>, and each signed-in user's own list under
 /// <c>/api/me/todos</c>. Both work alike on their own todos and never see the other's. The endpoints only save:
 /// each save publishes the tags of the todos it touched once it is committed (<see cref="TodoDbContext"/>), so the
-/// clients that refetch read the new data.
+/// clients that refetch read the new data. The GETs are output-cached under the same tags, which every invalidation
+/// evicts before clients hear of it (<c>EvictOutputCache()</c> in Program.cs): the shared list's entries serve
+/// everyone, signed in or not, and a user's own list is cached per user (<see cref="TodoCachePolicy"/>).
 /// </summary>
 /// <remarks>
 /// Changes ignore the request's cancellation: once a write starts, the write and its invalidation finish even
@@ -19,7 +23,12 @@ public static class TodoEndpoints
     /// <summary>Maps the shared list, open to everyone: the todos without an owner.</summary>
     /// <returns>The route group, for conventions such as <c>.RequireAuthorization()</c>.</returns>
     public static RouteGroupBuilder MapTodoApi(this IEndpointRouteBuilder endpoints) =>
-        MapTodoList(endpoints.MapGroup("/api/todos"), "GetTodo", _ => new TodoList(Owner: null));
+        MapTodoList(
+            endpoints.MapGroup("/api/todos"),
+            "GetTodo",
+            _ => new TodoList(Owner: null),
+            cacheList: policy => policy.InvalidatedByTags(TodoTags.List(null)),
+            cacheTodo: policy => policy.InvalidatedByTags((int id) => [TodoTags.Item(null, id)]));
 
     /// <summary>
     /// Maps the signed-in user's own list: 401 without a session, and another user's todo is a 404, as if it
@@ -29,16 +38,31 @@ public static class TodoEndpoints
     public static RouteGroupBuilder MapMyTodoApi(this IEndpointRouteBuilder endpoints)
     {
         var mine = endpoints.MapGroup("/api/me/todos").RequireAuthorization(policy => policy.RequireClaim(SampleUsers.SubjectClaim));
-        return MapTodoList(mine, "GetMyTodo", user => new TodoList(
-            SampleUsers.NameOf(user) ?? throw new InvalidOperationException("The authorization policy lets only users with a 'sub' claim in.")));
+        return MapTodoList(
+            mine,
+            "GetMyTodo",
+            user => new TodoList(OwnerOf(user)),
+            cacheList: policy => PerUser(policy).InvalidatedByTags(context => [TodoTags.List(OwnerOf(context.User))]),
+            cacheTodo: policy => PerUser(policy).InvalidatedByTags(context => [TodoTags.Item(OwnerOf(context.User), RouteId(context))]));
+
+        // Each user's own entries: the user's name is part of the cache key.
+        static OutputCachePolicyBuilder PerUser(OutputCachePolicyBuilder policy) => policy.VaryByValue(context => new("user", OwnerOf(context.User)));
+
+        static string OwnerOf(ClaimsPrincipal user) =>
+            SampleUsers.NameOf(user) ?? throw new InvalidOperationException("The authorization policy lets only users with a 'sub' claim in.");
     }
 
-    private static RouteGroupBuilder MapTodoList(RouteGroupBuilder todos, string getRouteName, Func<ClaimsPrincipal, TodoList> listOf)
+    private static RouteGroupBuilder MapTodoList(
+        RouteGroupBuilder todos,
+        string getRouteName,
+        Func<ClaimsPrincipal, TodoList> listOf,
+        Action<OutputCachePolicyBuilder> cacheList,
+        Action<OutputCachePolicyBuilder> cacheTodo)
     {
         todos.MapGet("/", (ClaimsPrincipal user, TodoDbContext db, CancellationToken cancellationToken) =>
-            ListAsync(listOf(user), db, cancellationToken));
+            ListAsync(listOf(user), db, cancellationToken)).CachedWith(cacheList);
         todos.MapGet("/{id:int}", (int id, ClaimsPrincipal user, TodoDbContext db, CancellationToken cancellationToken) =>
-            GetAsync(listOf(user), id, db, cancellationToken)).WithName(getRouteName);
+            GetAsync(listOf(user), id, db, cancellationToken)).WithName(getRouteName).CachedWith(cacheTodo);
         todos.MapPost("/", (CreateTodoRequest request, ClaimsPrincipal user, TodoDbContext db) =>
             CreateAsync(listOf(user), getRouteName, request, db));
         todos.MapPatch("/{id:int}", (int id, UpdateTodoRequest request, ClaimsPrincipal user, TodoDbContext db) =>
@@ -47,6 +71,14 @@ public static class TodoEndpoints
             DeleteAsync(listOf(user), id, db));
         return todos;
     }
+
+    /// <summary>
+    /// Output-caches a GET with <see cref="TodoCachePolicy"/> in place of the default policy, and what
+    /// <paramref name="configure"/> adds: the tags whose invalidation evicts the entry, and for a user's own list
+    /// the user as part of the key.
+    /// </summary>
+    private static RouteHandlerBuilder CachedWith(this RouteHandlerBuilder endpoint, Action<OutputCachePolicyBuilder> configure) =>
+        endpoint.CacheOutput(policy => configure(policy.AddPolicy<TodoCachePolicy>()), excludeDefaultPolicy: true);
 
     private static async Task<Ok<List<Todo>>> ListAsync(TodoList list, TodoDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await list.In(db).AsNoTracking().OrderBy(todo => todo.Id).ToListAsync(cancellationToken));
@@ -119,6 +151,10 @@ public static class TodoEndpoints
             return false;
         }
     }
+
+    /// <summary>The todo id of a request routed to <c>/{id:int}</c>.</summary>
+    private static int RouteId(HttpContext context) =>
+        int.Parse((string)context.GetRouteValue("id")!, NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>One list: the shared one (no owner) or a user's own.</summary>
     private sealed record TodoList(string? Owner)

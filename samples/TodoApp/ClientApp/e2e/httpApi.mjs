@@ -12,10 +12,17 @@ export function httpApi(fixture) {
   describe("TodoApp's HTTP API", () => {
     /** @type {(method: string, path: string, options?: RequestOptions) => Promise<Answer>} */
     let request;
+    /** @type {Record<string, string>} the session cookie of each signed-in sample user */
+    const cookies = {};
 
     before(async () => {
       const { url } = fixture.app;
       request = (method, path, options) => send(url, method, path, options);
+      for (const user of ["alice", "bob"]) {
+        const answer = await request("POST", "/api/session", { json: { user } });
+        assert.equal(answer.status, 200);
+        cookies[user] = answer.setCookie;
+      }
     });
 
     /** Adds a todo to the shared list (or `cookie`'s own) and answers it. */
@@ -41,6 +48,56 @@ export function httpApi(fixture) {
       }
 
       t.diagnostic(`${patchesTooLate} of ${rounds} PATCHes found their todo deleted (404)`);
+    });
+    it("the shared list and a todo are output-cached for everyone until a change evicts them", async () => {
+      const list = async (cookie) => request("GET", "/api/todos", { cookie });
+
+      await list(); // whatever was cached, now it is
+      const cached = await list();
+      assert.equal(cached.status, 200);
+      assert.ok(cached.headers.has("age"), "the second GET of the list was not served from the output cache");
+      // Its answer is the same for everyone: a signed-in request reads and fills the same entry.
+      assert.ok((await list(cookies.bob)).headers.has("age"), "a signed-in GET of the shared list bypassed the cache");
+
+      const todo = await created("Evicts the list");
+      const fresh = await list(cookies.alice);
+      assert.ok(!fresh.headers.has("age"), "the list was served from the cache after a todo was added");
+      assert.ok(fresh.json.some(({ id }) => id === todo.id), "the list read after the POST lacks the new todo");
+
+      await request("GET", `/api/todos/${todo.id}`);
+      assert.ok((await request("GET", `/api/todos/${todo.id}`)).headers.has("age"), "the todo's GET was not cached");
+      await request("PATCH", `/api/todos/${todo.id}`, { json: { title: "Evicts the todo" } });
+      const renamed = await request("GET", `/api/todos/${todo.id}`);
+      assert.ok(!renamed.headers.has("age"));
+      assert.equal(renamed.json.title, "Evicts the todo");
+
+      await request("DELETE", `/api/todos/${todo.id}`);
+      assert.equal((await request("GET", `/api/todos/${todo.id}`)).status, 404);
+    });
+
+    it("a user's own list is output-cached per user: never served to another user or to nobody", async () => {
+      const mine = (cookie) => request("GET", "/api/me/todos", { cookie });
+      const secret = await created("Alice's cached secret", { list: "/api/me/todos", cookie: cookies.alice });
+
+      await mine(cookies.alice);
+      const alices = await mine(cookies.alice);
+      assert.ok(alices.headers.has("age"), "alice's second GET of her list was not served from the cache");
+      assert.ok(alices.json.some(({ id }) => id === secret.id));
+
+      for (let i = 0; i < 2; i++) {
+        const bobs = await mine(cookies.bob);
+        assert.equal(bobs.status, 200);
+        assert.ok(bobs.json.every(({ owner }) => owner === "bob"), `bob was answered someone else's todos: ${bobs.text}`);
+      }
+
+      assert.equal((await mine(undefined)).status, 401);
+      assert.equal((await request("GET", `/api/me/todos/${secret.id}`, { cookie: cookies.bob })).status, 404);
+
+      await request("PATCH", `/api/me/todos/${secret.id}`, { json: { done: true }, cookie: cookies.alice });
+      const after = await mine(cookies.alice);
+      assert.ok(!after.headers.has("age"), "alice's list was served from the cache after her change");
+      assert.equal(after.json.find(({ id }) => id === secret.id)?.done, true);
+      await request("DELETE", `/api/me/todos/${secret.id}`, { cookie: cookies.alice });
     });
   });
 }
