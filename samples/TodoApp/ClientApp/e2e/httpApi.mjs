@@ -49,6 +49,55 @@ export function httpApi(fixture) {
 
       t.diagnostic(`${patchesTooLate} of ${rounds} PATCHes found their todo deleted (404)`);
     });
+
+    it("a body sent as anything but JSON answers 415, a method the path lacks 405, an unknown API path 404: each a problem", async () => {
+      for (const headers of [{ "content-type": "text/plain" }, {}]) {
+        const answer = await request("POST", "/api/todos", { body: '{"title":"Not JSON"}', headers });
+        assertProblem(answer, 415);
+        assert.match(answer.json.detail, /application\/json/);
+      }
+
+      assertProblem(await request("POST", "/api/me/todos", { body: "title=Mine", headers: { "content-type": "application/x-www-form-urlencoded" }, cookie: cookies.alice }), 415);
+      assertProblem(await request("PATCH", "/api/todos/1", { body: "done", headers: { "content-type": "text/plain" } }), 415);
+
+      const put = await request("PUT", "/api/todos", { json: { title: "PUT is not a method here" } });
+      assertProblem(put, 405);
+      const allowed = put.headers.get("allow")?.split(/,\s*/) ?? [];
+      assert.ok(["GET", "POST"].every((method) => allowed.includes(method)) && !allowed.includes("PUT"), `Allow: ${allowed}`);
+      assertProblem(await request("POST", "/api/todos/1", { json: { title: "Posted to a todo" } }), 405);
+
+      assertProblem(await request("GET", "/api/nothing-here"), 404);
+      assertProblem(await request("POST", "/api/nothing-here", { json: {} }), 404);
+      // Client-side routes still get the SPA.
+      const page = await request("GET", "/todos/12345");
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+    });
+
+    it("a body that is not valid JSON answers 400 with a problem that says what is wrong and where", async () => {
+      const truncated = await request("POST", "/api/todos", { body: '{"title":', headers: { "content-type": "application/json" } });
+      assertProblem(truncated, 400);
+      assert.match(truncated.json.title, /not valid JSON/);
+      assert.match(truncated.json.detail, /line 1, byte 10/, truncated.text);
+      assert.ok(Object.keys(truncated.json.errors ?? {}).length > 0, `no field is named: ${truncated.text}`);
+
+      const mistyped = await request("PATCH", "/api/todos/1", { body: '{"done":"yes"}', headers: { "content-type": "application/json" } });
+      assertProblem(mistyped, 400);
+      assert.deepEqual(Object.keys(mistyped.json.errors), ["done"], mistyped.text);
+      assert.match(mistyped.json.errors.done[0], /boolean|true or false/i, mistyped.text);
+
+      const wrongTitle = await request("POST", "/api/todos", { json: { title: 5 } });
+      assertProblem(wrongTitle, 400);
+      assert.deepEqual(Object.keys(wrongTitle.json.errors), ["title"], wrongTitle.text);
+
+      const empty = await request("POST", "/api/todos", { body: "", headers: { "content-type": "application/json" } });
+      assertProblem(empty, 400);
+      assert.match(empty.json.detail, /empty/, empty.text);
+
+      const signIn = await request("POST", "/api/session", { body: "{user:alice}", headers: { "content-type": "application/json" } });
+      assertProblem(signIn, 400);
+      assert.match(signIn.json.detail, /line 1, byte 2/, signIn.text);
+    });
     it("the shared list and a todo are output-cached for everyone until a change evicts them", async () => {
       const list = async (cookie) => request("GET", "/api/todos", { cookie });
 
@@ -100,6 +149,13 @@ export function httpApi(fixture) {
       await request("DELETE", `/api/me/todos/${secret.id}`, { cookie: cookies.alice });
     });
   });
+}
+
+/** Asserts a ProblemDetails answer of `status`. */
+function assertProblem(answer, status) {
+  assert.equal(answer.status, status, `expected ${status}, got ${answer.status}: ${answer.text}`);
+  assert.match(answer.headers.get("content-type") ?? "", /application\/problem\+json/, `not a problem: ${answer.text}`);
+  assert.equal(answer.json?.status, status, answer.text);
 }
 
 /**
