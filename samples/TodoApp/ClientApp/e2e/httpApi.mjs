@@ -98,6 +98,58 @@ export function httpApi(fixture) {
       assertProblem(signIn, 400);
       assert.match(signIn.json.detail, /line 1, byte 2/, signIn.text);
     });
+
+    it("a title is counted in the characters a person sees, and at most 200 of them are accepted", async () => {
+      const thumbs = "👍".repeat(200); // 400 UTF-16 code units
+      assert.equal((await created(thumbs)).title, thumbs);
+      const family = "👨‍👩‍👧‍👦".repeat(200); // one character of 11 code units each
+      assert.equal((await created(family)).title, family);
+      const accented = "e\u0301".repeat(200); // e and a combining acute accent: é
+      assert.equal((await created(accented)).title, accented);
+
+      const tooLong = await request("POST", "/api/todos", { json: { title: "👍".repeat(201) } });
+      assertProblem(tooLong, 400);
+      assert.deepEqual(Object.keys(tooLong.json.errors), ["title"]);
+      assert.match(tooLong.json.errors.title[0], /at most 200 characters/);
+      assert.match(tooLong.json.errors.title[0], /201/);
+      assert.match(tooLong.json.errors.title[0], /emoji/);
+
+      const { id } = await created("Short");
+      assertProblem(await request("PATCH", `/api/todos/${id}`, { json: { title: "x".repeat(201) } }), 400);
+
+      // One character that stacks thousands of combining marks counts once, but is refused by what it takes to store.
+      const stacked = await request("POST", "/api/todos", { json: { title: "a" + "\u0301".repeat(5_000) } });
+      assertProblem(stacked, 400);
+      assert.match(stacked.json.errors.title[0], /too long to store/);
+    });
+
+    it("a title of invisible characters only is refused as empty, and invisible ones around a title are trimmed", async () => {
+      const invisible = {
+        "zero-width spaces": "\u200B\u200B\u200B",
+        "a word joiner, a byte order mark and a soft hyphen": "\u2060\uFEFF\u00AD",
+        "joiners and whitespace": " \u200D\u200C\t",
+        "a Hangul filler": "\u3164",
+        "a Braille blank": "\u2800",
+        "a tag space": "\u{E0020}",
+        "a right-to-left mark": "\u200F",
+      };
+      for (const [what, title] of Object.entries(invisible)) {
+        const answer = await request("POST", "/api/todos", { json: { title } });
+        assertProblem(answer, 400);
+        assert.match(answer.json.errors?.title?.[0] ?? "", /must not be empty/, `${what}: ${answer.text}`);
+      }
+
+      const { id, title } = await created("\u200B Buy milk \u200B\uFEFF");
+      assert.equal(title, "Buy milk");
+      const blanked = await request("PATCH", `/api/todos/${id}`, { json: { title: "\u200B" } });
+      assertProblem(blanked, 400);
+
+      // Inside a character, invisible parts stay: a heart with its emoji variation selector, a flag with its tags.
+      for (const kept of ["\u2764\uFE0F", "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}", "a\u200Db"]) {
+        assert.equal((await created(kept)).title, kept);
+      }
+    });
+
     it("the shared list and a todo are output-cached for everyone until a change evicts them", async () => {
       const list = async (cookie) => request("GET", "/api/todos", { cookie });
 
