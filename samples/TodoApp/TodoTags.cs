@@ -22,4 +22,10 @@ public static class TodoTags
     /// invalidate both (the API never moves one).
     /// </summary>
     public static IEnumerable<Tag> Of(Todo todo) => [List(todo.Owner), Item(todo.Owner, todo.Id)];
+
+    /// <summary>
+    /// The list of <paramref name="owner"/> and every todo in it, by the prefix of their tags (<c>["todo"]</c> covers
+    /// <c>["todo", 5]</c>): for a change EF Core does not see, such as a delete of many todos in one statement.
+    /// </summary>
+    public static Tag[] AllOf(string? owner) => owner is null ? [List(null), ["todo"]] : [List(owner), ["user", owner, "todo"]];
 }

@@ -150,6 +150,39 @@ export function httpApi(fixture) {
       }
     });
 
+    it("clearing the done todos, in one statement EF Core does not see, invalidates through its endpoint: headers name it, and the cache is evicted", async () => {
+      const kept = await created("Kept: not done");
+      const finished = await created("Cleared: done");
+      await request("PATCH", `/api/todos/${finished.id}`, { json: { done: true } });
+      const alicesDone = await created("Alice's, done", { list: "/api/me/todos", cookie: cookies.alice });
+      await request("PATCH", `/api/me/todos/${alicesDone.id}`, { json: { done: true }, cookie: cookies.alice });
+      for (const path of ["/api/todos", `/api/todos/${finished.id}`]) {
+        await request("GET", path);
+        assert.ok((await request("GET", path)).headers.has("age"), `GET ${path} was not cached`);
+      }
+
+      const cleared = await request("DELETE", "/api/todos/done");
+      assert.equal(cleared.status, 200, cleared.text);
+      assert.ok(cleared.json.deleted >= 1, cleared.text);
+      assert.match(cleared.headers.get("querytags-invalidation-id") ?? "", /^\S+$/);
+      assert.match(cleared.headers.get("querytags-invalidation-cursor") ?? "", /^\S+:\d+$/);
+
+      const list = await request("GET", "/api/todos");
+      assert.ok(!list.headers.has("age"), "the list was served from the cache after the clear");
+      assert.ok(list.json.some(({ id }) => id === kept.id), "the clear deleted a todo that was not done");
+      assert.ok(!list.json.some(({ done }) => done), "the list still has a done todo");
+      assert.equal((await request("GET", `/api/todos/${finished.id}`)).status, 404, "the cleared todo is still served");
+
+      // The shared list's clear leaves the own lists alone; alice's clears hers.
+      assert.ok((await request("GET", "/api/me/todos", { cookie: cookies.alice })).json.some(({ id }) => id === alicesDone.id));
+      const alicesCleared = await request("DELETE", "/api/me/todos/done", { cookie: cookies.alice });
+      assert.ok(alicesCleared.json.deleted >= 1, alicesCleared.text);
+      assert.ok(alicesCleared.headers.has("querytags-invalidation-id"));
+      assert.ok(!(await request("GET", "/api/me/todos", { cookie: cookies.alice })).json.some(({ id }) => id === alicesDone.id));
+      assert.equal((await request("DELETE", "/api/me/todos/done")).status, 401);
+      await request("DELETE", `/api/todos/${kept.id}`);
+    });
+
     it("the shared list and a todo are output-cached for everyone until a change evicts them", async () => {
       const list = async (cookie) => request("GET", "/api/todos", { cookie });
 
