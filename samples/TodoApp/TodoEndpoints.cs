@@ -160,9 +160,9 @@ public static class TodoEndpoints
         }
     }
 
-    /// <summary>The todo id of a request routed to <c>/{id:int}</c>.</summary>
+    /// <summary>The todo id of a request routed to <c>/{id:int}</c>, read as the route constraint reads it (a sign is allowed).</summary>
     private static int RouteId(HttpContext context) =>
-        int.Parse((string)context.GetRouteValue("id")!, NumberStyles.None, CultureInfo.InvariantCulture);
+        int.Parse((string)context.GetRouteValue("id")!, NumberStyles.Integer, CultureInfo.InvariantCulture);
 
     /// <summary>One list: the shared one (no owner) or a user's own.</summary>
     private sealed record TodoList(string? Owner)

@@ -226,6 +226,10 @@ export function httpApi(fixture) {
 
       assert.equal((await mine(undefined)).status, 401);
       assert.equal((await request("GET", `/api/me/todos/${secret.id}`, { cookie: cookies.bob })).status, 404);
+      // Ids the route's int constraint takes, signs included, are tagged as it reads them.
+      for (const id of [`+${secret.id}`, "-5"]) {
+        assert.equal((await request("GET", `/api/me/todos/${id}`, { cookie: cookies.alice })).status, id === "-5" ? 404 : 200, `GET /api/me/todos/${id}`);
+      }
 
       await request("PATCH", `/api/me/todos/${secret.id}`, { json: { done: true }, cookie: cookies.alice });
       const after = await mine(cookies.alice);
