@@ -97,6 +97,11 @@ export class TodoWindow {
     return submit(this.page.getByRole("button", { name: `Delete ${title}`, exact: true }));
   }
 
+  /** Clears the shared list's done todos. */
+  clearDone() {
+    return submit(this.page.getByRole("button", { name: "Clear done", exact: true }));
+  }
+
   async openDetail(title) {
     await this.item(title).getByRole("link").click();
     await this.detailTitle(title).waitFor({ timeout: loadTimeout });

@@ -35,3 +35,6 @@ export const updateTodo = (owner: ListOwner, id: number, change: TodoChange): Pr
 
 /** Deletes the todo; one that is already gone counts as deleted. */
 export const deleteTodo = (owner: ListOwner, id: number): Promise<void> => send("DELETE", `${listUrl(owner)}/${id}`, undefined, { notFound: undefined });
+
+/** Deletes every done todo of the list, in one go; answers how many there were. */
+export const clearDone = (owner: ListOwner): Promise<{ deleted: number }> => send("DELETE", `${listUrl(owner)}/done`);

@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { createTodo, deleteTodo, updateTodo, type ListOwner, type TodoChange } from "./todoApi";
+import { clearDone, createTodo, deleteTodo, updateTodo, type ListOwner, type TodoChange } from "./todoApi";
 
 // None of these invalidates a query itself: the server invalidates the todo's tags after every change, and
 // that message refreshes this window exactly as it refreshes every other one. `owner` picks the list (null:
@@ -11,3 +11,5 @@ export const useUpdateTodo = (owner: ListOwner = null) =>
   useMutation({ mutationFn: ({ id, change }: { id: number; change: TodoChange }) => updateTodo(owner, id, change) });
 
 export const useDeleteTodo = (owner: ListOwner = null) => useMutation({ mutationFn: (id: number) => deleteTodo(owner, id) });
+
+export const useClearDone = (owner: ListOwner = null) => useMutation({ mutationFn: () => clearDone(owner) });
