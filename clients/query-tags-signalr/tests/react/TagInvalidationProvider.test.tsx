@@ -5,7 +5,7 @@ import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-libr
 import { StrictMode, type ReactNode } from "react";
 import { afterEach, expect, test } from "vitest";
 import { createSignalRInvalidatorClient, withTags, type TagInvalidationStatus } from "../../src/index.js";
-import { TagInvalidationProvider, useTagInvalidationState, useTagInvalidationStatus } from "../../src/react/index.js";
+import { TagInvalidationProvider, useTagInvalidationClient, useTagInvalidationState, useTagInvalidationStatus } from "../../src/react/index.js";
 import { FakeHubConnection } from "../unit/fakeHubConnection.js";
 
 afterEach(cleanup);
@@ -111,4 +111,12 @@ test("useTagInvalidationState gives the failed status with its error, whose hint
 
   expect(result.current).toMatchObject({ status: "failed", role: "own", error: { failure: "hub-not-found", hint: expect.stringContaining("is the hub mapped at") } });
   expect(() => renderHook(() => useTagInvalidationState())).toThrow(/useTagInvalidationState: no client/);
+});
+
+test("useTagInvalidationClient gives the provider's client, and says when there is none", () => {
+  const context = setup();
+  const { result } = renderHook(() => useTagInvalidationClient(), { wrapper: ({ children }) => <App {...context}>{children}</App> });
+
+  expect(result.current).toBe(context.client);
+  expect(() => renderHook(() => useTagInvalidationClient())).toThrow(/useTagInvalidationClient: no client/);
 });

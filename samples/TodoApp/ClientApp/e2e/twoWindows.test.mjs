@@ -1,13 +1,15 @@
 // The TodoApp in independent browser windows over every transport × protocol: what one window (A) changes, the
 // other (B) shows within 2 s without a reload, and a window hears only of the todos it shows. Then signed-in
-// users (signedInUsers.mjs), on the same app and browser: a user's own list reaches only that user's windows. Last,
-// the API over plain HTTP (httpApi.mjs), without a browser.
+// users (signedInUsers.mjs), on the same app and browser: a user's own list reaches only that user's windows. Then
+// four tabs of one browser on one shared connection (oneBrowser.mjs). Last, the API over plain HTTP (httpApi.mjs),
+// without a browser.
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { launchChromium } from "./chromium.mjs";
 import { matrix, searchOf } from "./matrix.mjs";
 import { httpApi } from "./httpApi.mjs";
+import { oneBrowser } from "./oneBrowser.mjs";
 import { sideBySide } from "./sideBySide.mjs";
 import { signedInUsers } from "./signedInUsers.mjs";
 import { startTodoApp } from "./todoAppServer.mjs";
@@ -212,6 +214,7 @@ describe("TodoApp in two browser windows", () => {
 });
 
 signedInUsers(fixture);
+oneBrowser(fixture);
 httpApi(fixture);
 
 /**

@@ -10,9 +10,12 @@ export const appTags = defineTags({
   todos: {
     list: () => ["todos"],
     byId: (id: number) => ["todo", id],
+    /** Every shared todo, by the prefix of their tags. */
+    every: () => ["todo"],
   },
   user: {
     todos: (user: string) => ["user", user, "todos"],
     todoById: (user: string, id: number) => ["user", user, "todo", id],
+    every: (user: string) => ["user", user, "todo"],
   },
 });
