@@ -209,7 +209,7 @@ import * as core from "@querytags/signalr";
 import * as react from "@querytags/signalr/react";
 const missing = [
   ...["createSignalRInvalidatorClient", "TagInvalidationClient", "TagInvalidationConnectionError", "connectTagInvalidation", "defineTags", "withTags", "canonicalTag", "tagMatches", "readTag"].filter((name) => typeof core[name] !== "function"),
-  ...["TagInvalidationProvider", "useTagInvalidationStatus", "useTagInvalidationState"].filter((name) => typeof react[name] !== "function"),
+  ...["TagInvalidationProvider", "useTagInvalidationStatus", "useTagInvalidationState", "useTagInvalidationClient"].filter((name) => typeof react[name] !== "function"),
 ];
 if (missing.length > 0) throw new Error("missing exports: " + missing.join(", "));
 const client = core.createSignalRInvalidatorClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
