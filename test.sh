@@ -151,11 +151,12 @@ js_client
 # ---- TodoApp SPA: samples/TodoApp/ClientApp ----------------------------------------------------------------
 # The solution build installed and built the SPA (TodoApp.csproj's ClientApp.targets: npm ci, npm run build when
 # stale). The browser test starts the built TodoApp on a free loopback port with a fresh database and drives
-# Debian's Chromium (installed above) in two browser contexts over every transport x protocol, then stops both.
+# Debian's Chromium (installed above) in two browser contexts over every transport x protocol, then four tabs of one
+# browser on one shared hub connection, then stops both.
 # Its node:test TAP summary gives the counts.
 todoapp_e2e() {
   local dir="$root/samples/TodoApp/ClientApp" tap="$work/e2e.tap" rc p f started=$SECONDS
-  echo "== TodoApp SPA: two browser windows, every transport x protocol (Chromium)"
+  echo "== TodoApp SPA: two browser windows, every transport x protocol; four tabs on one connection (Chromium)"
   (cd "$dir" && node --test --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$tap" e2e/twoWindows.test.mjs)
   rc=$?

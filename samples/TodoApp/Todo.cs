@@ -5,13 +5,11 @@ namespace TodoApp;
 /// <summary>A todo as stored in SQLite and returned by the API.</summary>
 public sealed class Todo
 {
-    /// <summary>The longest title accepted, in characters.</summary>
-    public const int TitleMaxLength = 200;
-
     public int Id { get; set; }
 
-    // SQLite does not enforce the length, so TodoTitle checks it before anything is saved.
-    [MaxLength(TitleMaxLength)]
+    // In UTF-16 code units, as EF Core counts a string's length. SQLite does not enforce it: TodoTitle checks it,
+    // and the limit a person sees (200 characters), before anything is saved.
+    [MaxLength(TodoTitle.MaxStoredLength)]
     public required string Title { get; set; }
 
     public bool Done { get; set; }

@@ -18,6 +18,8 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     private readonly TimeSpan _firstSubscribeMargin;
     private readonly IRetryPolicy _startRetryPolicy;
     private readonly bool _ownsConnection;
+    private readonly Uri? _hubUrl;
+    private readonly GatedRetryPolicy? _reconnectPolicy;
     private readonly ILogger _logger;
     private readonly IDisposable[] _handlers;
 
@@ -36,6 +38,9 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     // Cancelled (and replaced) by StopAsync and DisposeAsync, so a start still retrying ends with them.
     private CancellationTokenSource _stopped = new();
 
+    // Set by StopAsync and DisposeAsync, cleared by StartAsync: a close they asked for is no failure.
+    private volatile bool _stopRequested;
+
     /// <summary>Adopts a connection built elsewhere; configure its automatic reconnect yourself.</summary>
     /// <param name="connection">The hub connection; it may be started or not.</param>
     /// <param name="maxTagsPerCall">Most tags per hub call; match the server's limit.</param>
@@ -46,11 +51,12 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// that returns null makes a failed start throw at once.
     /// </param>
     public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null)
-        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, ownsConnection: false)
+        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, hubUrl: null, reconnectPolicy: null)
     {
     }
 
-    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, IRetryPolicy startRetryPolicy, TimeSpan firstSubscribeMargin, bool ownsConnection)
+    // With a hub URL and a reconnect policy, the client built the connection and owns it.
+    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, IRetryPolicy startRetryPolicy, TimeSpan firstSubscribeMargin, Uri? hubUrl, GatedRetryPolicy? reconnectPolicy)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTagsPerCall, 1);
@@ -60,13 +66,16 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         _startRetryPolicy = startRetryPolicy;
         _firstSubscribeMargin = firstSubscribeMargin;
         _logger = logger;
-        _ownsConnection = ownsConnection;
+        _hubUrl = hubUrl;
+        _reconnectPolicy = reconnectPolicy;
+        _ownsConnection = reconnectPolicy is not null;
         _handlers =
         [
             connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, OnInvalidate),
             connection.On<ResetMessage>(InvalidationHubMethods.Reset, OnReset),
         ];
         connection.Reconnected += OnReconnectedAsync;
+        connection.Closed += OnClosedAsync;
     }
 
     /// <summary>Tags were invalidated that match held tags. Raised once per invalidation id and tag.</summary>
@@ -83,6 +92,13 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// hold it); they are no longer held and will not be sent again.
     /// </summary>
     public event EventHandler<TagsRejectedEventArgs>? Rejected;
+
+    /// <summary>
+    /// The client stopped trying to connect: a failure retrying cannot fix (a hub URL with no hub, 401, 403, a protocol
+    /// the server lacks) or a retry policy that gave up, from a start or after a lost connection. Not raised by
+    /// <see cref="StopAsync"/>; a new <see cref="StartAsync"/> tries again.
+    /// </summary>
+    public event EventHandler<TagInvalidationFailedEventArgs>? Failed;
 
     /// <summary>The underlying SignalR connection.</summary>
     public HubConnection Connection { get; }
@@ -121,18 +137,23 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         var options = new TagInvalidationClientOptions();
         configure?.Invoke(options);
         var logger = options.LoggerFactory?.CreateLogger<TagInvalidationClient>() ?? (ILogger)NullLogger.Instance;
-        var connection = TagInvalidationConnectionFactory.Create(hubUrl, options);
-        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, options.ReconnectPolicy, options.FirstSubscribeMargin, ownsConnection: true);
+        var reconnectPolicy = new GatedRetryPolicy(options.ReconnectPolicy, hubUrl);
+        var connection = TagInvalidationConnectionFactory.Create(hubUrl, options, reconnectPolicy);
+        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, options.ReconnectPolicy, options.FirstSubscribeMargin, hubUrl, reconnectPolicy);
     }
 
     /// <summary>
     /// Starts the connection (when it is disconnected) and subscribes every held tag. A connection that fails to
     /// start is tried again as the retry policy says (<see cref="TagInvalidationClientOptions.ReconnectPolicy"/>,
     /// or the start retry policy of an adopted connection; by default at once, then 1, 2 and 5 s, then every
-    /// 10 s, forever), with a warning logged for each failed attempt; when the policy gives up, the last
-    /// attempt's error is thrown.
+    /// 10 s, forever), with a warning logged for the first failed attempt (the others at Debug). A failure retrying
+    /// cannot fix ends it at once: a hub URL with no hub (404), 401, 403, or a protocol the server lacks.
     /// </summary>
     /// <param name="cancellationToken">Ends the start, also while it waits to try again.</param>
+    /// <exception cref="TagInvalidationConnectionException">
+    /// A failure retrying cannot fix, or the policy gave up (the last attempt's error inside); <see cref="Failed"/> is
+    /// raised with it too.
+    /// </exception>
     /// <exception cref="OperationCanceledException">
     /// <paramref name="cancellationToken"/> was cancelled, or <see cref="StopAsync"/> or <see cref="DisposeAsync"/>
     /// was called, before the connection was up; it is left disconnected.
@@ -145,16 +166,23 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             stopped = _stopped.Token;
         }
 
+        _stopRequested = false;
+        _reconnectPolicy?.Forget();
         using (var start = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopped))
         {
             try
             {
-                await ConnectionStarter.StartAsync(Connection, _startRetryPolicy, _logger, start.Token);
+                await ConnectionStarter.StartAsync(Connection, _startRetryPolicy, _logger, _hubUrl, start.Token);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // Name the caller's token, not the linked one, so a caller can tell its own cancellation.
                 throw new OperationCanceledException(cancellationToken);
+            }
+            catch (TagInvalidationConnectionException failure)
+            {
+                RaiseFailed(failure);
+                throw;
             }
         }
 
@@ -168,6 +196,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the stop.</param>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
+        _stopRequested = true;
         EndPendingStarts();
         return Connection.StopAsync(cancellationToken);
     }
@@ -241,8 +270,10 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _stopRequested = true;
         EndPendingStarts();
         Connection.Reconnected -= OnReconnectedAsync;
+        Connection.Closed -= OnClosedAsync;
         foreach (var handler in _handlers)
         {
             handler.Dispose();
@@ -271,6 +302,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
     private async Task OnReconnectedAsync(string? connectionId)
     {
+        _reconnectPolicy?.Forget();
         try
         {
             await SubscribeHeldAsync(CancellationToken.None);
@@ -280,6 +312,24 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             // The connection drops again or the server refuses: the next reconnect tries again.
             Log.ResubscribeFailed(_logger, ex);
         }
+    }
+
+    // A close nobody asked for is the end of the automatic reconnect: it failed for good. Why is the last reason the
+    // reconnect policy heard (SignalR passes a generic error when its retries end), or else the close's own error.
+    private Task OnClosedAsync(Exception? error)
+    {
+        if (!_stopRequested && (_reconnectPolicy?.LastReason ?? error) is { } reason)
+        {
+            RaiseFailed(ConnectionFailures.Classify(reason, _hubUrl, gaveUp: true)!);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void RaiseFailed(TagInvalidationConnectionException failure)
+    {
+        Log.ConnectionFailed(_logger, failure.Failure, failure.Hint, failure.InnerException ?? failure);
+        Raise(Failed, new TagInvalidationFailedEventArgs(failure));
     }
 
     private async Task SubscribeHeldAsync(CancellationToken cancellationToken)

@@ -18,3 +18,7 @@ public sealed record ResetRequiredEventArgs(string Reason, InvalidationCursor? C
 /// <summary>Tags the server refused; the client holds them no longer.</summary>
 /// <param name="Rejections">Each refused tag with its index in the call, the tag as sent, its rule and the reason.</param>
 public sealed record TagsRejectedEventArgs(IReadOnlyList<TagRejection> Rejections);
+
+/// <summary>The client stopped trying to connect: a failure retrying cannot fix, or a retry policy that gave up.</summary>
+/// <param name="Exception">What failed, with its <see cref="TagInvalidationConnectionException.Failure"/> and <see cref="TagInvalidationConnectionException.Hint"/>.</param>
+public sealed record TagInvalidationFailedEventArgs(TagInvalidationConnectionException Exception);

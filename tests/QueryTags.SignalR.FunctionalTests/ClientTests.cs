@@ -196,12 +196,18 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
     }
 
     [Fact]
-    public async Task A_start_the_policy_gives_up_on_throws_the_last_error()
+    public async Task A_start_the_policy_gives_up_on_throws_a_gave_up_failure_with_the_last_error_and_raises_Failed()
     {
         var policy = new FixedDelayPolicy(TimeSpan.Zero, retries: 2);
         await using var client = Create(HubUrl(KestrelServer.FreeUrl()), WebSocketsJson, policy);
+        var failed = new EventRecorder<TagInvalidationFailedEventArgs>();
+        client.Failed += failed.Record;
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().Within());
+        var thrown = await Assert.ThrowsAsync<TagInvalidationConnectionException>(() => client.StartAsync().Within());
+
+        Assert.Equal(TagInvalidationFailure.GaveUp, thrown.Failure);
+        Assert.IsType<HttpRequestException>(thrown.InnerException);
+        Assert.Same(thrown, (await failed.NextAsync()).Exception);
 
         for (var retries = 0; retries <= 2; retries++)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 
@@ -43,9 +44,12 @@ public static class TestServerApp
             builder.Configuration.GetSection("TagInvalidation").Bind(options);
             configure?.Invoke(options);
         });
-        tagInvalidation
-            .AddSignalR(hub => hub.AddFilter<ConnectionTracker>())
-            .AddMessagePackProtocol();
+        var signalR = tagInvalidation.AddSignalR(hub => hub.AddFilter<ConnectionTracker>());
+        if (!builder.Configuration.GetValue<bool>("NoMessagePack"))
+        {
+            signalR.AddMessagePackProtocol();
+        }
+
         tagInvalidation.AddTagAuthorization(rules =>
         {
             TestTagRules.Add(rules, projects);
@@ -71,7 +75,51 @@ public static class TestServerApp
         app.MapPost("/invalidate", InvalidateAsync);
         app.MapPost("/connections/abort", (ConnectionTracker tracker) => Results.Ok(new { aborted = tracker.AbortAll() }));
         app.MapGet("/connections", (ConnectionTracker tracker) => Results.Ok(new { open = tracker.Count }));
+        var version = new DataVersion();
+        app.MapGet("/version", () => Results.Ok(new { version = version.Current }));
+        app.MapPost("/invalidate/burst", (Burst burst, ITagInvalidator invalidator) => BurstAsync(burst, version, invalidator));
         return app;
+    }
+
+    /// <summary>The body of <c>POST /invalidate/burst</c>: <paramref name="Count"/> invalidations of <paramref name="Tags"/>, spread evenly over <paramref name="DurationMs"/>.</summary>
+    private sealed record Burst(JsonElement[] Tags, int Count, int DurationMs);
+
+    // Stands for the data the burst's tags are known by: each invalidation of a burst follows a change of it.
+    private sealed class DataVersion
+    {
+        private long _current;
+
+        public long Current => Interlocked.Read(ref _current);
+
+        public long Next() => Interlocked.Increment(ref _current);
+    }
+
+    // Each invalidation follows a change of the version, as a real one follows a save; the answer is the last
+    // invalidation and the version it published, once all are sent.
+    private static async Task<IResult> BurstAsync(Burst burst, DataVersion version, ITagInvalidator invalidator)
+    {
+        if (burst.Count is < 1 or > 100_000 || burst.DurationMs is < 0 or > 60_000 || burst.Tags is not { Length: > 0 })
+        {
+            return Results.Problem(statusCode: 400, title: "The body needs tags, a count of 1 to 100,000 and a duration of 0 to 60,000 ms.");
+        }
+
+        var tags = burst.Tags.Select(tag => Tag.Parse(tag.GetRawText())).ToArray();
+        var started = Stopwatch.GetTimestamp();
+        InvalidationMessage? last = null;
+        for (var i = 0; i < burst.Count; i++)
+        {
+            // Paced by the clock, not by sleeps of a fixed length: late sends catch up.
+            var due = TimeSpan.FromMilliseconds((double)burst.DurationMs * i / burst.Count);
+            if (due > Stopwatch.GetElapsedTime(started))
+            {
+                await Task.Delay(due - Stopwatch.GetElapsedTime(started));
+            }
+
+            version.Next();
+            last = await invalidator.InvalidateTagsAsync(tags);
+        }
+
+        return Results.Ok(new { id = last!.Id, cursor = last.Cursor, version = version.Current, elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds });
     }
 
     // Body: { "tags": [["todo", 5]], "origin": "optional", "via": "invalidator" | "hubContext" }.

@@ -208,8 +208,8 @@ createRoot(document.getElementById("root")!).render(
 import * as core from "@querytags/signalr";
 import * as react from "@querytags/signalr/react";
 const missing = [
-  ...["createSignalRInvalidatorClient", "TagInvalidationClient", "connectTagInvalidation", "defineTags", "withTags", "canonicalTag", "tagMatches", "readTag"].filter((name) => typeof core[name] !== "function"),
-  ...["TagInvalidationProvider", "useTagInvalidationStatus"].filter((name) => typeof react[name] !== "function"),
+  ...["createSignalRInvalidatorClient", "TagInvalidationClient", "TagInvalidationConnectionError", "connectTagInvalidation", "defineTags", "withTags", "canonicalTag", "tagMatches", "readTag"].filter((name) => typeof core[name] !== "function"),
+  ...["TagInvalidationProvider", "useTagInvalidationStatus", "useTagInvalidationState", "useTagInvalidationClient"].filter((name) => typeof react[name] !== "function"),
 ];
 if (missing.length > 0) throw new Error("missing exports: " + missing.join(", "));
 const client = core.createSignalRInvalidatorClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
@@ -223,8 +223,9 @@ import { QueryClient, useQuery } from "@tanstack/react-query";
 import {
   connectTagInvalidation, createSignalRInvalidatorClient, defineTags, readTag, withTags,
   type Tag, type TagInvalidationClient, type TagInvalidationClientOptions, type TagInvalidationEvent, type TagInvalidationStatus,
+  type TagInvalidationState, type TagInvalidationConnectionError,
 } from "@querytags/signalr";
-import { TagInvalidationProvider, useTagInvalidationStatus } from "@querytags/signalr/react";
+import { TagInvalidationProvider, useTagInvalidationState, useTagInvalidationStatus } from "@querytags/signalr/react";
 
 const appTags = defineTags({ todos: { list: () => ["todos"], byId: (id: number) => ["todo", id] } });
 const options: TagInvalidationClientOptions = { url: "/hubs/invalidation" };
@@ -241,9 +242,11 @@ function Todo({ id }: { id: number }) {
   const { data } = useQuery(withTags({ queryKey: ["todo", id], queryFn: async () => ({ title: "a" }) }, [appTags.todos.byId(id)]));
   const title: string | undefined = data?.title;
   const status: TagInvalidationStatus = useTagInvalidationStatus();
+  const state: TagInvalidationState = useTagInvalidationState();
+  const hint: string | undefined = (state.error as TagInvalidationConnectionError | undefined)?.hint;
   // @ts-expect-error meta.tags holds tags, not strings
   useQuery({ queryKey: ["todos"], queryFn: async () => 1, meta: { tags: ["todos"] } });
-  return <p>{status} {title} {tags?.length} {reason}</p>;
+  return <p>{status} {state.role} {hint} {title} {tags?.length} {reason}</p>;
 }
 
 export const app = (

@@ -17,7 +17,9 @@ const { outputFiles } = await build({
 const code = outputFiles[0].contents;
 const gzipped = gzipSync(code, { level: 9 }).length;
 console.log(`core entry (dist/index.js, peers external): ${code.length} B minified, ${gzipped} B minified + gzipped`);
-if (gzipped > 5 * 1024) {
-  console.error("over the 5 KB goal");
+// The goal: 8 KB. Sharing one connection among tabs costs about 0.9 KB of it; failures with hints, paced
+// refetches, apply() and the state store about 2 KB more (see the README's Size).
+if (gzipped > 8 * 1024) {
+  console.error("over the 8 KB goal");
   process.exitCode = 1;
 }

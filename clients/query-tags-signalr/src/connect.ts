@@ -40,6 +40,13 @@ export interface ConnectTagInvalidationOptions {
   refetchType?: InvalidateQueryFilters["refetchType"];
   /** Receives every error: invalid tags in `meta.tags`, tags the server refused, failed hub calls, a failing router. Default: the client's logger. */
   onError?: (error: Error) => void;
+  /**
+   * The shortest time between the starts of two refetches of one query that invalidations cause. Invalidations
+   * that arrive while its refetch is in flight or within this window cause one more refetch, when both are over,
+   * so the last change is always fetched: a burst of D ms refetches a query at most ⌊D / window⌋ + 2 times.
+   * Default 250 ms; 0 still keeps one refetch in flight at a time.
+   */
+  coalesceWindowMs?: number;
 }
 
 // The tags of one cached query, and what they were read from, so an unchanged meta is not read again.
@@ -56,9 +63,13 @@ interface QueryTags {
  * releases every tag. It does not start or stop the client.
  */
 export function connectTagInvalidation(options: ConnectTagInvalidationOptions): () => void {
-  const { queryClient, client, router, refetchType = "active", onError } = options;
+  const { queryClient, client, router, refetchType = "active", onError, coalesceWindowMs = 250 } = options;
   const queryCache = queryClient.getQueryCache();
   const held = new Map<CachedQuery, QueryTags>();
+  // Per query refetched by an invalidation: when the next may start (Infinity while it is in flight), and whether
+  // one more is due then.
+  const pace = new Map<CachedQuery, { until: number; due?: boolean }>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
 
   const report = (error: unknown): void => {
     try {
@@ -110,22 +121,69 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
 
   function release(query: CachedQuery): void {
     const previous = held.get(query);
+    pace.delete(query);
     if (previous) {
       held.delete(query);
       client.unsubscribe([...previous.tags.values()]);
     }
   }
 
-  function invalidate(matches: (tags: ReadonlyMap<string, Tag>) => boolean, always = false): void {
-    const queries = new Set([...held].filter(([, entry]) => entry.tags.size > 0 && matches(entry.tags)).map(([query]) => query));
-    if (queries.size === 0 && !always) {
+  // Refetches the queries still due at `until`. A query refetched meanwhile has a new entry, which schedules its own.
+  function later(queries: CachedQuery[], until: number): void {
+    const entries = queries.map((query) => [query, pace.get(query)] as const);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      refetch(entries.filter(([query, entry]) => entry?.due && pace.get(query) === entry).map(([query]) => query));
+    }, until - performance.now());
+    timers.add(timer);
+  }
+
+  function refetch(queries: CachedQuery[], always = false): void {
+    if (queries.length === 0 && !always) {
       return;
     }
 
+    const until = performance.now() + coalesceWindowMs;
+    const batch = new Set(queries);
+    batch.forEach((query) => pace.set(query, { until: Infinity }));
     queryClient
-      .invalidateQueries({ predicate: (query) => queries.has(query), refetchType })
+      .invalidateQueries({ predicate: (query) => batch.has(query), refetchType })
       .then(() => router?.invalidate())
-      .catch(report);
+      .catch(report)
+      .finally(() => {
+        const again = [...batch].filter((query) => {
+          const entry = pace.get(query);
+          return entry && ((entry.until = until), entry.due);
+        });
+        if (again.length > 0) {
+          later(again, until);
+        }
+      });
+  }
+
+  // Refetches the matching queries at once, except those refetched within the window or in flight: they are due
+  // once more when that is over.
+  function invalidate(matches: (tags: ReadonlyMap<string, Tag>) => boolean, always = false): void {
+    const now = performance.now();
+    const due: CachedQuery[] = [];
+    const waiting = new Map<number, CachedQuery[]>();
+    for (const [query, entry] of held) {
+      const paced = pace.get(query);
+      if (entry.tags.size === 0 || !matches(entry.tags)) {
+        continue;
+      } else if (!paced || now >= paced.until) {
+        due.push(query);
+      } else if (!paced.due) {
+        paced.due = true;
+        // One in flight schedules its next when it settles.
+        if (paced.until !== Infinity) {
+          waiting.set(paced.until, [...(waiting.get(paced.until) ?? []), query]);
+        }
+      }
+    }
+
+    waiting.forEach(later);
+    refetch(due, always);
   }
 
   const invalidateTags = (tags: readonly Tag[]): void => {
@@ -183,6 +241,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
   return () => {
     stopFollowing();
     stopListening();
+    timers.forEach(clearTimeout);
     for (const query of [...held.keys()]) {
       release(query);
     }

@@ -1,6 +1,7 @@
 import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
+import type { TagInvalidationConnectionError } from "./connectionError.js";
 import { toError } from "./logging.js";
-import type { StatusStore } from "./status.js";
+import type { TagInvalidationStatus } from "./status.js";
 
 /** What a {@link ConnectionStarter} starts, and whom it tells. */
 export interface ConnectionStarterOptions {
@@ -8,8 +9,10 @@ export interface ConnectionStarterOptions {
   /** Asked for the delay before each new try after a failed start; null gives up. */
   readonly retryPolicy: IRetryPolicy;
   readonly logger: ILogger;
-  /** Set to `connecting`, `connected` and `disconnected` as starts and stops go. */
-  readonly status: StatusStore;
+  /** Told `connecting`, `connected` and `disconnected` as starts and stops go. */
+  readonly setStatus: (status: TagInvalidationStatus) => void;
+  /** The failure retrying cannot fix that an error stands for, or undefined; `gaveUp` makes one for a policy that returned null. */
+  readonly failure: (error: unknown, gaveUp?: boolean) => TagInvalidationConnectionError | undefined;
   /** Called once the connection is connected; the start settles when it does. */
   readonly onConnected: () => Promise<void>;
 }
@@ -17,7 +20,8 @@ export interface ConnectionStarterOptions {
 /**
  * Starts and stops a connection. SignalR's automatic reconnect covers a connection that was up; a first
  * start that fails is not retried by SignalR, so this tries it again with the retry policy until it
- * succeeds, the policy gives up, or {@link stop} is called.
+ * succeeds, a failure retrying cannot fix comes (404, 401, 403, a protocol the server lacks), the policy gives
+ * up, or {@link stop} is called. It warns once per outage, not once per try.
  */
 export class ConnectionStarter {
   readonly #options: ConnectionStarterOptions;
@@ -53,17 +57,17 @@ export class ConnectionStarter {
     const stopping = this.#options.connection.stop();
     this.#stopping = stopping.catch(() => undefined);
     await stopping;
-    this.#options.status.set("disconnected");
+    this.#options.setStatus("disconnected");
   }
 
   async #start(generation: number): Promise<void> {
-    const { connection, retryPolicy, logger, status, onConnected } = this.#options;
+    const { connection, retryPolicy, logger, setStatus, failure, onConnected } = this.#options;
     // A restart right after a stop (React's strict mode) waits for the stop: SignalR starts only when disconnected.
     await this.#stopping;
     const began = Date.now();
     for (let attempt = 0; generation === this.#generation; attempt++) {
       if (connection.state === HubConnectionState.Disconnected) {
-        status.set("connecting");
+        setStatus("connecting");
         try {
           await connection.start();
         } catch (error) {
@@ -71,17 +75,15 @@ export class ConnectionStarter {
             return;
           }
 
-          const delay = retryPolicy.nextRetryDelayInMilliseconds({
-            previousRetryCount: attempt,
-            elapsedMilliseconds: Date.now() - began,
-            retryReason: toError(error),
-          });
+          const delay = failure(error)
+            ? null
+            : retryPolicy.nextRetryDelayInMilliseconds({ previousRetryCount: attempt, elapsedMilliseconds: Date.now() - began, retryReason: toError(error) });
           if (delay === null) {
-            status.set("disconnected");
-            throw error;
+            throw failure(error) ?? failure(error, true)!;
           }
 
-          logger.log(LogLevel.Warning, `QueryTags: starting the connection failed (${toError(error).message}); trying again in ${delay} ms.`);
+          // Once per outage: a warning for each try would flood the console while a server is down.
+          logger.log(attempt ? LogLevel.Debug : LogLevel.Warning, `QueryTags: cannot connect yet (${toError(error).message}); retrying with back-off, next in ${delay} ms.`);
           await this.#sleep(delay);
           continue;
         }
@@ -89,7 +91,7 @@ export class ConnectionStarter {
 
       // An adopted connection that is connecting or reconnecting subscribes when it reconnects.
       if (connection.state === HubConnectionState.Connected) {
-        status.set("connected");
+        setStatus("connected");
         await onConnected();
       }
 

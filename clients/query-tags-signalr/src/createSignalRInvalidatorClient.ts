@@ -1,5 +1,6 @@
 import {
   HubConnectionBuilder,
+  LogLevel,
   type HttpTransportType,
   type HubConnection,
   type IHubProtocol,
@@ -8,7 +9,9 @@ import {
   type ITransport,
 } from "@microsoft/signalr";
 import { foreverRetryPolicy } from "./foreverRetryPolicy.js";
+import { gatedPolicy, HubEngine, type EngineEvent } from "./hubEngine.js";
 import { consoleLogger } from "./logging.js";
+import { browserSharing, SharedConnection, type SharingEnvironment } from "./sharedConnection.js";
 import { TagInvalidationClient } from "./tagInvalidationClient.js";
 import type { TagLimits } from "./tags.js";
 
@@ -24,8 +27,18 @@ export interface TagInvalidationClientOptions {
   accessTokenFactory?: () => string | Promise<string>;
   /** A connection built elsewhere, instead of `url`: configure its automatic reconnect, protocol and transport yourself. */
   connection?: HubConnection;
-  /** Where the connection and the client log. Default: SignalR's console logging for the connection; warnings and errors to the console for the client. */
+  /**
+   * Where the connection and the client log. Default: the client's warnings and errors to the console (one per
+   * change of state, not one per retry), and nothing of SignalR's own logging.
+   */
   logger?: ILogger;
+  /**
+   * One connection for all the browser's tabs of this origin that use the same hub URL, protocol and transport:
+   * the tabs elect a leader (Web Locks) that holds it and relays to the others (BroadcastChannel). Default: on,
+   * except with `accessTokenFactory` (tabs may hold different users' tokens; cookies are the same in every tab).
+   * Where the browser lacks either API, each tab has its own connection.
+   */
+  shareConnection?: boolean;
   /** When to reconnect, and to retry a failed start. Default: at once, then 1, 2 and 5 s, then every 10 s, forever. */
   reconnectPolicy?: IRetryPolicy;
   /** The tag limits of the server: tags are checked before they are sent. Default 8 segments of 128 characters. */
@@ -40,10 +53,12 @@ export interface TagInvalidationClientOptions {
 }
 
 /**
- * Creates a client of the invalidation hub: builds a connection to `url` with automatic reconnect, or adopts
- * `connection`. It is not started: call `start()`, or let `TagInvalidationProvider` do it.
+ * Creates a client of the invalidation hub: builds a connection to `url` with automatic reconnect (one the
+ * browser's tabs share, see `shareConnection`), or adopts `connection`. It is not started: call `start()`, or let
+ * `TagInvalidationProvider` do it. `sharing` is where the tabs meet: the browser's Web Locks and BroadcastChannel
+ * by default (tests pass their own).
  */
-export function createSignalRInvalidatorClient(options: TagInvalidationClientOptions): TagInvalidationClient {
+export function createSignalRInvalidatorClient(options: TagInvalidationClientOptions, sharing: SharingEnvironment | undefined = browserSharing()): TagInvalidationClient {
   const { url, protocol, transport, accessTokenFactory, connection, logger } = options;
   if (connection) {
     if (url !== undefined || protocol || transport !== undefined || accessTokenFactory) {
@@ -57,16 +72,26 @@ export function createSignalRInvalidatorClient(options: TagInvalidationClientOpt
     throw new Error("createSignalRInvalidatorClient: url is missing; give the hub's URL, such as \"/hubs/invalidation\", or a connection.");
   }
 
-  const builder = new HubConnectionBuilder()
-    .withUrl(url, { ...(transport !== undefined && { transport }), ...(accessTokenFactory && { accessTokenFactory }) })
-    .withAutomaticReconnect(options.reconnectPolicy ?? foreverRetryPolicy);
-  if (protocol) {
-    builder.withHubProtocol(protocol);
-  }
+  // A connection per leadership when shared: a tab that takes over builds its own.
+  const engine = (cursor: string | null, emit: (event: EngineEvent) => void) => {
+    const gate = gatedPolicy(options.reconnectPolicy ?? foreverRetryPolicy, url);
+    const builder = new HubConnectionBuilder()
+      .withUrl(url, { ...(transport !== undefined && { transport }), ...(accessTokenFactory && { accessTokenFactory }) })
+      .withAutomaticReconnect(gate)
+      .configureLogging(logger ?? LogLevel.None);
+    if (protocol) {
+      builder.withHubProtocol(protocol);
+    }
 
-  if (logger) {
-    builder.configureLogging(logger);
-  }
-
-  return new TagInvalidationClient(builder.build(), logger ?? consoleLogger, options);
+    return new HubEngine({ connection: builder.build(), gate, logger: logger ?? consoleLogger, retryPolicy: gate, maxTagsPerCall: options.maxTagsPerCall ?? 256, cursor, emit });
+  };
+  const shared = (options.shareConnection ?? !accessTokenFactory) && typeof transport !== "object" && sharing;
+  return new TagInvalidationClient(
+    (view) =>
+      shared
+        ? new SharedConnection(view, `querytags ${new URL(url, globalThis.location?.href).href} ${protocol?.name ?? "json"} ${transport ?? ""}`, shared, engine)
+        : engine(null, (event) => view.receive(event)),
+    logger ?? consoleLogger,
+    options,
+  );
 }

@@ -1,49 +1,68 @@
-import { HubConnectionState } from "@microsoft/signalr";
+import type { TagInvalidationConnectionError } from "./connectionError.js";
 import { Listeners } from "./listeners.js";
 
-/** Where the client's connection stands. */
-export type TagInvalidationStatus = "connecting" | "connected" | "reconnecting" | "disconnected";
+/** Where the client's connection stands; `failed` when it stopped trying (see {@link TagInvalidationState.error}). */
+export type TagInvalidationStatus = "connecting" | "connected" | "reconnecting" | "disconnected" | "failed";
 
-/** The status with a subscribe function: the shape `useSyncExternalStore` and other stores expect. */
-export interface TagInvalidationStatusStore {
-  /** The status now. */
-  get(): TagInvalidationStatus;
-  /** Calls `listener` on every change; returns the function that stops it. */
-  subscribe(listener: (status: TagInvalidationStatus) => void): () => void;
+/**
+ * Whose connection this tab's client uses: `own` (a connection of its own: sharing is off or the browser lacks
+ * Web Locks or BroadcastChannel), `leader` (it holds the connection the browser's tabs share) or `follower`
+ * (another tab holds it and relays).
+ */
+export type TagInvalidationRole = "own" | "leader" | "follower";
+
+/** The status with the error that made it `failed`, and the role. */
+export interface TagInvalidationState {
+  readonly status: TagInvalidationStatus;
+  /** Why the status is `failed`; undefined otherwise. */
+  readonly error: TagInvalidationConnectionError | undefined;
+  readonly role: TagInvalidationRole;
 }
 
-export class StatusStore implements TagInvalidationStatusStore {
-  readonly #listeners: Listeners<TagInvalidationStatus>;
-  #status: TagInvalidationStatus;
+/** A value with a subscribe function: the shape `useSyncExternalStore` and other stores expect. */
+export interface ValueStore<T> {
+  /** The value now. */
+  get(): T;
+  /** Calls `listener` on every change; returns the function that stops it. */
+  subscribe(listener: (value: T) => void): () => void;
+}
 
-  constructor(initial: TagInvalidationStatus, onListenerError: (error: unknown) => void) {
-    this.#status = initial;
+/** The status alone, as a store. */
+export type TagInvalidationStatusStore = ValueStore<TagInvalidationStatus>;
+
+export class StateStore implements ValueStore<TagInvalidationState> {
+  readonly #listeners: Listeners<TagInvalidationState>;
+  #state: TagInvalidationState;
+
+  constructor(role: TagInvalidationRole, onListenerError: (error: unknown) => void) {
+    this.#state = { status: "disconnected", error: undefined, role };
     this.#listeners = new Listeners(onListenerError);
   }
 
   // Arrow functions: React passes get and subscribe around unbound.
-  get = (): TagInvalidationStatus => this.#status;
+  get = (): TagInvalidationState => this.#state;
 
-  subscribe = (listener: (status: TagInvalidationStatus) => void): (() => void) => this.#listeners.add(listener);
+  subscribe = (listener: (state: TagInvalidationState) => void): (() => void) => this.#listeners.add(listener);
 
-  set(status: TagInvalidationStatus): void {
-    if (status !== this.#status) {
-      this.#status = status;
-      this.#listeners.emit(status);
+  /** The status alone: its listeners hear of status changes only. */
+  readonly status: TagInvalidationStatusStore = {
+    get: () => this.#state.status,
+    subscribe: (listener) => {
+      let last = this.#state.status;
+      return this.subscribe(({ status }) => status !== last && listener((last = status)));
+    },
+  };
+
+  /** Changes the state; a status other than `failed` clears the error. */
+  set(change: Partial<TagInvalidationState>): void {
+    const next = { ...this.#state, ...change };
+    if (next.status !== "failed") {
+      next.error = undefined;
     }
-  }
-}
 
-/** The status that stands for a SignalR connection state. */
-export function statusOf(state: HubConnectionState): TagInvalidationStatus {
-  switch (state) {
-    case HubConnectionState.Connected:
-      return "connected";
-    case HubConnectionState.Connecting:
-      return "connecting";
-    case HubConnectionState.Reconnecting:
-      return "reconnecting";
-    default:
-      return "disconnected";
+    if (next.status !== this.#state.status || next.error !== this.#state.error || next.role !== this.#state.role) {
+      this.#state = next;
+      this.#listeners.emit(next);
+    }
   }
 }

@@ -1,88 +1,90 @@
-import { HubConnectionState, LogLevel, type HubConnection, type ILogger } from "@microsoft/signalr";
-import { chunks } from "./chunks.js";
-import { ConnectionStarter } from "./connectionStarter.js";
+import type { HubConnection, ILogger } from "@microsoft/signalr";
+import { failureFrom } from "./connectionError.js";
 import type { TagInvalidationClientOptions } from "./createSignalRInvalidatorClient.js";
 import { latestCursor } from "./cursor.js";
 import { foreverRetryPolicy } from "./foreverRetryPolicy.js";
+import { HubEngine, type ConnectionBackend, type EngineEvent } from "./hubEngine.js";
 import { Listeners } from "./listeners.js";
 import { logError, toError } from "./logging.js";
-import { InvalidationHubMethods, readInvalidationMessage, readResetMessage, readSubscribeResult } from "./protocol.js";
+import type { InvalidationMessage } from "./protocol.js";
 import { RecentInvalidations } from "./recentInvalidations.js";
-import { StatusStore, statusOf, type TagInvalidationStatusStore } from "./status.js";
+import { StateStore, type TagInvalidationRole, type TagInvalidationState, type TagInvalidationStatusStore, type ValueStore } from "./status.js";
 import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 import { TagLedger } from "./tagLedger.js";
-import { defaultTagLimits, readTag, TagError, tagMatches, toTag, type Tag, type TagLimits, type TagRule } from "./tags.js";
+import { defaultTagLimits, readTag, TagError, tagMatches, toTag, type Tag, type TagLimits } from "./tags.js";
+
+/** The settings a client takes besides its connection. */
+export type TagInvalidationClientSettings = Pick<TagInvalidationClientOptions, "reconnectPolicy" | "tagLimits" | "maxTagsPerCall" | "firstSubscribeMarginMs">;
+
+/** What a backend needs of the tab it serves. */
+export interface TabView {
+  readonly heldTags: Tag[];
+  readonly cursor: string | null;
+  /** Where the data of this tab's tags dates from: its cursor, or its age in milliseconds. */
+  since(): string | number | null;
+  receive(event: EngineEvent): void;
+  /** Counts invalidation `id` as applied to the held tags `tags` match, without refetching. */
+  mark(id: string, tags: readonly Tag[]): void;
+  setRole(role: TagInvalidationRole): void;
+}
 
 /**
- * A client of the invalidation hub, the counterpart of the .NET `TagInvalidationClient`. It counts
- * subscribers per tag (the server hears of a tag when its first subscriber arrives and its last leaves),
- * sends the changes of one tick in one call, reports each invalidation once for the held tags it matches,
- * and after a reconnect subscribes again with its cursor, reporting what was missed or asking for a reset.
+ * A client of the invalidation hub, the counterpart of the .NET `TagInvalidationClient`. It counts subscribers per
+ * tag (the server hears of a tag when its first subscriber arrives and its last leaves), sends the changes of one
+ * tick together, reports each invalidation once per held tag it matches, and after a reconnect subscribes again
+ * with its cursor, reporting what was missed or asking for a reset. Built by {@link createSignalRInvalidatorClient},
+ * it shares one connection among the browser's tabs (see `shareConnection`).
  */
-export class TagInvalidationClient {
-  /** The underlying SignalR connection. */
-  readonly connection: HubConnection;
+export class TagInvalidationClient implements TabView {
   /** Where the client logs. */
   readonly logger: ILogger;
   /** The tag limits tags are checked against before they are sent. */
   readonly tagLimits: TagLimits;
-  /** Where the connection stands, with a subscribe function. */
+  /** Where the connection stands (`failed` when it stopped trying), with a subscribe function. */
   readonly status: TagInvalidationStatusStore;
+  /** The status with the error that made it `failed` and this tab's role, with a subscribe function. */
+  readonly state: ValueStore<TagInvalidationState>;
 
-  readonly #status: StatusStore;
+  readonly #state: StateStore;
   readonly #events: Listeners<TagInvalidationEvent>;
-  readonly #starter: ConnectionStarter;
-  readonly #maxTagsPerCall: number;
-  readonly #ledger = new TagLedger();
+  readonly #backend: ConnectionBackend;
+  readonly #held = new TagLedger();
   readonly #recentInvalidations = new RecentInvalidations();
-  #cursor: string | null = null;
   readonly #firstSubscribeMarginMs: number;
+  #cursor: string | null = null;
   // When the first tag was asked for: a subscribe without a cursor asks about everything since then.
   #firstRequestAt: number | undefined;
-  // Hub calls run one at a time, in the order they were asked for.
-  #calls: Promise<void> = Promise.resolve();
-  #flushScheduled = false;
+  #publishScheduled = false;
 
-  /** Adopts `connection` as it is; {@link createSignalRInvalidatorClient} builds one with the right reconnect policy. */
-  constructor(connection: HubConnection, logger: ILogger, options: Pick<TagInvalidationClientOptions, "reconnectPolicy" | "tagLimits" | "maxTagsPerCall" | "firstSubscribeMarginMs"> = {}) {
-    this.connection = connection;
+  /**
+   * Adopts `connection` as it is (it reconnects as it was built to; {@link createSignalRInvalidatorClient} builds one
+   * with the right reconnect policy). The factory passes a function instead, which makes the connection the
+   * browser's tabs share.
+   */
+  constructor(connection: HubConnection | ((view: TabView) => ConnectionBackend), logger: ILogger, settings: TagInvalidationClientSettings = {}) {
     this.logger = logger;
-    this.tagLimits = options.tagLimits ?? defaultTagLimits;
-    this.#maxTagsPerCall = options.maxTagsPerCall ?? 256;
-    this.#firstSubscribeMarginMs = options.firstSubscribeMarginMs ?? 2000;
+    this.tagLimits = settings.tagLimits ?? defaultTagLimits;
+    this.#firstSubscribeMarginMs = settings.firstSubscribeMarginMs ?? 2000;
     const logListenerError = (error: unknown) => logError(logger, `a listener threw: ${toError(error).message}`);
     this.#events = new Listeners(logListenerError);
-    this.#status = new StatusStore(statusOf(connection.state), logListenerError);
-    this.status = this.#status;
-    this.#starter = new ConnectionStarter({
-      connection,
-      retryPolicy: options.reconnectPolicy ?? foreverRetryPolicy,
-      logger,
-      status: this.#status,
-      onConnected: () => this.#subscribeHeld(),
-    });
+    this.#state = new StateStore("own", logListenerError);
+    this.state = this.#state;
+    this.status = this.#state.status;
+    this.#backend =
+      typeof connection === "function"
+        ? connection(this)
+      : new HubEngine({
+          connection,
+          logger,
+          retryPolicy: settings.reconnectPolicy ?? foreverRetryPolicy,
+          maxTagsPerCall: settings.maxTagsPerCall ?? 256,
+          emit: (event) => this.receive(event),
+        });
+  }
 
-    // SignalR calls each kind of callback in one loop, where one that throws skips the rest: none of ours may.
-    connection.on(InvalidationHubMethods.invalidate, (message) => this.#guard(() => this.#onInvalidate(message)));
-    connection.on(InvalidationHubMethods.reset, (message) => this.#guard(() => this.#onReset(message)));
-    connection.onreconnecting(() =>
-      this.#guard(() => {
-        this.#ledger.clearJoined();
-        this.#status.set("reconnecting");
-      }),
-    );
-    connection.onreconnected(() =>
-      this.#guard(() => {
-        this.#status.set("connected");
-        void this.#subscribeHeld();
-      }),
-    );
-    connection.onclose(() =>
-      this.#guard(() => {
-        this.#ledger.clearJoined();
-        this.#status.set("disconnected");
-      }),
-    );
+  /** The SignalR connection this tab holds: its own, or the shared one while this tab leads; undefined in a follower. */
+  get connection(): HubConnection | undefined {
+    return this.#backend.connection;
   }
 
   /** The latest cursor seen, or null before the first subscribe answer. */
@@ -90,22 +92,36 @@ export class TagInvalidationClient {
     return this.#cursor;
   }
 
-  /** The tags with at least one subscriber. */
+  /** The tags with at least one subscriber in this tab. */
   get heldTags(): Tag[] {
-    return this.#ledger.heldTags;
+    return this.#held.heldTags;
   }
 
   /**
-   * Starts the connection (when it is disconnected) and subscribes every held tag. A failed start is tried
-   * again with the reconnect policy until it succeeds or {@link stop} is called; the promise settles then.
+   * Starts the connection (when it is disconnected) and subscribes every held tag; with a shared connection, joins
+   * the browser's tabs. A failed start is tried again with the reconnect policy; the promise settles once the held
+   * tags are subscribed or {@link stop} is called, and rejects with a {@link TagInvalidationConnectionError} (status
+   * `failed`) when retrying cannot help (404, 401, 403, a protocol the server lacks) or the policy gives up.
    */
   start(): Promise<void> {
-    return this.#starter.start();
+    this.#publish();
+    return this.#backend.start();
   }
 
-  /** Stops the connection and any start in progress. Held tags are kept and subscribed again by the next start. */
+  /** Stops the connection (a shared one: this tab leaves it) and any start in progress. Held tags are kept for the next start. */
   stop(): Promise<void> {
-    return this.#starter.stop();
+    return this.#backend.stop();
+  }
+
+  /**
+   * Stops the connection and starts it again, so the hub reads the user anew: call it after a sign-in or a
+   * sign-out. Every held tag is subscribed again under the new identity, and those it may not hold are refused
+   * (`error` events) and dropped. A shared connection restarts once for all the browser's tabs: call it in the tab
+   * that changed the session.
+   */
+  restart(): Promise<void> {
+    this.#publish();
+    return this.#backend.restart();
   }
 
   /**
@@ -117,8 +133,8 @@ export class TagInvalidationClient {
     const checked = tags.map((tag) => toTag(tag, this.tagLimits));
     this.#firstRequestAt ??= performance.now();
     for (const tag of checked) {
-      if (this.#ledger.addSubscriber(tag)) {
-        this.#scheduleFlush();
+      if (this.#held.addSubscriber(tag)) {
+        this.#schedulePublish();
       }
     }
   }
@@ -128,9 +144,25 @@ export class TagInvalidationClient {
     for (const value of tags) {
       // An invalid tag was never held.
       const { tag } = readTag(value, this.tagLimits);
-      if (tag && this.#ledger.removeSubscriber(tag)) {
-        this.#scheduleFlush();
+      if (tag && this.#held.removeSubscriber(tag)) {
+        this.#schedulePublish();
       }
+    }
+  }
+
+  /**
+   * Applies an invalidation this tab learned of itself, from the response to its own change (the
+   * `QueryTags-Invalidation-Id` header, or the id `InvalidateTagsAsync` returned): the held tags it matches are
+   * reported now, and its push, when it comes, reports none of them again; if the push came first, nothing is
+   * reported. So the tab that made a change refetches once. With `siblings`, the browser's other tabs on the
+   * shared connection count it as applied too and skip its push: for apps that copy the refetched data into the
+   * other tabs themselves (TanStack's broadcastQueryClient).
+   */
+  apply(invalidation: { readonly id: string; readonly tags: readonly Tag[] }, { siblings = false } = {}): void {
+    const tags = invalidation.tags.map((tag) => toTag(tag, this.tagLimits));
+    this.#match({ id: invalidation.id, tags, cursor: null, origin: null });
+    if (siblings) {
+      this.#backend.share?.(invalidation.id, tags);
     }
   }
 
@@ -142,126 +174,94 @@ export class TagInvalidationClient {
     return this.#events.add(listener);
   }
 
-  // A new connection holds nothing: send every held tag, with the cursor, so the answer tells what was missed.
-  #subscribeHeld(): Promise<void> {
-    this.#ledger.clearJoined();
-    return this.#enqueue(() => this.#flush());
+  since(): string | number | null {
+    return this.#cursor ?? (this.#firstRequestAt === undefined ? null : Math.ceil(performance.now() - this.#firstRequestAt + this.#firstSubscribeMarginMs));
   }
 
-  // One flush per tick sends what changed since the last: subscribe and unsubscribe of the same tag cancel out.
-  #scheduleFlush(): void {
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setTimeout(() => {
-        this.#flushScheduled = false;
-        void this.#enqueue(() => this.#flush());
-      }, 0);
-    }
+  mark(id: string, tags: readonly Tag[]): void {
+    this.#recentInvalidations.unapplied(id, this.#matching(tags));
   }
 
-  #enqueue(call: () => Promise<void>): Promise<void> {
-    const next = this.#calls.then(call).catch((error: unknown) => {
-      if (this.connection.state === HubConnectionState.Connected) {
-        this.#report(error);
-      } else {
-        // The connection dropped mid-call: the reconnect sends every held tag again.
-        this.logger.log(LogLevel.Warning, `QueryTags: a hub call failed as the connection dropped (${toError(error).message}); the reconnect subscribes again.`);
-      }
-    });
-    this.#calls = next;
-    return next;
+  setRole(role: TagInvalidationRole): void {
+    this.#state.set({ role });
   }
 
-  async #flush(): Promise<void> {
-    if (this.connection.state !== HubConnectionState.Connected) {
-      return;
-    }
-
-    // Releasing first keeps the connection under the server's limit of tags held per connection.
-    for (const chunk of chunks(this.#ledger.releasesDue(), this.#maxTagsPerCall)) {
-      await this.connection.invoke(InvalidationHubMethods.unsubscribe, chunk);
-      this.#ledger.markReleased(chunk);
-    }
-
-    // Read after the releases: tags subscribed while they were in flight go in this flush too.
-    const subscribes = this.#ledger.subscribesDue();
-    if (subscribes.length > 0) {
-      await this.#sendSubscribe(subscribes);
-    }
-  }
-
-  async #sendSubscribe(tags: readonly Tag[]): Promise<void> {
-    // Without a cursor yet, ask what was invalidated since the first tag was asked for (a duration, so the
-    // two clocks need not agree): data fetched before the first subscribe would otherwise miss it silently.
-    const since =
-      this.#cursor ??
-      (this.#firstRequestAt === undefined ? null : `age:${Math.ceil(performance.now() - this.#firstRequestAt + this.#firstSubscribeMarginMs)}`);
-    const missed: Tag[] = [];
-    let reset = false;
-    for (const chunk of chunks(tags, this.#maxTagsPerCall)) {
-      // Every chunk asks from the same cursor: one chunk's answer must not hide another's misses.
-      const wire = await this.connection.invoke(InvalidationHubMethods.subscribe, chunk, since);
-      const result = readSubscribeResult(wire, (rule, reason) => this.#reportUnreadable(rule, reason));
-      const rejected = new Set(result.rejected.map((rejection) => rejection.index));
-      this.#ledger.markJoined(chunk.filter((_, index) => !rejected.has(index)));
-      for (const rejection of result.rejected) {
-        // A refused tag will never be delivered; forgetting it keeps reconnects from sending it again.
-        const tag = chunk[rejection.index];
-        if (tag !== undefined) {
-          this.#ledger.forget(tag);
+  receive(event: EngineEvent): void {
+    this.#cursor = latestCursor(this.#cursor, event.k === "message" ? event.message.cursor : event.k === "rejected" || event.k === "error" ? null : event.cursor);
+    switch (event.k) {
+      case "message":
+        this.#events.emit({ type: "message", message: event.message });
+        this.#match(event.message);
+        break;
+      case "missed": {
+        const missedTags = event.tags.filter((tag) => this.#held.holds(tag));
+        if (missedTags.length > 0) {
+          this.#events.emit({ type: "missed", missedTags, cursor: this.#cursor });
         }
 
-        this.#report(new TagError(rejection.rule, `The server refused tag ${rejection.tag}: ${rejection.reason} (${rejection.rule}).`));
+        break;
       }
 
-      missed.push(...result.missed);
-      reset ||= result.reset;
-      this.#cursor = latestCursor(this.#cursor, result.cursor);
-    }
+      case "reset":
+        this.#events.emit({ type: "reset", reason: event.reason, cursor: this.#cursor });
+        break;
+      case "rejected":
+        // The server will never deliver it: no longer held, and no reconnect sends it again.
+        if (this.#held.holds(event.tag)) {
+          this.#held.forget(event.tag);
+          this.#report(new TagError(event.rule, event.message));
+        }
 
-    if (reset) {
-      this.#events.emit({ type: "reset", reason: "cursor-unknown", cursor: this.#cursor });
-    } else if (missed.length > 0) {
-      this.#events.emit({ type: "missed", missedTags: missed, cursor: this.#cursor });
+        break;
+      case "error":
+        this.#report(event.rule ? new TagError(event.rule, event.message) : new Error(event.message));
+        break;
+      case "state": {
+        // A tab that joins a shared connection is told the state again; a failure is reported once.
+        if (event.status === "failed" && this.#state.get().status === "failed") {
+          break;
+        }
+
+        const failure = event.error && failureFrom(event.error);
+        this.#state.set({ status: event.status, error: failure });
+        if (failure) {
+          this.#report(failure);
+        }
+      }
     }
   }
 
-  #onInvalidate(wire: Record<string, unknown> | undefined): void {
-    const message = readInvalidationMessage(wire, (rule, reason) => this.#reportUnreadable(rule, reason));
-    this.#cursor = latestCursor(this.#cursor, message.cursor);
-    // Copies of one id reach a connection once per target group it is in; each held tag is applied once.
-    const matchedTags = this.#recentInvalidations.unapplied(
-      message.id,
-      this.heldTags.filter((held) => message.tags.some((tag) => tagMatches(tag, held))),
-    );
+  // Copies of one id reach a connection once per target group it is in; each held tag is applied once.
+  #match(message: InvalidationMessage): void {
+    const matchedTags = this.#recentInvalidations.unapplied(message.id, this.#matching(message.tags));
     if (matchedTags.length > 0) {
       this.#events.emit({ type: "invalidate", message, matchedTags });
     }
   }
 
-  #onReset(wire: Record<string, unknown> | undefined): void {
-    const message = readResetMessage(wire);
-    this.#cursor = latestCursor(this.#cursor, message.cursor);
-    this.#events.emit({ type: "reset", reason: message.reason, cursor: this.#cursor });
+  #matching(tags: readonly Tag[]): Tag[] {
+    return this.heldTags.filter((held) => tags.some((tag) => tagMatches(tag, held)));
   }
 
-  #reportUnreadable(rule: TagRule, reason: string): void {
-    this.#report(new TagError(rule, `The server sent a tag that is not one: ${reason} (${rule}).`));
-  }
-
-  #report(error: unknown): void {
-    if (this.#events.size > 0) {
-      this.#events.emit({ type: "error", error: toError(error) });
-    } else {
-      logError(this.logger, error);
+  // One publish per tick sends what changed since the last: subscribe and unsubscribe of the same tag cancel out.
+  // A microtask, not a timer: browsers slow the timers of background tabs to one a second or less.
+  #schedulePublish(): void {
+    if (!this.#publishScheduled) {
+      this.#publishScheduled = true;
+      queueMicrotask(() => this.#publish());
     }
   }
 
-  #guard(action: () => void): void {
-    try {
-      action();
-    } catch (error) {
-      this.#report(error);
+  #publish(): void {
+    this.#publishScheduled = false;
+    this.#backend.publish(this.heldTags, this.since());
+  }
+
+  #report(error: Error): void {
+    if (this.#events.size > 0) {
+      this.#events.emit({ type: "error", error });
+    } else {
+      logError(this.logger, error);
     }
   }
 }

@@ -3,7 +3,12 @@ import { canonical, type Tag } from "./tags.js";
 interface HeldTag {
   readonly tag: Tag;
   count: number;
+  /** Where the first subscriber's data dates from, until the server joins the tag: see {@link TagLedger.sinceOf}. */
+  since?: Since | undefined;
 }
+
+/** A cursor, or the `performance.now()` from which an age is counted (a tab without a cursor yet). */
+export type Since = string | number;
 
 /**
  * The tags a client holds, with their subscriber counts, and the tags the server has joined for its
@@ -20,8 +25,16 @@ export class TagLedger {
     return [...this.#held.values()].map((held) => held.tag);
   }
 
-  /** Counts a subscriber of `tag`; true when it is the first, so the server must hear of the tag. */
-  addSubscriber(tag: Tag): boolean {
+  /** True when `tag` has a subscriber. */
+  holds(tag: Tag): boolean {
+    return this.#held.has(canonical(tag));
+  }
+
+  /**
+   * Counts a subscriber of `tag`; true when it is the first, so the server must hear of the tag. `since` is where
+   * that subscriber's data dates from: the first subscribe asks the server what it missed from there.
+   */
+  addSubscriber(tag: Tag, since?: Since): boolean {
     const key = canonical(tag);
     const held = this.#held.get(key);
     if (held) {
@@ -29,8 +42,13 @@ export class TagLedger {
       return false;
     }
 
-    this.#held.set(key, { tag, count: 1 });
+    this.#held.set(key, { tag, count: 1, since });
     return true;
+  }
+
+  /** Where the data of a held tag the server has not joined yet dates from; undefined once joined (the client's cursor then). */
+  sinceOf(tag: Tag): Since | undefined {
+    return this.#held.get(canonical(tag))?.since;
   }
 
   /** Removes a subscriber of `tag`; true when it was the last, so the server may release the tag. A tag not held is ignored. */
@@ -65,7 +83,12 @@ export class TagLedger {
   /** The server joined these tags. */
   markJoined(tags: readonly Tag[]): void {
     for (const tag of tags) {
-      this.#joined.set(canonical(tag), tag);
+      const key = canonical(tag);
+      this.#joined.set(key, tag);
+      const held = this.#held.get(key);
+      if (held) {
+        held.since = undefined;
+      }
     }
   }
 

@@ -7,18 +7,19 @@ namespace QueryTags.SignalR.Client.Internal;
 /// <summary>
 /// Starts a hub connection and, when that fails, tries again as a retry policy says. SignalR's automatic
 /// reconnect only covers a connection that was up once; without this a client started before its server (a
-/// deploy, services booting together) would fail at once.
+/// deploy, services booting together) would fail at once. A failure retrying cannot fix (404, 401, 403, a protocol
+/// the server lacks) ends the start at once. It warns once per outage, not once per try.
 /// </summary>
 internal static class ConnectionStarter
 {
-    /// <summary>
-    /// Returns once the connection is up, or at once when it is not disconnected (it was started elsewhere).
-    /// When the policy gives up, the last attempt's error is thrown.
-    /// </summary>
+    /// <summary>Returns once the connection is up, or at once when it is not disconnected (it was started elsewhere).</summary>
+    /// <exception cref="TagInvalidationConnectionException">
+    /// A failure retrying cannot fix, or the policy gave up (the last attempt's error inside).
+    /// </exception>
     /// <exception cref="OperationCanceledException">
     /// <paramref name="cancellationToken"/> was cancelled before the connection was up; it is left disconnected.
     /// </exception>
-    public static async Task StartAsync(HubConnection connection, IRetryPolicy policy, ILogger logger, CancellationToken cancellationToken)
+    public static async Task StartAsync(HubConnection connection, IRetryPolicy policy, ILogger logger, Uri? hubUrl, CancellationToken cancellationToken)
     {
         var began = Stopwatch.GetTimestamp();
         for (var failures = 0; connection.State == HubConnectionState.Disconnected; failures++)
@@ -32,6 +33,11 @@ internal static class ConnectionStarter
             {
                 // A refused connection can race the cancellation: the caller asked to stop, so that is the answer.
                 cancellationToken.ThrowIfCancellationRequested();
+                if (ConnectionFailures.Classify(ex, hubUrl) is { } permanent)
+                {
+                    throw permanent;
+                }
+
                 var delay = policy.NextRetryDelay(new RetryContext
                 {
                     PreviousRetryCount = failures,
@@ -40,10 +46,10 @@ internal static class ConnectionStarter
                 });
                 if (delay is not { } wait)
                 {
-                    throw;
+                    throw ConnectionFailures.Classify(ex, hubUrl, gaveUp: true)!;
                 }
 
-                Log.StartFailed(logger, failures + 1, wait, ex);
+                Log.StartFailed(logger, failures == 0 ? LogLevel.Warning : LogLevel.Debug, failures + 1, wait, ex);
                 await Task.Delay(wait, cancellationToken);
             }
         }

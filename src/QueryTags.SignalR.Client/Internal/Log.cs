@@ -11,6 +11,10 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Error, "A handler of {Event} threw.", EventName = nameof(HandlerFailed))]
     public static partial void HandlerFailed(ILogger logger, string @event, Exception exception);
 
-    [LoggerMessage(3, LogLevel.Warning, "Starting the connection failed (attempt {Attempt}); trying again in {RetryDelay}.", EventName = nameof(StartFailed))]
-    public static partial void StartFailed(ILogger logger, int attempt, TimeSpan retryDelay, Exception exception);
+    // A warning for the first failed attempt of an outage, Debug for the attempts after it: one warning per outage.
+    [LoggerMessage(EventId = 3, Message = "Starting the connection failed (attempt {Attempt}); trying again in {RetryDelay}.", EventName = nameof(StartFailed))]
+    public static partial void StartFailed(ILogger logger, LogLevel level, int attempt, TimeSpan retryDelay, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Error, "The connection failed for good ({Failure}): {Hint}", EventName = nameof(ConnectionFailed))]
+    public static partial void ConnectionFailed(ILogger logger, TagInvalidationFailure failure, string hint, Exception exception);
 }

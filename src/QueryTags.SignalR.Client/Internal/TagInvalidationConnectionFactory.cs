@@ -6,7 +6,8 @@ namespace QueryTags.SignalR.Client.Internal;
 /// <summary>Builds the hub connection <see cref="TagInvalidationClient.Create"/> owns, from its options.</summary>
 internal static class TagInvalidationConnectionFactory
 {
-    public static HubConnection Create(Uri hubUrl, TagInvalidationClientOptions options)
+    /// <summary>The connection, which reconnects with <paramref name="reconnectPolicy"/>.</summary>
+    public static HubConnection Create(Uri hubUrl, TagInvalidationClientOptions options, GatedRetryPolicy reconnectPolicy)
     {
         var builder = new HubConnectionBuilder()
             .WithUrl(hubUrl, options.Transports, http =>
@@ -14,7 +15,7 @@ internal static class TagInvalidationConnectionFactory
                 http.AccessTokenProvider = options.AccessTokenProvider;
                 options.ConfigureHttpConnection?.Invoke(http);
             })
-            .WithAutomaticReconnect(options.ReconnectPolicy);
+            .WithAutomaticReconnect(reconnectPolicy);
         if (options.Protocol == TagInvalidationProtocol.MessagePack)
         {
             builder.AddMessagePackProtocol();

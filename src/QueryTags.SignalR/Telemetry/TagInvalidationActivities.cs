@@ -14,9 +14,13 @@ internal static class TagInvalidationActivities
 
     public static readonly ActivitySource Source = new(SourceName, typeof(TagInvalidationActivities).Assembly.GetName().Version?.ToString());
 
-    /// <summary>The W3C id of the current activity (ours or the caller's, such as the request's), or null outside a trace.</summary>
+    /// <summary>
+    /// The W3C id of the current activity (ours or the caller's, such as the request's) when it is recorded, or
+    /// null. A trace nobody records is not worth its 70 bytes on every copy: ASP.NET Core starts an activity for
+    /// every request, traced or not.
+    /// </summary>
     public static string? CurrentTraceParent() =>
-        Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } current ? current.Id : null;
 
     /// <summary>Marks <paramref name="activity"/> failed with <paramref name="exception"/>, as OpenTelemetry reads it.</summary>
     public static void Failed(Activity? activity, Exception exception)

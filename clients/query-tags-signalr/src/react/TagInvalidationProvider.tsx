@@ -14,7 +14,7 @@ export interface TagInvalidationProviderProps extends ConnectTagInvalidationOpti
  * Connects the query cache to the client and starts the connection while mounted; stops both when
  * unmounted. Render it inside (or beside) TanStack's `QueryClientProvider`.
  */
-export function TagInvalidationProvider({ client, queryClient, router, refetchType, onError, children }: TagInvalidationProviderProps) {
+export function TagInvalidationProvider({ client, queryClient, router, refetchType, coalesceWindowMs, onError, children }: TagInvalidationProviderProps) {
   const onErrorRef = useRef(onError);
   useEffect(() => {
     onErrorRef.current = onError;
@@ -22,13 +22,14 @@ export function TagInvalidationProvider({ client, queryClient, router, refetchTy
 
   useEffect(() => {
     const report = (error: Error) => (onErrorRef.current ?? ((failure: Error) => logError(client.logger, failure)))(error);
-    const disconnect = connectTagInvalidation({ queryClient, client, router, refetchType, onError: report });
-    client.start().catch(report);
+    const disconnect = connectTagInvalidation({ queryClient, client, router, refetchType, coalesceWindowMs, onError: report });
+    // A failed start is an error event too, which reaches onError through the connection above.
+    client.start().catch(() => undefined);
     return () => {
       disconnect();
       client.stop().catch(report);
     };
-  }, [client, queryClient, router, refetchType]);
+  }, [client, queryClient, router, refetchType, coalesceWindowMs]);
 
   return <TagInvalidationContext.Provider value={client}>{children}</TagInvalidationContext.Provider>;
 }

@@ -1,3 +1,3 @@
 export { TagInvalidationProvider } from "./TagInvalidationProvider.js";
 export type { TagInvalidationProviderProps } from "./TagInvalidationProvider.js";
-export { useTagInvalidationStatus } from "./useTagInvalidationStatus.js";
+export { useTagInvalidationClient, useTagInvalidationState, useTagInvalidationStatus } from "./useTagInvalidationStatus.js";

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vite
 import {
   createSignalRInvalidatorClient,
   TagError,
+  TagInvalidationConnectionError,
   TagRules,
   type TagInvalidationEvent,
   type TagInvalidationStatus,
@@ -36,18 +37,16 @@ function secureClient(transport: HttpTransportType, protocol: IHubProtocol, acce
     protocol,
     ...(accessTokenFactory && { accessTokenFactory }),
     logger: { log: () => {} },
-    // A refused start is not tried again, so the test sees it.
-    reconnectPolicy: { nextRetryDelayInMilliseconds: () => null },
     firstSubscribeMarginMs: 0,
   });
   stops.push(() => client.stop());
   const events: TagInvalidationEvent[] = [];
   const statuses: TagInvalidationStatus[] = [];
-  client.listen((event) => events.push(event));
+  client.listen((event) => event.type !== "message" && events.push(event));
   client.status.subscribe((status) => statuses.push(status));
   // What arrives on the wire, before the client matches it against its tags.
   const wire: string[] = [];
-  client.connection.on("invalidate", (message: { id: string }) => wire.push(message.id));
+  client.connection!.on("invalidate", (message: { id: string }) => wire.push(message.id));
   return { client, events, statuses, wire };
 }
 
@@ -65,14 +64,18 @@ describe.each(matrix)("$name", ({ transport, protocol }) => {
     expect(statuses).toEqual(["connecting", "connected"]);
   });
 
-  test("without a token the start is refused with 401 and the client never connects", async () => {
-    const { client, statuses } = secureClient(transport, protocol());
+  test("without a token the start is refused with 401: the status is failed with a hint, the error event says so, and it is not retried", async () => {
+    const { client, statuses, events } = secureClient(transport, protocol());
     client.subscribe([["account", "alice"]]);
 
-    await expect(client.start()).rejects.toThrow(/401/);
+    // The default policy retries forever; a 401 ends the start at once all the same.
+    const error = await client.start().catch((failure: unknown) => failure);
 
-    expect(statuses).not.toContain("connected");
-    expect(client.status.get()).toBe("disconnected");
+    expect(error).toBeInstanceOf(TagInvalidationConnectionError);
+    expect(error).toMatchObject({ failure: "unauthorized", statusCode: 401, hint: expect.stringContaining("wants a signed-in user") });
+    expect(statuses).toEqual(["connecting", "failed"]);
+    expect(client.state.get()).toEqual({ status: "failed", error, role: "own" });
+    expect(events).toEqual([{ type: "error", error }]);
   });
 
   test("a tag of another user reaches the error listener as a TagError with rule forbidden and is never delivered", async () => {

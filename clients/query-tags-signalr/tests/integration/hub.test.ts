@@ -1,6 +1,6 @@
 import { HttpTransportType, type IHubProtocol } from "@microsoft/signalr";
 import { QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import {
   connectTagInvalidation,
   createSignalRInvalidatorClient,
@@ -10,29 +10,17 @@ import {
   type TagInvalidationStatus,
 } from "../../src/index.js";
 import { matrix } from "./matrix.js";
-import { startTestServer, type TestServer } from "./testServer.js";
+import { cleanupsAfterEach, testServerForFile } from "./fixture.js";
 
 // The real @microsoft/signalr client against the real hub, over every transport and protocol it carries.
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    await cleanup();
-  }
-});
+const context = testServerForFile();
+const cleanups = cleanupsAfterEach();
 
 async function connected(transport: HttpTransportType, protocol: IHubProtocol, firstSubscribeMarginMs = 0) {
   const errors: Error[] = [];
   const client = createSignalRInvalidatorClient({
-    url: server.hubUrl,
+    url: context.server.hubUrl,
     transport,
     protocol,
     logger: { log: () => {} },
@@ -91,7 +79,7 @@ describe.each(matrix)("$name", ({ transport, protocol }) => {
     await client.start();
 
     const sent = Date.now();
-    await server.invalidate([["todo", 5]]);
+    await context.server.invalidate([["todo", 5]]);
     await vi.waitFor(() => expect([todo5.fetches, comments.fetches]).toEqual([2, 2]), { timeout: 1000, interval: 10 });
     expect(Date.now() - sent).toBeLessThan(1000);
 
@@ -112,7 +100,7 @@ describe.each(matrix)("$name", ({ transport, protocol }) => {
     const untouched = await cached(["page", page, 2], [["page", page, 2]]);
 
     // The page fetched its data before the connection was up; this change lands before the first subscribe.
-    await server.invalidate([["page", page, 1]]);
+    await context.server.invalidate([["page", page, 1]]);
     await client.start();
 
     await vi.waitFor(() => expect(fetchedEarly.fetches).toBe(2), { timeout: 2000, interval: 10 });
@@ -127,7 +115,7 @@ describe.each(matrix)("$name", ({ transport, protocol }) => {
     const text = await cached(["text"], [["note", 'line\n"quoted" é 😀 </script>']]);
     await client.start();
 
-    await server.invalidate([["todo", 9007199254740991], ["note", 'line\n"quoted" é 😀 </script>']]);
+    await context.server.invalidate([["todo", 9007199254740991], ["note", 'line\n"quoted" é 😀 </script>']]);
 
     await vi.waitFor(() => expect([big.fetches, text.fetches]).toEqual([2, 2]), { timeout: 1000, interval: 10 });
     expect(negative.fetches).toBe(1);
@@ -142,9 +130,9 @@ describe.each(matrix)("$name", ({ transport, protocol }) => {
     await client.start();
     const seen = statuses(client);
 
-    expect(await server.abortConnections()).toBeGreaterThanOrEqual(1);
+    expect(await context.server.abortConnections()).toBeGreaterThanOrEqual(1);
     await vi.waitFor(() => expect(seen).toContain("reconnecting"), { timeout: 5000 });
-    await server.invalidate([["todo", 2]]);
+    await context.server.invalidate([["todo", 2]]);
     // Sent while the client was away: only the cursor can bring it back.
     expect(client.status.get()).toBe("reconnecting");
 
@@ -152,7 +140,7 @@ describe.each(matrix)("$name", ({ transport, protocol }) => {
     expect(seen.at(-1)).toBe("connected");
     expect([todos.fetches, one.fetches]).toEqual([1, 1]);
 
-    await server.invalidate([["todos"]]);
+    await context.server.invalidate([["todos"]]);
     await vi.waitFor(() => expect(todos.fetches).toBe(2), { timeout: 1000, interval: 10 });
     expect(one.fetches).toBe(1);
     expect(errors).toEqual([]);

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const dll = fileURLToPath(
-  new URL("../../../../tests/QueryTags.SignalR.TestServer/bin/Debug/net10.0/QueryTags.SignalR.TestServer.dll", import.meta.url),
-);
+// Resolved as a path, not with new URL(…, import.meta.url): under jsdom, URL is jsdom's.
+const dll = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../tests/QueryTags.SignalR.TestServer/bin/Debug/net10.0/QueryTags.SignalR.TestServer.dll");
 
 export interface TestServer {
   readonly url: string;
@@ -17,18 +17,29 @@ export interface TestServer {
   invalidate(tags: unknown[][]): Promise<{ id: string; cursor: string }>;
   /** POST /connections/abort: cuts every connection's transport, as a network failure would. */
   abortConnections(): Promise<number>;
+  /** GET /connections: the hub connections open now. */
+  openConnections(): Promise<number>;
+  /** POST /invalidate/burst: `count` invalidations of `tags` spread over `durationMs`, each after a change of {@link version}. */
+  burst(tags: unknown[][], count: number, durationMs: number): Promise<{ id: string; cursor: string; version: number; elapsedMs: number }>;
+  /** GET /version: how often a burst changed "the data". */
+  version(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Starts tests/QueryTags.SignalR.TestServer on a free loopback port and reads its URL from its output. */
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * Starts tests/QueryTags.SignalR.TestServer on a free loopback port (or `url`) and reads its URL from its output.
+ * `args` are added to its command line, such as `--NoMessagePack=true`.
+ */
+export async function startTestServer({ args = [], url: address }: { args?: string[]; url?: string } = {}): Promise<TestServer> {
   if (!existsSync(dll)) {
     throw new Error(`The test server is not built: run 'dotnet build tests/QueryTags.SignalR.TestServer' (${dll} is missing).`);
   }
 
-  const child = spawn("dotnet", [dll, "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    "dotnet",
+    [dll, "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", ...(address ? ["--urls", address] : []), ...args],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   // A test process that dies without its afterAll still takes the server with it.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
@@ -55,9 +66,9 @@ export async function startTestServer(): Promise<TestServer> {
     child.once("exit", (code) => fail(new Error(`The test server exited with code ${code} before printing its URL.`)));
   });
 
-  const post = async (path: string, body?: unknown) => {
+  const post = async (path: string, body?: unknown, method = "POST") => {
     const response = await fetch(url + path, {
-      method: "POST",
+      method,
       headers: { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -75,6 +86,9 @@ export async function startTestServer(): Promise<TestServer> {
     token: async (claims) => (await post("/token", claims)).token,
     invalidate: (tags) => post("/invalidate", { tags, origin: null, via: "invalidator" }),
     abortConnections: async () => (await post("/connections/abort")).aborted,
+    openConnections: async () => (await post("/connections", undefined, "GET")).open,
+    burst: (tags, count, durationMs) => post("/invalidate/burst", { tags, count, durationMs }),
+    version: async () => (await post("/version", undefined, "GET")).version,
     async stop() {
       process.off("exit", killOnExit);
       child.kill("SIGTERM");

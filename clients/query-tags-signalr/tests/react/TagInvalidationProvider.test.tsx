@@ -5,7 +5,7 @@ import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-libr
 import { StrictMode, type ReactNode } from "react";
 import { afterEach, expect, test } from "vitest";
 import { createSignalRInvalidatorClient, withTags, type TagInvalidationStatus } from "../../src/index.js";
-import { TagInvalidationProvider, useTagInvalidationStatus } from "../../src/react/index.js";
+import { TagInvalidationProvider, useTagInvalidationClient, useTagInvalidationState, useTagInvalidationStatus } from "../../src/react/index.js";
 import { FakeHubConnection } from "../unit/fakeHubConnection.js";
 
 afterEach(cleanup);
@@ -98,4 +98,25 @@ test("useTagInvalidationStatus follows a client it is given, and says when it ha
 
   expect(seen).toEqual(["disconnected", "connected"]);
   expect(() => renderHook(() => useTagInvalidationStatus())).toThrow(/inside <TagInvalidationProvider>/);
+});
+
+test("useTagInvalidationState gives the failed status with its error, whose hint an app can show", async () => {
+  const connection = new FakeHubConnection();
+  connection.startError = () => new Error("Failed to complete negotiation with the server: Error: Not Found: Status code '404'");
+  const client = createSignalRInvalidatorClient({ connection: connection.asHubConnection(), logger: { log: () => {} } });
+  const { result } = renderHook(() => useTagInvalidationState(client));
+  expect(result.current).toEqual({ status: "disconnected", error: undefined, role: "own" });
+
+  await act(() => client.start().catch(() => undefined));
+
+  expect(result.current).toMatchObject({ status: "failed", role: "own", error: { failure: "hub-not-found", hint: expect.stringContaining("is the hub mapped at") } });
+  expect(() => renderHook(() => useTagInvalidationState())).toThrow(/useTagInvalidationState: no client/);
+});
+
+test("useTagInvalidationClient gives the provider's client, and says when there is none", () => {
+  const context = setup();
+  const { result } = renderHook(() => useTagInvalidationClient(), { wrapper: ({ children }) => <App {...context}>{children}</App> });
+
+  expect(result.current).toBe(context.client);
+  expect(() => renderHook(() => useTagInvalidationClient())).toThrow(/useTagInvalidationClient: no client/);
 });

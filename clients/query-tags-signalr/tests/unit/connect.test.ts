@@ -274,3 +274,118 @@ describe("errors", () => {
     expect(logs).toEqual(["QueryTags: onError bug"]);
   });
 });
+
+describe("coalescing", () => {
+  /** An active query whose fetches the test finishes one by one; `started` records when each began. */
+  async function slow(queryClient: QueryClient, queryKey: QueryKey, tags: Tag[]) {
+    const started: number[] = [];
+    const finishers: Array<() => void> = [];
+    const observer = new QueryObserver(
+      queryClient,
+      withTags({ queryKey, staleTime: Infinity, queryFn: () => new Promise<number>((resolve) => (started.push(performance.now()), finishers.push(() => resolve(started.length)))) }, tags),
+    );
+    cleanups.push(observer.subscribe(() => {}));
+    await vi.waitFor(() => expect(started).toHaveLength(1));
+    finishers.shift()!();
+    await vi.waitFor(() => expect(observer.getCurrentResult().data).toBe(1));
+    return {
+      started,
+      observer,
+      /** Finishes the fetch in flight, if one is. */
+      finish: () => finishers.shift()?.(),
+    };
+  }
+
+  test("invalidations while a refetch is in flight cause one more refetch once it is over, not one each", async () => {
+    const { queryClient, connect, invalidate } = await setup({ coalesceWindowMs: 0 });
+    connect();
+    const todos = await slow(queryClient, ["todos"], [["todos"]]);
+    await settle();
+
+    invalidate("id-1", [["todos"]]);
+    await vi.waitFor(() => expect(todos.started).toHaveLength(2));
+    for (let i = 2; i <= 20; i++) {
+      invalidate(`id-${i}`, [["todos"]]);
+    }
+
+    await settle();
+    expect(todos.started).toHaveLength(2);
+    todos.finish();
+    await vi.waitFor(() => expect(todos.started).toHaveLength(3));
+    todos.finish();
+    await settle();
+    expect(todos.started).toHaveLength(3);
+    expect(todos.observer.getCurrentResult().data).toBe(3);
+  });
+
+  test("invalidations within the window after a refetch cause one refetch when the window is over; the first of a burst is at once", async () => {
+    const { queryClient, connect, invalidate } = await setup({ coalesceWindowMs: 200 });
+    connect();
+    const todos = await slow(queryClient, ["todos"], [["todos"]]);
+    await settle();
+
+    const first = performance.now();
+    invalidate("id-1", [["todos"]]);
+    await vi.waitFor(() => expect(todos.started).toHaveLength(2));
+    expect(todos.started[1]! - first).toBeLessThan(50);
+    todos.finish();
+    await settle();
+    invalidate("id-2", [["todos"]]);
+    invalidate("id-3", [["todos"]]);
+
+    await settle();
+    expect(todos.started).toHaveLength(2);
+    await vi.waitFor(() => expect(todos.started).toHaveLength(3), { timeout: 1000 });
+    expect(todos.started[2]! - todos.started[1]!).toBeGreaterThanOrEqual(199);
+    todos.finish();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(todos.started).toHaveLength(3);
+  });
+
+  test("a burst of D ms refetches a query at most ⌊D / window⌋ + 2 times, and last after the last invalidation", async () => {
+    const { queryClient, connect, invalidate } = await setup({ coalesceWindowMs: 50 });
+    connect();
+    const todos = await slow(queryClient, ["todos"], [["todos"]]);
+    const other = await slow(queryClient, ["other"], [["other"]]);
+    await settle();
+    // Every fetch takes 10 ms.
+    const finishing = setInterval(() => todos.started.length > 1 && todos.finish(), 10);
+    cleanups.push(() => clearInterval(finishing));
+
+    const began = performance.now();
+    let last = began;
+    for (let i = 0; i < 100; i++) {
+      invalidate(`burst-${i}`, [["todos"]]);
+      last = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+
+    const burstMs = last - began;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refetches = todos.started.length - 1;
+    expect(refetches).toBeGreaterThanOrEqual(2);
+    expect(refetches).toBeLessThanOrEqual(Math.floor(burstMs / 50) + 2);
+    expect(todos.started.at(-1)!).toBeGreaterThanOrEqual(last);
+    expect(other.started).toHaveLength(1);
+  });
+
+  test("a reset and a query removed while it waits are handled: the removed one is not refetched", async () => {
+    const { queryClient, connect, invalidate, connection } = await setup({ coalesceWindowMs: 100 });
+    connect();
+    const a = await slow(queryClient, ["a"], [["a"]]);
+    const b = await slow(queryClient, ["b"], [["b"]]);
+    await settle();
+
+    connection.receive("reset", { reason: "backplane-restored", cursor: "f:1" });
+    await vi.waitFor(() => expect([a.started.length, b.started.length]).toEqual([2, 2]));
+    a.finish();
+    b.finish();
+    await settle();
+    invalidate("id-1", [["a"]]);
+    invalidate("id-1", [["b"]]);
+    queryClient.removeQueries({ queryKey: ["b"] });
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect([a.started.length, b.started.length]).toEqual([3, 2]);
+  });
+});

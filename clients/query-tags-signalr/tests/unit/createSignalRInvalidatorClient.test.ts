@@ -4,10 +4,11 @@ import { createSignalRInvalidatorClient } from "../../src/index.js";
 import { FakeHubConnection } from "./fakeHubConnection.js";
 
 describe("createSignalRInvalidatorClient", () => {
-  test("builds a connection to the url, not started", () => {
+  test("builds a connection of its own to the url where the environment cannot share one (Node has no Web Locks), not started", () => {
     const client = createSignalRInvalidatorClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
-    expect(client.connection.state).toBe(HubConnectionState.Disconnected);
-    expect(client.status.get()).toBe("disconnected");
+    expect(client.connection?.state).toBe(HubConnectionState.Disconnected);
+    expect(client.connection?.baseUrl).toBe("http://127.0.0.1:1/hubs/invalidation");
+    expect(client.state.get()).toEqual({ status: "disconnected", error: undefined, role: "own" });
   });
 
   test("says what is missing or contradictory", () => {

@@ -1,6 +1,6 @@
 import { HubConnectionState, LogLevel, type IRetryPolicy } from "@microsoft/signalr";
 import { describe, expect, test } from "vitest";
-import { createSignalRInvalidatorClient, TagError, type TagInvalidationEvent, type TagInvalidationClientOptions, type TagInvalidationStatus } from "../../src/index.js";
+import { createSignalRInvalidatorClient, TagError, TagInvalidationConnectionError, type TagInvalidationEvent, type TagInvalidationClientOptions, type TagInvalidationStatus } from "../../src/index.js";
 import { FakeHubConnection, settle, subscribeResult } from "./fakeHubConnection.js";
 
 function setup(options: Partial<TagInvalidationClientOptions> = {}) {
@@ -12,7 +12,8 @@ function setup(options: Partial<TagInvalidationClientOptions> = {}) {
     ...options,
   });
   const events: TagInvalidationEvent[] = [];
-  const listen = () => client.listen((event) => events.push(event));
+  // Every message as it arrived is a "message" event; the tests of those are below, the others leave them out.
+  const listen = () => client.listen((event) => event.type !== "message" && events.push(event));
   return { connection, client, logs, events, listen };
 }
 
@@ -281,15 +282,22 @@ describe("status and lifetime", () => {
     expect(connection.startCalls).toBe(3);
     expect(retries).toEqual([0, 1]);
     expect(client.status.get()).toBe("connected");
-    expect(logs.filter((log) => log.level === LogLevel.Warning)).toHaveLength(2);
+    // One warning per outage, not one per try.
+    expect(logs.filter((log) => log.level === LogLevel.Warning)).toEqual([{ level: LogLevel.Warning, message: expect.stringMatching(/cannot connect yet \(server down\); retrying with back-off/) }]);
+    expect(logs.filter((log) => log.level === LogLevel.Debug)).toHaveLength(1);
   });
 
-  test("a start that the policy gives up on rejects", async () => {
-    const { connection, client } = setup({ reconnectPolicy: { nextRetryDelayInMilliseconds: () => null } });
+  test("a start that the policy gives up on rejects, and the status is failed with the error", async () => {
+    const { connection, client, events, listen } = setup({ reconnectPolicy: { nextRetryDelayInMilliseconds: () => null } });
+    listen();
     connection.startError = () => new Error("server down");
 
-    await expect(client.start()).rejects.toThrow("server down");
-    expect(client.status.get()).toBe("disconnected");
+    const error = await client.start().catch((failure: unknown) => failure);
+
+    expect(error).toBeInstanceOf(TagInvalidationConnectionError);
+    expect(error).toMatchObject({ failure: "gave-up", detail: "server down", message: expect.stringContaining("the reconnect policy gave up") });
+    expect(client.state.get()).toEqual({ status: "failed", error, role: "own" });
+    expect(events).toEqual([{ type: "error", error: client.state.get().error }]);
   });
 
   test("stop ends the retries of a start", async () => {

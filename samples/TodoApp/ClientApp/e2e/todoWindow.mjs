@@ -5,21 +5,44 @@ export const propagationTimeout = 2_000;
 /** Page loads and navigations, on a machine that may be busy. */
 export const loadTimeout = 30_000;
 
+// The open windows of each browser context: its tabs share one hub connection, which only the leading tab's network
+// shows, so what that network sees is told to all of them.
+const windowsByContext = new WeakMap();
+
 export class TodoWindow {
   /** @param {import("playwright-core").Page} page */
   constructor(page) {
     this.page = page;
-    /** The transports the page's hub traffic went over, as the network saw it. */
+    /** The transports the hub traffic of this window's browser went over while it was open, as the network saw it. */
     this.hubTransports = new Set();
+    /** How often this window asked the API for each path (GETs), such as `{ "/api/todos": 2 }`. */
+    this.apiGets = {};
+    const context = page.context();
+    const windows = windowsByContext.get(context) ?? new Set();
+    windowsByContext.set(context, windows);
+    windows.add(this);
+    page.on("close", () => windows.delete(this));
+    const heard = (transport) => windows.forEach((window) => window.hubTransports.add(transport));
     page.on("websocket", (socket) => {
-      if (isHubConnection(socket.url())) this.hubTransports.add("webSockets");
-    });
-    page.on("request", (request) => {
-      // Negotiate and sends are POSTs; a GET on the connection is an event stream or a poll.
-      if (request.method() === "GET" && isHubConnection(request.url())) {
-        this.hubTransports.add(request.headers().accept?.includes("text/event-stream") ? "serverSentEvents" : "longPolling");
+      if (isHubConnection(socket.url())) {
+        heard("webSockets");
+        socket.on("framereceived", () => heard("webSockets"));
       }
     });
+    page.on("request", (request) => {
+      const { pathname } = new URL(request.url());
+      // Negotiate and sends are POSTs; a GET on the connection is an event stream or a poll.
+      if (request.method() === "GET" && isHubConnection(request.url())) {
+        heard(request.headers().accept?.includes("text/event-stream") ? "serverSentEvents" : "longPolling");
+      } else if (request.method() === "GET" && pathname.startsWith("/api/")) {
+        this.apiGets[pathname] = (this.apiGets[pathname] ?? 0) + 1;
+      }
+    });
+  }
+
+  /** The hub connection's role in this window: `leader`, `follower` or `own`. */
+  role() {
+    return this.page.getByTestId("connection-status").getAttribute("data-role");
   }
 
   /**
@@ -95,6 +118,11 @@ export class TodoWindow {
 
   remove(title) {
     return submit(this.page.getByRole("button", { name: `Delete ${title}`, exact: true }));
+  }
+
+  /** Clears the shared list's done todos. */
+  clearDone() {
+    return submit(this.page.getByRole("button", { name: "Clear done", exact: true }));
   }
 
   async openDetail(title) {

@@ -1,11 +1,15 @@
 // The TodoApp in independent browser windows over every transport × protocol: what one window (A) changes, the
 // other (B) shows within 2 s without a reload, and a window hears only of the todos it shows. Then signed-in
-// users (signedInUsers.mjs), on the same app and browser: a user's own list reaches only that user's windows.
+// users (signedInUsers.mjs), on the same app and browser: a user's own list reaches only that user's windows. Then
+// four tabs of one browser on one shared connection (oneBrowser.mjs). Last, the API over plain HTTP (httpApi.mjs),
+// without a browser.
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { launchChromium } from "./chromium.mjs";
 import { matrix, searchOf } from "./matrix.mjs";
+import { httpApi } from "./httpApi.mjs";
+import { oneBrowser } from "./oneBrowser.mjs";
 import { sideBySide } from "./sideBySide.mjs";
 import { signedInUsers } from "./signedInUsers.mjs";
 import { startTodoApp } from "./todoAppServer.mjs";
@@ -142,6 +146,35 @@ describe("TodoApp in two browser windows", () => {
     });
   }
 
+  // The clear is one SQL statement EF Core does not see: its endpoint declares the tags, a path of its own to the push.
+  it("clearing the done todos in one window clears them in the other", { timeout: 60_000 }, async () => {
+    const a = await TodoWindow.open(contextA, `${app.url}/`);
+    const b = await TodoWindow.open(contextB, `${app.url}/`);
+    const made = [];
+    try {
+      await untilHeard([a, b], async (attempt) => made.push(await app.createTodo(`Clear probe ${attempt}`)));
+      const open = await app.createTodo("Still to do, kept by the clear");
+      const done = await app.createTodo("Done, cleared");
+      made.push(open, done);
+      await app.updateTodo(done.id, { done: true });
+      await a.doneItem(done.title).waitFor({ timeout: loadTimeout });
+      await b.doneItem(done.title).waitFor({ timeout: loadTimeout });
+
+      const since = await a.clearDone();
+      await Promise.all([
+        propagated("B no longer shows the done todo A cleared", since, b.item(done.title), "detached"),
+        propagated("A no longer shows the done todo it cleared", since, a.item(done.title), "detached"),
+      ]);
+      await b.item(open.title).waitFor({ timeout: loadTimeout });
+    } finally {
+      await a.close();
+      await b.close();
+      for (const todo of made) {
+        await app.deleteTodo(todo.id).catch(() => {}); // the done one is gone already
+      }
+    }
+  });
+
   it("takes a screenshot of both windows side by side", { timeout: 90_000 }, async () => {
     const a = await TodoWindow.open(contextA, `${app.url}/`);
     const b = await TodoWindow.open(contextB, `${app.url}/`);
@@ -181,6 +214,8 @@ describe("TodoApp in two browser windows", () => {
 });
 
 signedInUsers(fixture);
+oneBrowser(fixture);
+httpApi(fixture);
 
 /**
  * The first change after start-up pays for JIT compilation, EF Core's first save and each protocol's first

@@ -3,20 +3,33 @@
  * `options.notFound` when given. Any other failure throws an Error with the problem's text.
  */
 export async function send<T>(method: string, url: string, body?: unknown, options?: { notFound: T }): Promise<T> {
+  return (await request<T>(method, url, body, options)).result;
+}
+
+/**
+ * Like {@link send}, for a change whose endpoint declares the tags it invalidates: also answers the id of the
+ * invalidation the server published for it (its `QueryTags-Invalidation-Id` header), or null.
+ */
+export async function sendChange<T>(method: string, url: string, body?: unknown): Promise<{ result: T; invalidationId: string | null }> {
+  const { result, response } = await request<T>(method, url, body);
+  return { result, invalidationId: response.headers.get("QueryTags-Invalidation-Id") };
+}
+
+async function request<T>(method: string, url: string, body?: unknown, options?: { notFound: T }): Promise<{ result: T; response: Response }> {
   const response = await fetch(url, {
     method,
     headers: body === undefined ? undefined : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 404 && options) {
-    return options.notFound;
+    return { result: options.notFound, response };
   }
 
   if (!response.ok) {
     throw new Error(await problemText(response));
   }
 
-  return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
+  return { result: response.status === 204 ? (undefined as T) : ((await response.json()) as T), response };
 }
 
 // Every error of the API is ProblemDetails (AddProblemDetails); a validation problem names its fields.

@@ -2,15 +2,16 @@ import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
 import { createSignalRInvalidatorClient, type TagInvalidationClient } from "@querytags/signalr";
 import { transports, type ConnectionSettings } from "./connectionSettings";
 
-/** The hub the TodoApp maps with `MapTagInvalidation()`, on the page's own origin. */
-export const hubUrl = "/hubs/invalidation";
-
-/** A client of the invalidation hub that uses exactly the transport and protocol of `settings`. */
+/**
+ * A client of the invalidation hub that uses exactly the transport and protocol of `settings`. Its tabs share one
+ * connection (the library's default) unless `?share=off`.
+ */
 export function createTagInvalidationClient(settings: ConnectionSettings): TagInvalidationClient {
   return createSignalRInvalidatorClient({
-    url: hubUrl,
+    url: settings.hub,
     // One transport, not a list: SignalR falls back to no other, so the badge tells the truth.
     transport: transports[settings.transport].type,
     protocol: settings.protocol === "messagepack" ? new MessagePackHubProtocol() : undefined,
+    shareConnection: settings.share,
   });
 }

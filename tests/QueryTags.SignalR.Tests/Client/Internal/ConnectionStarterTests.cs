@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using QueryTags.SignalR.Client;
 using QueryTags.SignalR.Client.Internal;
 
 namespace QueryTags.SignalR.Tests.Client.Internal;
@@ -16,23 +17,42 @@ public class ConnectionStarterTests
     private readonly RecordingLogger _logger = new();
 
     [Fact]
-    public async Task When_the_policy_gives_up_the_last_attempts_error_is_thrown_after_a_warning_per_retry()
+    public async Task When_the_policy_gives_up_a_gave_up_failure_is_thrown_with_the_last_error_inside_after_one_warning()
     {
         await using var connection = Connection();
         var policy = new RecordingPolicy(retry => retry < 2 ? TimeSpan.FromMilliseconds(retry) : null);
 
-        var thrown = await Assert.ThrowsAsync<IOException>(() => ConnectionStarter.StartAsync(connection, policy, _logger, CancellationToken.None));
+        var thrown = await Assert.ThrowsAsync<TagInvalidationConnectionException>(() => ConnectionStarter.StartAsync(connection, policy, _logger, HubUrl, CancellationToken.None));
 
-        Assert.Equal("refused 3", thrown.Message);
+        Assert.Equal(TagInvalidationFailure.GaveUp, thrown.Failure);
+        Assert.Equal("refused 3", thrown.InnerException?.Message);
         Assert.Equal([0, 1, 2], policy.Asked.Select(context => context.PreviousRetryCount));
         Assert.Equal(["refused 1", "refused 2", "refused 3"], policy.Asked.Select(context => context.RetryReason?.Message));
+
+        // One warning for the outage; the tries after it at Debug.
         Assert.Equal(
             [
                 (LogLevel.Warning, new EventId(3, "StartFailed"), "Starting the connection failed (attempt 1); trying again in 00:00:00.", "refused 1"),
-                (LogLevel.Warning, new EventId(3, "StartFailed"), "Starting the connection failed (attempt 2); trying again in 00:00:00.0010000.", "refused 2"),
+                (LogLevel.Debug, new EventId(3, "StartFailed"), "Starting the connection failed (attempt 2); trying again in 00:00:00.0010000.", "refused 2"),
             ],
             _logger.Entries.Select(entry => (entry.Level, entry.Event, entry.Message, entry.Exception?.Message)));
         Assert.Equal(HubConnectionState.Disconnected, connection.State);
+    }
+
+    [Fact]
+    public async Task A_failure_retrying_cannot_fix_ends_the_start_at_once_without_asking_the_policy()
+    {
+        var factory = new RefusingConnectionFactory(() => new HttpRequestException("Response status code does not indicate success: 404 (Not Found).", null, HttpStatusCode.NotFound));
+        await using var connection = Connection(factory);
+        var policy = new RecordingPolicy(_ => TimeSpan.Zero);
+
+        var thrown = await Assert.ThrowsAsync<TagInvalidationConnectionException>(() => ConnectionStarter.StartAsync(connection, policy, _logger, HubUrl, CancellationToken.None));
+
+        Assert.Equal(TagInvalidationFailure.HubNotFound, thrown.Failure);
+        Assert.Equal(HttpStatusCode.NotFound, thrown.StatusCode);
+        Assert.Equal(1, factory.Attempts);
+        Assert.Empty(policy.Asked);
+        Assert.Empty(_logger.Entries);
     }
 
     [Fact]
@@ -42,7 +62,7 @@ public class ConnectionStarterTests
         var policy = new RecordingPolicy(_ => TimeSpan.FromMinutes(1));
         using var cancellation = new CancellationTokenSource();
 
-        var starting = ConnectionStarter.StartAsync(connection, policy, _logger, cancellation.Token);
+        var starting = ConnectionStarter.StartAsync(connection, policy, _logger, HubUrl, cancellation.Token);
         await _factory.Attempted.Task.WaitAsync(TimeSpan.FromSeconds(15));
         await cancellation.CancelAsync();
 
@@ -56,17 +76,19 @@ public class ConnectionStarterTests
     {
         await using var connection = Connection();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ConnectionStarter.StartAsync(connection, new RecordingPolicy(_ => TimeSpan.Zero), _logger, new CancellationToken(canceled: true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ConnectionStarter.StartAsync(connection, new RecordingPolicy(_ => TimeSpan.Zero), _logger, HubUrl, new CancellationToken(canceled: true)));
 
         Assert.Equal(0, _factory.Attempts);
         Assert.Empty(_logger.Entries);
     }
 
-    private HubConnection Connection() =>
-        new(_factory, new JsonHubProtocol(), new DnsEndPoint("127.0.0.1", 1), new ServiceCollection().BuildServiceProvider(), NullLoggerFactory.Instance);
+    private static readonly Uri HubUrl = new("http://127.0.0.1:1/hubs/invalidation");
 
-    /// <summary>Refuses every connection with a numbered error.</summary>
-    private sealed class RefusingConnectionFactory : IConnectionFactory
+    private HubConnection Connection(IConnectionFactory? factory = null) =>
+        new(factory ?? _factory, new JsonHubProtocol(), new DnsEndPoint("127.0.0.1", 1), new ServiceCollection().BuildServiceProvider(), NullLoggerFactory.Instance);
+
+    /// <summary>Refuses every connection with a numbered error, or with the error <paramref name="refusal"/> makes.</summary>
+    private sealed class RefusingConnectionFactory(Func<Exception>? refusal = null) : IConnectionFactory
     {
         private int _attempts;
 
@@ -78,7 +100,7 @@ public class ConnectionStarterTests
         {
             var attempt = Interlocked.Increment(ref _attempts);
             Attempted.TrySetResult();
-            return ValueTask.FromException<ConnectionContext>(new IOException($"refused {attempt}"));
+            return ValueTask.FromException<ConnectionContext>(refusal?.Invoke() ?? new IOException($"refused {attempt}"));
         }
     }
 

@@ -78,18 +78,26 @@ public class HubTagInvalidatorEvictionTests
     }
 
     [Fact]
-    public async Task Without_a_listener_the_message_carries_the_callers_activity_and_outside_any_trace_none()
+    public async Task Without_a_listener_the_message_carries_the_callers_recorded_activity_and_otherwise_none()
     {
         var server = new TestServices();
         InvalidationMessage traced;
-        using (var request = new Activity("request").Start())
+        using (var request = new Activity("request") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.Start())
         {
             traced = await server.Invalidator.InvalidateTagsAsync([["todo"]]);
             Assert.Equal(request.Id, traced.TraceParent);
         }
 
+        // A request activity nobody records (ASP.NET Core starts one for every request) adds nothing to the wire.
+        InvalidationMessage unrecorded;
+        using (new Activity("request").Start())
+        {
+            unrecorded = await server.Invalidator.InvalidateTagsAsync([["todo"]]);
+        }
+
         var untraced = await server.Invalidator.InvalidateTagsAsync([["todo"]]);
 
+        Assert.Null(unrecorded.TraceParent);
         Assert.Null(untraced.TraceParent);
     }
 

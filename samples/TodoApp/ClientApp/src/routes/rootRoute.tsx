@@ -16,19 +16,25 @@ export interface AppRouterContext {
   readonly sessionSwitch: SessionSwitch;
 }
 
-/** `?transport=` and `?protocol=`, read once at start-up (connectionSettings.ts). */
+/** `?transport=`, `?protocol=`, `?share=` and `?hub=`, read once at start-up (connectionSettings.ts). */
 interface ConnectionSearch {
   transport?: string;
   protocol?: string;
+  share?: string;
+  hub?: string;
 }
+
+const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 export const rootRoute = createRootRouteWithContext<AppRouterContext>()({
   validateSearch: (search: Record<string, unknown>): ConnectionSearch => ({
-    transport: typeof search.transport === "string" ? search.transport : undefined,
-    protocol: typeof search.protocol === "string" ? search.protocol : undefined,
+    transport: text(search.transport),
+    protocol: text(search.protocol),
+    share: text(search.share),
+    hub: text(search.hub),
   }),
-  // Links keep the query string, so a reload uses the same transport and protocol.
-  search: { middlewares: [retainSearchParams(["transport", "protocol"])] },
+  // Links keep the query string, so a reload uses the same connection settings.
+  search: { middlewares: [retainSearchParams(["transport", "protocol", "share", "hub"])] },
   loader: ({ context }) => context.queryClient.ensureQueryData(sessionQuery()),
   component: AppLayout,
 });

@@ -2,6 +2,7 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { createRoute } from "@tanstack/react-router";
 import { sessionQuery } from "../session/sessionApi";
 import { AddTodoForm } from "../todos/AddTodoForm";
+import { ClearDoneButton } from "../todos/ClearDoneButton";
 import { MyTodoList } from "../todos/MyTodoList";
 import { todoListQuery } from "../todos/todoQueries";
 import { TodoListItem } from "../todos/TodoListItem";
@@ -29,11 +30,14 @@ function TodoListPage() {
         {todos.length === 0 ? (
           <p className="muted">No todos yet.</p>
         ) : (
-          <ul className="todo-list" data-testid="todo-list">
-            {todos.map((todo) => (
-              <TodoListItem key={todo.id} todo={todo} />
-            ))}
-          </ul>
+          <>
+            <ul className="todo-list" data-testid="todo-list">
+              {todos.map((todo) => (
+                <TodoListItem key={todo.id} todo={todo} />
+              ))}
+            </ul>
+            <ClearDoneButton todos={todos} />
+          </>
         )}
       </section>
       {session.user === null ? (

@@ -5,12 +5,14 @@ import { changeSession, fetchSession, sessionQuery, type Session } from "./sessi
 
 /**
  * Changes who this window is signed in as. The hub reads the user when a connection starts, so the connection
- * is stopped before the cookie changes and started again after: the new connection is the new user's, and holds
- * only what that user may. Every query under `["user", ...]` is removed meanwhile (its in-flight fetch
- * cancelled), so nothing of one user's list is shown, refetched or held as a tag for the next.
+ * restarts after the cookie changes: the new connection is the new user's, and holds only what that user may.
+ * Every query under `["user", ...]` is removed meanwhile (its in-flight fetch cancelled), so nothing of one user's
+ * list is shown, refetched or held as a tag for the next.
  *
  * The browser's other windows of this app share the cookie: a change here tells them (a BroadcastChannel), and
- * they read the new session and restart their connection the same way.
+ * they read the new session and drop the old user's queries the same way. With the connection the windows share
+ * (the default), the window that changed the session restarts it for all of them (`client.restart()`); with a
+ * connection per window (`?share=off`), each stops its own before the cookie changes and starts it after.
  */
 export class SessionSwitch {
   readonly #client: TagInvalidationClient;
@@ -37,7 +39,11 @@ export class SessionSwitch {
   }
 
   async #change(change: () => Promise<Session>, tellOtherWindows: boolean): Promise<Session> {
-    await this.#client.stop();
+    const own = this.#client.state.get().role === "own";
+    if (own) {
+      await this.#client.stop();
+    }
+
     try {
       const session = await change();
       this.#queryClient.removeQueries({ queryKey: userQueriesKey });
@@ -48,8 +54,13 @@ export class SessionSwitch {
 
       return session;
     } finally {
-      // Failures of the start are retried by the client and reported through the provider's onError.
-      void this.#client.start().catch(() => undefined);
+      // Failures of the start are retried by the client and reported through the provider's onError. The window
+      // that changed the session restarts a shared connection; the others need not.
+      if (own) {
+        void this.#client.start().catch(() => undefined);
+      } else if (tellOtherWindows) {
+        void this.#client.restart().catch(() => undefined);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { AddTodoForm } from "./AddTodoForm";
+import { ClearDoneButton } from "./ClearDoneButton";
 import { todoListQuery } from "./todoQueries";
 import { TodoListItem } from "./TodoListItem";
 
@@ -21,11 +22,14 @@ export function MyTodoList({ user }: { user: string }) {
       ) : todos.length === 0 ? (
         <p className="muted">Nothing of {user}'s own yet.</p>
       ) : (
-        <ul className="todo-list">
-          {todos.map((todo) => (
-            <TodoListItem key={todo.id} todo={todo} owner={user} />
-          ))}
-        </ul>
+        <>
+          <ul className="todo-list">
+            {todos.map((todo) => (
+              <TodoListItem key={todo.id} todo={todo} owner={user} />
+            ))}
+          </ul>
+          <ClearDoneButton owner={user} todos={todos} />
+        </>
       )}
     </section>
   );

@@ -1,4 +1,4 @@
-import { send } from "../api";
+import { send, sendChange } from "../api";
 
 /** A todo as the API returns it (TodoApp's Todo.cs). */
 export interface Todo {
@@ -35,3 +35,6 @@ export const updateTodo = (owner: ListOwner, id: number, change: TodoChange): Pr
 
 /** Deletes the todo; one that is already gone counts as deleted. */
 export const deleteTodo = (owner: ListOwner, id: number): Promise<void> => send("DELETE", `${listUrl(owner)}/${id}`, undefined, { notFound: undefined });
+
+/** Deletes every done todo of the list, in one go; answers how many there were, and the id of the invalidation it published. */
+export const clearDone = (owner: ListOwner): Promise<{ result: { deleted: number }; invalidationId: string | null }> => sendChange("DELETE", `${listUrl(owner)}/done`);

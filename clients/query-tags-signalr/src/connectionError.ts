@@ -1,0 +1,57 @@
+/**
+ * Why a client stopped trying: what the server said that retrying cannot change, or a reconnect policy that gave up.
+ * - `hub-not-found`: the negotiate request was answered 404 (or with a page that is not a hub's answer);
+ * - `unauthorized`: 401, the hub wants a signed-in user;
+ * - `forbidden`: 403, the hub refused this page's origin or this user;
+ * - `protocol-not-supported`: the server does not speak the hub protocol the client asked for;
+ * - `gave-up`: the reconnect policy returned null after transient failures.
+ */
+export type TagInvalidationFailure = "hub-not-found" | "unauthorized" | "forbidden" | "protocol-not-supported" | "gave-up";
+
+/** A failure of the connection that the client does not retry; `hint` says what usually fixes it. */
+export class TagInvalidationConnectionError extends Error {
+  override name = "TagInvalidationConnectionError";
+
+  constructor(
+    readonly failure: TagInvalidationFailure,
+    /** What to check, such as "is the hub mapped at /hubs/invalidation?". */
+    readonly hint: string,
+    /** What SignalR reported. */
+    readonly detail: string,
+    /** The HTTP status of the refused request, when there was one. */
+    readonly statusCode?: number,
+  ) {
+    super(`QueryTags: ${hint} (${detail})`);
+  }
+}
+
+/** The error again, from the data a shared connection's leader posts. */
+export const failureFrom = (data: Pick<TagInvalidationConnectionError, "failure" | "hint" | "detail" | "statusCode">): TagInvalidationConnectionError =>
+  new TagInvalidationConnectionError(data.failure, data.hint, data.detail, data.statusCode);
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The failure retrying cannot fix that `error` (from a start or a reconnect attempt to the hub at `url`) stands for;
+ * with `gaveUp` (the reconnect policy returned null) always one. Undefined for a transient failure (server down,
+ * network lost, timeout), which the reconnect policy retries.
+ */
+export function permanentFailure(error: unknown, url: string, gaveUp = false): TagInvalidationConnectionError | undefined {
+  const detail = message(error);
+  // SignalR's HttpError carries the status; negotiate failures wrap it into their message.
+  const status = Number((error as { statusCode?: unknown } | null)?.statusCode ?? /Status code '(\d{3})'/.exec(detail)?.[1]);
+  const protocol = /protocol '(.*)' is not supported/i.exec(detail)?.[1];
+  const failed = (failure: TagInvalidationFailure, hint: string) => new TagInvalidationConnectionError(failure, hint, detail, status || undefined);
+  // The hub path answered something that is not a negotiate response (an SPA's fallback page, most often).
+  return status === 404 || /negotiat.*(SyntaxError|JSON)/i.test(detail)
+    ? failed("hub-not-found", `is the hub mapped at ${url}? (app.MapTagInvalidation() maps /hubs/invalidation; a dev server proxies the path, ws: true)`)
+    : status === 401
+      ? failed("unauthorized", `the hub at ${url} wants a signed-in user: sign in or give accessTokenFactory, then call restart()`)
+      : status === 403
+        ? failed("forbidden", `the hub at ${url} refused: is this page's origin the server's or in AllowedOrigins, and may this user open the hub?`)
+        : protocol
+          ? failed("protocol-not-supported", protocol === "messagepack" ? "call AddMessagePackProtocol() on the server, or let the client speak JSON" : `the server does not speak the '${protocol}' hub protocol`)
+          : gaveUp
+            ? failed("gave-up", "the reconnect policy gave up; call start() to try again")
+            : undefined;
+}

@@ -1,0 +1,316 @@
+import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
+import { chunks } from "./chunks.js";
+import { permanentFailure, type TagInvalidationConnectionError } from "./connectionError.js";
+import { ConnectionStarter } from "./connectionStarter.js";
+import { latestCursor } from "./cursor.js";
+import { toError } from "./logging.js";
+import { InvalidationHubMethods, readInvalidationMessage, readResetMessage, readSubscribeResult, type InvalidationMessage } from "./protocol.js";
+import type { TagInvalidationStatus } from "./status.js";
+import { TagLedger } from "./tagLedger.js";
+import { canonical, type Tag, type TagRule } from "./tags.js";
+
+/**
+ * What an engine reports, as plain data: the tab that leads a shared connection posts it to the other tabs as it
+ * is (BroadcastChannel clones data, not classes). `cursor` is the engine's latest.
+ */
+export type EngineEvent =
+  /** An invalidate message as it arrived, before anything is matched. */
+  | { readonly k: "message"; readonly message: InvalidationMessage }
+  /** The answer to a subscribe: held tags invalidated since their cursor (often none; the cursor moves on). */
+  | { readonly k: "missed"; readonly tags: readonly Tag[]; readonly cursor: string | null }
+  | { readonly k: "reset"; readonly reason: string; readonly cursor: string | null }
+  /** A tag the server refused; no tab holds it any more. */
+  | { readonly k: "rejected"; readonly tag: Tag; readonly rule: string; readonly message: string }
+  /** A hub call that failed, or a tag from the server that is not one (with its rule). */
+  | { readonly k: "error"; readonly message: string; readonly rule?: TagRule }
+  | { readonly k: "state"; readonly status: TagInvalidationStatus; readonly error?: FailureData; readonly cursor: string | null };
+
+/** A {@link TagInvalidationConnectionError} as data. */
+export type FailureData = Pick<TagInvalidationConnectionError, "failure" | "hint" | "detail" | "statusCode">;
+
+/** Where the data of tags not joined yet dates from: a cursor, or an age in milliseconds as of the call. */
+export type Since = string | number | null;
+
+/** A connection to the hub that a tab's client uses: its own, or (shared) the leader's. */
+export interface ConnectionBackend {
+  /** The SignalR connection this tab holds, if it holds one. */
+  readonly connection: HubConnection | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** The tab's held tags are now `tags`. */
+  publish(tags: readonly Tag[], since: Since): void;
+  /** Tells the other tabs that invalidation `id` of `tags` is applied. */
+  share?(id: string, tags: readonly Tag[]): void;
+}
+
+/** The reconnect policy SignalR is given: it stops at once for a failure retrying cannot fix. */
+export interface GatedPolicy extends IRetryPolicy {
+  /** The last reason SignalR gave it; SignalR's onclose does not tell why its retries ended. */
+  last?: Error;
+}
+
+export function gatedPolicy(policy: IRetryPolicy, url: string): GatedPolicy {
+  const gate: GatedPolicy = {
+    nextRetryDelayInMilliseconds: (context) => {
+      gate.last = context.retryReason;
+      return permanentFailure(context.retryReason, url) ? null : policy.nextRetryDelayInMilliseconds(context);
+    },
+  };
+  return gate;
+}
+
+export interface HubEngineOptions {
+  readonly connection: HubConnection;
+  readonly logger: ILogger;
+  readonly retryPolicy: IRetryPolicy;
+  /** The policy the connection reconnects with, when it was built with {@link gatedPolicy}. */
+  readonly gate?: GatedPolicy;
+  readonly maxTagsPerCall: number;
+  /** Where to start from: the cursor a tab had when it took over a shared connection. */
+  readonly cursor?: string | null;
+  readonly emit: (event: EngineEvent) => void;
+}
+
+/**
+ * One hub connection and the tags it holds for its owners (the tab, or every tab of a shared connection): each
+ * owner's set is counted per tag, changes go in one serialized hub call after another (releases, then subscribes
+ * in chunks, all asking from the same cursor), and after a reconnect every held tag is subscribed again with the
+ * cursor.
+ */
+export class HubEngine implements ConnectionBackend {
+  readonly connection: HubConnection;
+  readonly #options: HubEngineOptions;
+  readonly #starter: ConnectionStarter;
+  readonly #ledger = new TagLedger();
+  readonly #owners = new Map<string, ReadonlyMap<string, Tag>>();
+  #cursor: string | null;
+  #state: EngineEvent & { k: "state" } = { k: "state", status: "disconnected", cursor: null };
+  // Hub calls run one at a time, in the order they were asked for.
+  #calls: Promise<void> = Promise.resolve();
+  // A close that stop() asked for is no failure.
+  #stopped = true;
+
+  constructor(options: HubEngineOptions) {
+    const { connection, logger, retryPolicy } = options;
+    this.connection = connection;
+    this.#options = options;
+    this.#cursor = options.cursor ?? null;
+    this.#starter = new ConnectionStarter({
+      connection,
+      retryPolicy,
+      logger,
+      setStatus: (status) => this.#setStatus(status),
+      failure: (error, gaveUp) => permanentFailure(error, connection.baseUrl, gaveUp),
+      onConnected: () => this.#subscribeHeld(),
+    });
+
+    // SignalR calls each kind of callback in one loop, where one that throws skips the rest: none of ours may.
+    connection.on(InvalidationHubMethods.invalidate, (wire) =>
+      this.#guard(() => {
+        const message = readInvalidationMessage(wire, this.#unreadable);
+        this.#advance(message.cursor);
+        this.#options.emit({ k: "message", message });
+      }),
+    );
+    connection.on(InvalidationHubMethods.reset, (wire) =>
+      this.#guard(() => {
+        const message = readResetMessage(wire);
+        this.#advance(message.cursor);
+        this.#options.emit({ k: "reset", reason: message.reason, cursor: this.#cursor });
+      }),
+    );
+    connection.onreconnecting((error) =>
+      this.#guard(() => {
+        this.#ledger.clearJoined();
+        logger.log(LogLevel.Warning, `QueryTags: the connection was lost (${error?.message ?? "closed"}); reconnecting with back-off.`);
+        this.#setStatus("reconnecting");
+      }),
+    );
+    connection.onreconnected(() =>
+      this.#guard(() => {
+        this.#setStatus("connected");
+        void this.#subscribeHeld();
+      }),
+    );
+    connection.onclose((error) =>
+      this.#guard(() => {
+        this.#ledger.clearJoined();
+        if (this.#stopped) {
+          this.#setStatus("disconnected");
+        } else {
+          this.#fail(permanentFailure(error ?? options.gate?.last ?? "the connection closed", connection.baseUrl, true)!);
+        }
+      }),
+    );
+    // An adopted connection may be up already.
+    const status = connection.state.toLowerCase();
+    this.#setStatus(status === "disconnecting" ? "disconnected" : (status as TagInvalidationStatus));
+  }
+
+  get cursor(): string | null {
+    return this.#cursor;
+  }
+
+  /** The state now, with the latest cursor: what a tab joining a shared connection is told first. */
+  get state(): EngineEvent & { k: "state" } {
+    return { ...this.#state, cursor: this.#cursor };
+  }
+
+  /**
+   * Starts the connection and subscribes every held tag; a failed start is retried with the policy. Rejects with a
+   * {@link TagInvalidationConnectionError} (the status turns `failed`) when retrying cannot help or the policy gives up.
+   */
+  start(): Promise<void> {
+    this.#stopped = false;
+    return this.#starter.start().catch((error: unknown) => {
+      this.#fail(error as TagInvalidationConnectionError);
+      throw error;
+    });
+  }
+
+  stop(): Promise<void> {
+    this.#stopped = true;
+    return this.#starter.stop();
+  }
+
+  /** Stops and starts again: the hub reads the user anew (after a sign-in or a sign-out) and every held tag is checked again. */
+  async restart(): Promise<void> {
+    await this.stop();
+    return this.start();
+  }
+
+  publish(tags: readonly Tag[], since: Since): void {
+    void this.setTags("", tags, since);
+  }
+
+  /**
+   * Sets the tags `owner` holds, counting each tag once per owner; settles when the hub calls for the change are
+   * done. Tags new to the connection ask the server what was invalidated since `since`.
+   */
+  setTags(owner: string, tags: readonly Tag[], since: Since): Promise<void> {
+    const previous = this.#owners.get(owner);
+    const next = new Map(tags.map((tag) => [canonical(tag), tag]));
+    // An age counts back from now; the ledger keeps the moment it starts, so a later subscribe asks for more.
+    const from = typeof since === "number" ? performance.now() - since : (since ?? undefined);
+    for (const [key, tag] of next) {
+      if (!previous?.has(key)) {
+        this.#ledger.addSubscriber(tag, from);
+      }
+    }
+
+    for (const [key, tag] of previous ?? []) {
+      if (!next.has(key)) {
+        this.#ledger.removeSubscriber(tag);
+      }
+    }
+
+    if (next.size > 0) {
+      this.#owners.set(owner, next);
+    } else {
+      this.#owners.delete(owner);
+    }
+
+    return this.#enqueue(() => this.#flush());
+  }
+
+  // A new connection holds nothing: send every held tag, with the cursor, so the answer tells what was missed.
+  #subscribeHeld(): Promise<void> {
+    this.#ledger.clearJoined();
+    return this.#enqueue(() => this.#flush());
+  }
+
+  #enqueue(call: () => Promise<void>): Promise<void> {
+    const next = this.#calls.then(call).catch((error: unknown) => {
+      if (this.connection.state === HubConnectionState.Connected) {
+        this.#options.emit({ k: "error", message: toError(error).message });
+      } else {
+        // The connection dropped mid-call: the reconnect sends every held tag again.
+        this.#options.logger.log(LogLevel.Debug, `QueryTags: a hub call failed as the connection dropped (${toError(error).message}); the reconnect subscribes again.`);
+      }
+    });
+    this.#calls = next;
+    return next;
+  }
+
+  async #flush(): Promise<void> {
+    if (this.connection.state !== HubConnectionState.Connected) {
+      return;
+    }
+
+    // Releasing first keeps the connection under the server's limit of tags held per connection.
+    for (const chunk of chunks(this.#ledger.releasesDue(), this.#options.maxTagsPerCall)) {
+      await this.connection.invoke(InvalidationHubMethods.unsubscribe, chunk);
+      this.#ledger.markReleased(chunk);
+    }
+
+    // Read after the releases: tags subscribed while they were in flight go in this flush too. Tags not joined
+    // before ask from where their data dates; the rest (after a reconnect) from the cursor. Ages merge into the
+    // longest, so one call asks for all of them.
+    const groups = new Map<string | null, Tag[]>();
+    let ageFrom = Infinity;
+    for (const tag of this.#ledger.subscribesDue()) {
+      const since = this.#ledger.sinceOf(tag);
+      const key = typeof since === "number" ? "age" : (since ?? this.#cursor);
+      ageFrom = typeof since === "number" ? Math.min(ageFrom, since) : ageFrom;
+      groups.set(key, [...(groups.get(key) ?? []), tag]);
+    }
+
+    for (const [since, tags] of groups) {
+      await this.#sendSubscribe(tags, since === "age" ? `age:${Math.ceil(performance.now() - ageFrom)}` : since);
+    }
+  }
+
+  async #sendSubscribe(tags: readonly Tag[], since: string | null): Promise<void> {
+    const missed: Tag[] = [];
+    let reset = false;
+    for (const chunk of chunks(tags, this.#options.maxTagsPerCall)) {
+      // Every chunk asks from the same cursor: one chunk's answer must not hide another's misses.
+      const wire = await this.connection.invoke(InvalidationHubMethods.subscribe, chunk, since);
+      const result = readSubscribeResult(wire, this.#unreadable);
+      const rejected = new Set(result.rejected.map((rejection) => rejection.index));
+      this.#ledger.markJoined(chunk.filter((_, index) => !rejected.has(index)));
+      for (const rejection of result.rejected) {
+        // A refused tag will never be delivered; forgetting it keeps reconnects from sending it again.
+        const tag = chunk[rejection.index];
+        if (tag !== undefined) {
+          this.#ledger.forget(tag);
+          this.#options.emit({ k: "rejected", tag, rule: rejection.rule, message: `The server refused tag ${rejection.tag}: ${rejection.reason} (${rejection.rule}).` });
+        }
+      }
+
+      missed.push(...result.missed);
+      reset ||= result.reset;
+      this.#advance(result.cursor);
+    }
+
+    this.#options.emit(reset ? { k: "reset", reason: "cursor-unknown", cursor: this.#cursor } : { k: "missed", tags: missed, cursor: this.#cursor });
+  }
+
+  #advance(cursor: string | null | undefined): void {
+    this.#cursor = latestCursor(this.#cursor, cursor);
+  }
+
+  #setStatus(status: TagInvalidationStatus, error?: TagInvalidationConnectionError): void {
+    if (status !== this.#state.status || error) {
+      // The error's own fields, as data: BroadcastChannel clones no classes.
+      this.#state = { k: "state", status, ...(error && { error: { ...error } }), cursor: this.#cursor };
+      this.#options.emit(this.#state);
+    }
+  }
+
+  // Not logged here: each tab reports it to its listeners (or, with none, logs it) once.
+  #fail(error: TagInvalidationConnectionError): void {
+    this.#setStatus("failed", error);
+  }
+
+  #unreadable = (rule: TagRule, reason: string): void => this.#options.emit({ k: "error", rule, message: `The server sent a tag that is not one: ${reason} (${rule}).` });
+
+  #guard(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.#options.emit({ k: "error", message: toError(error).message });
+    }
+  }
+}

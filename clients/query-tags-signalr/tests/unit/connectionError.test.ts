@@ -1,0 +1,35 @@
+import { describe, expect, test } from "vitest";
+import { permanentFailure } from "../../src/connectionError.js";
+
+// What SignalR's JavaScript client reports, and the failure each stands for.
+const url = "http://localhost:5080/hubs/invalidation";
+const negotiate = (status: number, text: string) =>
+  new Error(`Failed to complete negotiation with the server: Error: ${text}: Status code '${status}'${status === 404 ? " Either this is not a SignalR endpoint or there is a proxy blocking the connection." : ""}`);
+
+describe("permanentFailure", () => {
+  test.each([
+    { error: negotiate(404, "Not Found"), failure: "hub-not-found", statusCode: 404, hint: `is the hub mapped at ${url}?` },
+    // An SPA's fallback answers the negotiate with its index.html.
+    { error: new Error("Failed to complete negotiation with the server: SyntaxError: Unexpected token '<', \"<!doctype \"... is not valid JSON"), failure: "hub-not-found", statusCode: undefined, hint: "is the hub mapped at" },
+    { error: negotiate(401, "Unauthorized"), failure: "unauthorized", statusCode: 401, hint: "wants a signed-in user" },
+    { error: Object.assign(new Error("Forbidden"), { statusCode: 403 }), failure: "forbidden", statusCode: 403, hint: "AllowedOrigins" },
+    { error: new Error("Server returned handshake error: The protocol 'messagepack' is not supported."), failure: "protocol-not-supported", statusCode: undefined, hint: "call AddMessagePackProtocol() on the server" },
+    { error: new Error("Server returned handshake error: The protocol 'blobs' is not supported."), failure: "protocol-not-supported", statusCode: undefined, hint: "does not speak the 'blobs' hub protocol" },
+  ])("$failure from: $error.message", ({ error, failure, statusCode, hint }) => {
+    const found = permanentFailure(error, url);
+    expect(found).toMatchObject({ failure, statusCode, detail: error.message });
+    expect(found?.hint).toContain(hint);
+    expect(found?.message).toBe(`QueryTags: ${found?.hint} (${error.message})`);
+  });
+
+  test.each([
+    "Failed to complete negotiation with the server: TypeError: fetch failed",
+    "Failed to complete negotiation with the server: Error: Internal Server Error: Status code '500'",
+    "Failed to complete negotiation with the server: Error: Service Unavailable: Status code '503'",
+    "WebSocket closed with status code: 1006 ().",
+    "Server timeout elapsed without receiving a message from the server.",
+  ])("transient, retried: %s", (message) => {
+    expect(permanentFailure(new Error(message), url)).toBeUndefined();
+    expect(permanentFailure(new Error(message), url, true)).toMatchObject({ failure: "gave-up" });
+  });
+});

@@ -1,0 +1,231 @@
+// The TodoApp in four tabs of one browser (one browser context: one cookie jar, one origin's Web Locks and
+// BroadcastChannel): one hub connection for all of them, counted on the wire; each tab refetches only its own
+// matching queries; when the leader's tab closes or is about to freeze, a change made right after still reaches the others within
+// 2 s; the tab that made a change fetches each matching query once per change; with ?share=off, four connections; a
+// hub URL with no hub shows "failed" with its hint. twoWindows.test.mjs runs it on its app and browser.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { loadTimeout, propagated, TodoWindow } from "./todoWindow.mjs";
+
+const viewport = { width: 860, height: 600 };
+
+/** Counts the hub connections a browser context starts: one negotiate request each, whatever the transport. */
+function countConnections(context) {
+  const counted = { connections: 0 };
+  context.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname === "/hubs/invalidation/negotiate") counted.connections++;
+  });
+  return counted;
+}
+
+const pause = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+// Past the client's coalescing window (250 ms), so one change is not merged into the refetch of the one before.
+const pastTheWindow = () => pause(400);
+
+/**
+ * Adds the suite to the calling test file.
+ * @param {{ app: import("./todoAppServer.mjs").TodoApp | undefined, browser: import("playwright-core").Browser | undefined }} fixture
+ */
+export function oneBrowser(fixture) {
+  describe("TodoApp in four tabs of one browser", () => {
+    /** @type {import("./todoAppServer.mjs").TodoApp} */
+    let app;
+    /** @type {import("playwright-core").BrowserContext} */
+    let context;
+    let wire;
+    /** @type {TodoWindow[]} two on the list, one on todo X's route, one on todo Y's */
+    let tabs = [];
+    let x;
+    let y;
+    const made = [];
+
+    before(async () => {
+      app = fixture.app;
+      context = await fixture.browser.newContext({ viewport });
+      wire = countConnections(context);
+      x = await app.createTodo("Tab X");
+      y = await app.createTodo("Tab Y");
+      made.push(x, y);
+      for (const path of ["/", `/todos/${x.id}`, `/todos/${y.id}`, "/"]) {
+        tabs.push(await TodoWindow.open(context, app.url + path));
+      }
+
+      // Until every tab holds its tags (the leader subscribes each tab's as it hears of them): X's and Y's routes show
+      // a rename of theirs, and both lists show both.
+      for (let attempt = 1; ; attempt++) {
+        const [nameX, nameY] = [`Tab X (${attempt})`, `Tab Y (${attempt})`];
+        await app.updateTodo(x.id, { title: nameX });
+        await app.updateTodo(y.id, { title: nameY });
+        try {
+          await Promise.all([
+            tabs[1].detailTitle(nameX).waitFor({ timeout: 2_000 }),
+            tabs[2].detailTitle(nameY).waitFor({ timeout: 2_000 }),
+            ...[tabs[0], tabs[3]].flatMap((tab) => [tab.item(nameX).waitFor({ timeout: 2_000 }), tab.item(nameY).waitFor({ timeout: 2_000 })]),
+          ]);
+          break;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
+
+      await pastTheWindow();
+    });
+
+    /** Where each of `among` shows X's new title: a list shows it, X's route too; Y's route does not. */
+    const showing = (among, title) =>
+      among.flatMap((tab) => (tab.page.url().endsWith(`/todos/${x.id}`) ? [tab.detailTitle(title)] : tab.page.url().includes("/todos/") ? [] : [tab.item(title)]));
+
+    after(async () => {
+      await context?.close();
+      for (const todo of made) {
+        await app.deleteTodo(todo.id).catch(() => {});
+      }
+    });
+
+    it("the four tabs make one hub connection; each reads connected, and one of them leads", async () => {
+      assert.equal(wire.connections, 1, "hub connections started by the four tabs");
+      const roles = await Promise.all(tabs.map((tab) => tab.role()));
+      assert.deepEqual([...roles].sort(), ["follower", "follower", "follower", "leader"]);
+      for (const tab of tabs) {
+        assert.match(await tab.page.getByTestId("connection-status").textContent(), /^connected · WebSockets · JSON · shared/);
+      }
+
+      assert.deepEqual([...tabs[0].hubTransports], ["webSockets"]);
+    });
+
+    it("each tab refetches only its own matching queries", { timeout: 30_000 }, async (t) => {
+      for (const tab of tabs) tab.apiGets = {};
+      const renamedX = "Tab X, renamed";
+      await app.updateTodo(x.id, { title: renamedX });
+      await Promise.all([tabs[1].detailTitle(renamedX).waitFor({ timeout: loadTimeout }), tabs[0].item(renamedX).waitFor({ timeout: loadTimeout }), tabs[3].item(renamedX).waitFor({ timeout: loadTimeout })]);
+      await pastTheWindow();
+      // Y's change after X's: had X's reached Y's tab, its refetch would be counted by the time Y's shows.
+      const renamedY = "Tab Y, renamed";
+      await app.updateTodo(y.id, { title: renamedY });
+      await Promise.all([tabs[2].detailTitle(renamedY).waitFor({ timeout: loadTimeout }), tabs[0].item(renamedY).waitFor({ timeout: loadTimeout }), tabs[3].item(renamedY).waitFor({ timeout: loadTimeout })]);
+      await pastTheWindow();
+
+      const lists = { "/api/todos": 2 };
+      assert.deepEqual(tabs.map((tab) => tab.apiGets), [lists, { [`/api/todos/${x.id}`]: 1 }, { [`/api/todos/${y.id}`]: 1 }, lists]);
+      assert.equal(wire.connections, 1);
+      t.diagnostic(`fetches per tab for a rename of X, then of Y: ${tabs.map((tab) => JSON.stringify(tab.apiGets)).join(", ")}`);
+    });
+
+    it("when the leader's tab closes, a change made right after reaches the other tabs within 2 s", { timeout: 30_000 }, async (t) => {
+      const roles = await Promise.all(tabs.map((tab) => tab.role()));
+      const leader = tabs[roles.indexOf("leader")];
+      tabs = tabs.filter((tab) => tab !== leader);
+
+      await leader.close();
+      const since = performance.now();
+      const renamed = "Tab X, renamed after the leader closed";
+      await app.updateTodo(x.id, { title: renamed });
+
+      const reached = await Promise.all(showing(tabs, renamed).map((locator) => propagated("a tab shows the rename made right after the leader's tab closed", since, locator)));
+      assert.ok(reached.length >= 2);
+      const newRoles = await Promise.all(tabs.map((tab) => tab.role()));
+      assert.deepEqual([...newRoles].sort(), ["follower", "follower", "leader"]);
+      // One more connection, the new leader's: the old one closed with its tab.
+      assert.equal(wire.connections, 2);
+      t.diagnostic(`after the leader's tab closed, the change reached the other tabs in ${reached.map((ms) => `${Math.round(ms)} ms`).join(", ")}`);
+    });
+
+    // Headless Chromium keeps every page visible and will not freeze one (CDP's Page.setWebLifecycleState leaves a
+    // visible page running), so the test sends the page lifecycle's events itself: `freeze`, which a browser fires just
+    // before it freezes a hidden tab, and `resume`.
+    it("a leader tab about to be frozen resigns: another takes over, a change made right after reaches the others within 2 s, and it follows once resumed", { timeout: 30_000 }, async (t) => {
+      await pastTheWindow();
+      const roles = await Promise.all(tabs.map((tab) => tab.role()));
+      const leader = tabs[roles.indexOf("leader")];
+      const others = tabs.filter((tab) => tab !== leader);
+
+      await leader.page.evaluate(() => document.dispatchEvent(new Event("freeze")));
+      const since = performance.now();
+      const renamed = "Tab X, renamed after the leader froze";
+      await app.updateTodo(x.id, { title: renamed });
+
+      const reached = await Promise.all(showing(others, renamed).map((locator) => propagated("a tab shows the rename made after the leader froze", since, locator)));
+      assert.ok(reached.length >= 1);
+      await others[0].page.locator('[data-testid="connection-status"][data-status="connected"]').waitFor({ timeout: loadTimeout });
+      assert.deepEqual((await Promise.all(others.map((tab) => tab.role()))).sort(), ["follower", "leader"]);
+      assert.equal(wire.connections, 3);
+      t.diagnostic(`after the leader's tab froze, the change reached the others in ${reached.map((ms) => `${Math.round(ms)} ms`).join(", ")}`);
+
+      await leader.page.evaluate(() => document.dispatchEvent(new Event("resume")));
+      await leader.page.locator('[data-testid="connection-status"][data-role="follower"][data-status="connected"]').waitFor({ timeout: loadTimeout });
+      const again = "Tab X, renamed once the tab resumed";
+      await app.updateTodo(x.id, { title: again });
+      await Promise.all(showing(tabs, again).map((locator) => locator.waitFor({ timeout: loadTimeout })));
+      assert.equal(wire.connections, 3);
+    });
+
+    it("the tab that made a change fetches each matching query once per change", { timeout: 60_000 }, async (t) => {
+      await pastTheWindow();
+      const changing = tabs.find((tab) => !tab.page.url().includes("/todos/"));
+      changing.apiGets = {};
+      const titles = ["Once A", "Once B", "Once C"];
+      for (const title of titles) {
+        await changing.add(title);
+        await changing.item(title).waitFor({ timeout: loadTimeout });
+        await pastTheWindow();
+      }
+
+      await changing.toggle("Once B");
+      await changing.doneItem("Once B").waitFor({ timeout: loadTimeout });
+      await pastTheWindow();
+      // Clear done's answer names its invalidation: the tab applies it at once, and skips its push.
+      await changing.clearDone();
+      await changing.item("Once B").waitFor({ state: "detached", timeout: loadTimeout });
+      await pastTheWindow();
+      await pause(400);
+
+      // Three adds, a toggle and a clear: five changes, five fetches of the list.
+      assert.deepEqual(changing.apiGets, { "/api/todos": 5 });
+      t.diagnostic(`the changing tab's fetches for 5 changes: ${JSON.stringify(changing.apiGets)}`);
+      for (const title of ["Once A", "Once C"]) {
+        const todo = (await (await fetch(`${app.url}/api/todos`)).json()).find((item) => item.title === title);
+        if (todo) made.push(todo);
+      }
+    });
+  });
+
+  describe("TodoApp with ?share=off and with a hub URL that has no hub", () => {
+    it("with sharing off, four tabs make four hub connections", { timeout: 60_000 }, async () => {
+      const context = await fixture.browser.newContext({ viewport });
+      const wire = countConnections(context);
+      try {
+        const tabs = [];
+        for (let i = 0; i < 4; i++) {
+          tabs.push(await TodoWindow.open(context, `${fixture.app.url}/?share=off`));
+        }
+
+        assert.equal(wire.connections, 4);
+        assert.deepEqual(await Promise.all(tabs.map((tab) => tab.role())), ["own", "own", "own", "own"]);
+        assert.match(await tabs[0].page.getByTestId("connection-status").textContent(), /^connected · WebSockets · JSON · this tab's own/);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it("a hub URL with no hub shows failed, with the hint to check where the hub is mapped, and does not retry", { timeout: 60_000 }, async () => {
+      const context = await fixture.browser.newContext({ viewport });
+      let negotiations = 0;
+      context.on("request", (request) => request.url().includes("/hubs/nowhere/negotiate") && negotiations++);
+      try {
+        const page = await context.newPage();
+        await page.goto(`${fixture.app.url}/?hub=/hubs/nowhere`, { timeout: loadTimeout });
+        const badge = page.locator('[data-testid="connection-status"][data-status="failed"]');
+        await badge.waitFor({ timeout: loadTimeout });
+        const hint = page.getByTestId("connection-error");
+        assert.equal(await hint.getAttribute("data-failure"), "hub-not-found");
+        assert.match(await hint.textContent(), /^is the hub mapped at http:\/\/127\.0\.0\.1:\d+\/hubs\/nowhere\?/);
+        // The page itself works: the shared list is there, only not kept fresh.
+        await page.getByRole("heading", { name: "All todos" }).waitFor({ timeout: loadTimeout });
+        await pause(1500);
+        assert.equal(negotiations, 1, "negotiate requests to the wrong hub URL");
+      } finally {
+        await context.close();
+      }
+    });
+  });
+}

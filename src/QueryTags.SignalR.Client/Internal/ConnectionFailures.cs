@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace QueryTags.SignalR.Client.Internal;
+
+/// <summary>
+/// The failures retrying cannot fix, read from what SignalR's .NET client throws: a negotiate answered 404, 401 or
+/// 403 (an <see cref="HttpRequestException"/> with its status), a negotiate answered with something that is not a
+/// negotiate response, and a handshake the server refused for its protocol. The same cases, and hints, as the
+/// TypeScript client's.
+/// </summary>
+internal static partial class ConnectionFailures
+{
+    /// <summary>
+    /// The failure <paramref name="error"/> (or an exception inside it) stands for, or null for a transient one; with
+    /// <paramref name="gaveUp"/> (the policy returned null) always one.
+    /// </summary>
+    public static TagInvalidationConnectionException? Classify(Exception error, Uri? hubUrl, bool gaveUp = false)
+    {
+        var url = hubUrl?.ToString() ?? "the client's URL";
+        foreach (var inner in Flatten(error))
+        {
+            if (Failure(inner, url) is { } found)
+            {
+                return new TagInvalidationConnectionException(found.Failure, found.Hint, (inner as HttpRequestException)?.StatusCode, error);
+            }
+        }
+
+        return gaveUp
+            ? new TagInvalidationConnectionException(TagInvalidationFailure.GaveUp, "the retry policy gave up; call StartAsync to try again", null, error)
+            : null;
+    }
+
+    private static (TagInvalidationFailure Failure, string Hint)? Failure(Exception error, string url) => error switch
+    {
+        HttpRequestException { StatusCode: HttpStatusCode.NotFound } => HubNotFound(url),
+        InvalidDataException invalid when invalid.Message.Contains("negotiat", StringComparison.OrdinalIgnoreCase) => HubNotFound(url),
+        HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } =>
+            (TagInvalidationFailure.Unauthorized, $"the hub at {url} wants an authenticated user: give AccessTokenProvider (or a cookie through ConfigureHttpConnection), then start again"),
+        HttpRequestException { StatusCode: HttpStatusCode.Forbidden } =>
+            (TagInvalidationFailure.Forbidden, $"the hub at {url} refused this client: may this user open the hub, and does the server allow the Origin header it sends?"),
+        _ when UnsupportedProtocol().Match(error.Message) is { Success: true } match =>
+            (TagInvalidationFailure.ProtocolNotSupported, match.Groups[1].Value == "messagepack"
+                ? "call AddMessagePackProtocol() on the server, or let the client speak JSON"
+                : $"the server does not speak the '{match.Groups[1].Value}' hub protocol"),
+        _ => null,
+    };
+
+    private static (TagInvalidationFailure, string) HubNotFound(string url) =>
+        (TagInvalidationFailure.HubNotFound, $"is the hub mapped at {url}? (app.MapTagInvalidation() maps /hubs/invalidation)");
+
+    // Transports that fall back report an AggregateException of their attempts; SignalR wraps some errors once more.
+    private static IEnumerable<Exception> Flatten(Exception error)
+    {
+        yield return error;
+        var inner = error is AggregateException aggregate ? aggregate.InnerExceptions : error.InnerException is { } one ? [one] : [];
+        foreach (var nested in inner.SelectMany(Flatten))
+        {
+            yield return nested;
+        }
+    }
+
+    [GeneratedRegex("protocol '(.*)' is not supported", RegexOptions.IgnoreCase)]
+    private static partial Regex UnsupportedProtocol();
+}
