@@ -70,7 +70,15 @@ run_dotnet_suite() { # run_dotnet_suite PROJECT
 }
 
 run_dotnet_suite tests/QueryTags.SignalR.Tests
+# The functional suite writes what it measured (slow-reader publish latencies, heap per connection at the budget, the
+# fuzz run's counts and memory) to this file; it is printed after the suite's counts.
+export QUERYTAGS_MEASUREMENTS="$work/measurements.txt"
 run_dotnet_suite tests/QueryTags.SignalR.FunctionalTests
+if [ -s "$QUERYTAGS_MEASUREMENTS" ]; then
+  echo "== measured by the functional suite"
+  sed 's/^/   /' "$QUERYTAGS_MEASUREMENTS"
+fi
+unset QUERYTAGS_MEASUREMENTS
 
 # ---- packaging: tests/Packaging/check-packages.sh --------------------------------------------------------------
 # Packs every project in src/ (Release, into a temp folder), checks each package's metadata and dependencies, then

@@ -52,6 +52,7 @@ public class PublishBenchmarks
             options,
             new TagInvalidationMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             evictors,
+            new LogThrottle(),
             NullLogger<HubTagInvalidator>.Instance);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
 using TodoApp;
@@ -31,8 +32,12 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
             response.StatusCode = statusCode;
             return Task.CompletedTask;
         }
-    });
-builder.Services.AddAuthorization();
+    })
+    // Services that are not .NET publish invalidations at /api/invalidations with the header X-Api-Key.
+    .AddScheme<AuthenticationSchemeOptions, PublishApiKey>(PublishApiKey.SchemeName, null);
+builder.Services.AddAuthorization(options => options.AddPolicy(PublishApiKey.Policy, policy => policy
+    .AddAuthenticationSchemes(PublishApiKey.SchemeName)
+    .RequireAuthenticatedUser()));
 
 // One setting makes this app one node of several: --Redis=127.0.0.1:6379 carries invalidations between nodes
 // (SignalR's backplane) and keeps the invalidation log where every node reads it.
@@ -96,6 +101,9 @@ app.MapTodoApi();
 app.MapMyTodoApi();
 // Open to anonymous connections, which hold the shared list's tags; AddTagAuthorization above decides per tag.
 app.MapTagInvalidation();
+// POST {"tags": [["todos"]]} publishes like ITagInvalidator, for a service with the key (PublishApiKey.cs); a
+// session cookie does not count here, only the key.
+app.MapTagInvalidationPublisher("/api/invalidations").RequireAuthorization(PublishApiKey.Policy);
 app.MapHealthChecks("/health");
 
 

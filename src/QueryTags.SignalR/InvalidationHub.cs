@@ -28,12 +28,12 @@ public sealed class InvalidationHub : Hub<IInvalidationClient>
     /// </summary>
     /// <param name="tags">Tags as arrays of segments; each is checked on its own, so one bad tag spoils nothing else.</param>
     /// <param name="cursor">The latest cursor the client saw, or null on its first subscribe.</param>
-    public Task<SubscribeResult> Subscribe(object?[]? tags, string? cursor) =>
+    public Task<SubscribeResult> Subscribe(TagsArgument? tags, string? cursor) =>
         _subscriptions.SubscribeAsync(Context, Groups, tags, cursor);
 
     /// <summary>Releases <paramref name="tags"/>; tags not held are ignored.</summary>
     /// <param name="tags">Tags as arrays of segments.</param>
-    public Task Unsubscribe(object?[]? tags) => _subscriptions.UnsubscribeAsync(Context, Groups, tags);
+    public Task Unsubscribe(TagsArgument? tags) => _subscriptions.UnsubscribeAsync(Context, Groups, tags);
 
     /// <inheritdoc />
     public override Task OnConnectedAsync()

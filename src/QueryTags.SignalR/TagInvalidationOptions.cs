@@ -16,6 +16,52 @@ public sealed class TagInvalidationOptions
     public int MaxTagsPerConnection { get; set; } = 1024;
 
     /// <summary>
+    /// Most prefix groups one connection may be in (a held tag joins the group of each of its prefixes, up to
+    /// <see cref="MaxGroupDepth"/>, shared between its tags). Each group costs server memory (SignalR's group, and a
+    /// Redis channel with the Redis backplane), so this bounds what one connection can make the server keep. A tag
+    /// that would join more is refused with rule <c>too-many-groups</c>. Default 96.
+    /// </summary>
+    public int MaxGroupsPerConnection { get; set; } = 96;
+
+    /// <summary>
+    /// Most characters of tag text one connection may make the server keep: the canonical text of every tag it holds
+    /// plus that of every prefix group it is in. A tag that would take more is refused with rule
+    /// <c>too-much-tag-text</c>. Default 16,384.
+    /// </summary>
+    public int MaxTagTextPerConnection { get; set; } = 16_384;
+
+    /// <summary>
+    /// Most <c>Subscribe</c> and <c>Unsubscribe</c> calls one connection makes a second, with a burst of as many. A
+    /// call beyond the rate waits its turn (it is not refused), and the connection's next messages wait behind it.
+    /// Default 20.
+    /// </summary>
+    public int MaxCallsPerSecond { get; set; } = 20;
+
+    /// <summary>
+    /// Most tags the <c>Subscribe</c> and <c>Unsubscribe</c> calls of one connection carry a second, with a burst of
+    /// as many; a call beyond the rate waits its turn. Default 1,024.
+    /// </summary>
+    public int MaxTagsPerSecond { get; set; } = 1024;
+
+    /// <summary>
+    /// Largest message, in bytes, the hub reads from a client (SignalR's <c>MaximumReceiveMessageSize</c>, applied to
+    /// this hub). A larger message closes the connection. Default 32 KB (32,768), SignalR's own default.
+    /// </summary>
+    public long MaxMessageSize { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// How long a new connection has to complete SignalR's handshake before the server closes it (SignalR's
+    /// <c>HandshakeTimeout</c>, applied to this hub). Default 5 seconds.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Largest body, in bytes, of a request to the publish endpoint (<c>MapTagInvalidationPublisher</c>); a larger one
+    /// is answered 413. Default 64 KB (65,536).
+    /// </summary>
+    public long MaxPublishBodySize { get; set; } = 64 * 1024;
+
+    /// <summary>
     /// How many leading segments of a tag get a SignalR group of their own. Default 8. An invalidation is sent
     /// to the group of its tag cut to this depth and clients filter exactly, so a shallower depth means fewer
     /// groups per connection and less precise targeting on the wire.
@@ -46,6 +92,9 @@ public sealed class TagInvalidationOptions
     /// (not from a browser page, such as the .NET client) are not affected. Default: none, the server's own origin only.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>How long a subscribe waits for its group joins (a backplane that is down) before it gives up and leaves them.</summary>
+    internal TimeSpan GroupJoinTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     internal TagLimits Limits => new() { MaxSegments = MaxSegmentsPerTag, MaxSegmentLength = MaxSegmentLength };
 }

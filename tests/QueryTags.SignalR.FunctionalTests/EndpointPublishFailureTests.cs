@@ -52,21 +52,4 @@ public sealed class EndpointPublishFailureTests
         Assert.True(recovered.Headers.Contains(InvalidationHeaders.Id));
         Assert.Equal(1, failures.Total);
     }
-
-    /// <summary>A log that only counts (no client subscribes here), and is unreachable while <see cref="Down"/>.</summary>
-    private sealed class SwitchableLog : InvalidationLog
-    {
-        private readonly string _epoch = NewEpoch();
-        private long _sequence;
-
-        public volatile bool Down;
-
-        public override ValueTask<InvalidationCursor> AppendAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken) =>
-            Down
-                ? throw new InvalidationLogUnavailableException("The test's log is down; nothing was recorded.")
-                : ValueTask.FromResult(new InvalidationCursor(_epoch, Interlocked.Increment(ref _sequence)));
-
-        protected override ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, TimeSpan? age, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new InvalidationLogState(new InvalidationCursor(_epoch, Interlocked.Read(ref _sequence)), 0, null, new Dictionary<string, long>()));
-    }
 }

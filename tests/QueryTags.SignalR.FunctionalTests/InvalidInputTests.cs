@@ -64,26 +64,34 @@ public sealed class InvalidInputTests(KestrelServerFixture fixture) : IClassFixt
 
     [Theory]
     [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
-    public async Task Tags_past_the_per_connection_limit_are_rejected_and_held_tags_still_work(Transport transport)
+    public async Task Tags_past_the_connection_budget_are_refused_by_rule_and_held_tags_still_work(Transport transport)
     {
         await using var client = await RawConnection.StartAsync(Server, transport);
-        for (var call = 0; call < 4; call++)
-        {
-            var result = await client.SubscribeAsync(Enumerable.Range(call * 256, 256).Select(i => new Tag("held", i)).ToArray());
-            Assert.Empty(result.Rejected);
-        }
 
-        var overLimit = await client.SubscribeAsync(["held", 7], ["one", "too", "many"]);
+        // ["held"] and ["held", 0..94]: 96 groups, the budget.
+        Assert.Empty((await client.SubscribeAsync(Enumerable.Range(0, 95).Select(i => new Tag("held", i)).ToArray())).Rejected);
+        var overGroups = await client.SubscribeAsync(["held", 7], ["one", "more"]);
 
-        var rejection = Assert.Single(overLimit.Rejected);
-        Assert.Equal((1, TagRules.TooManyTagsHeld), (rejection.Index, rejection.Rule));
-        Assert.Contains("1024", rejection.Reason);
-        var sent = await Server.InvalidateAsync(["held", 1023]);
+        var rejection = Assert.Single(overGroups.Rejected);
+        Assert.Equal((1, TagRules.TooManyGroups), (rejection.Index, rejection.Rule));
+        Assert.Contains("at most 96", rejection.Reason);
+        var sent = await Server.InvalidateAsync(["held", 94]);
         Assert.Equal(sent.Id, (await client.NextAsync()).Id);
 
-        // Releasing a tag makes room again.
-        await client.UnsubscribeAsync(["held", 0]);
-        Assert.Empty((await client.SubscribeAsync(["one", "too", "many"])).Rejected);
+        // Releasing a tag makes room again; a tag of long segments is refused for its text.
+        await client.UnsubscribeAsync(["held", 0], ["held", 1]);
+        Assert.Empty((await client.SubscribeAsync(["held", "again"])).Rejected);
+        Assert.Equal(TagRules.TooManyGroups, Assert.Single((await client.SubscribeAsync(Long('v'))).Rejected).Rule);
+
+        // With groups to spare, three tags of seven 128-character segments fit in the text budget and a fourth does not.
+        await client.UnsubscribeAsync([.. Enumerable.Range(2, 70).Select(i => new Tag("held", i))]);
+        var text = await client.SubscribeAsync(Long('w'), Long('x'), Long('y'), Long('z'));
+        var refused = Assert.Single(text.Rejected);
+        Assert.Equal((3, TagRules.TooMuchTagText), (refused.Index, refused.Rule));
+        Assert.Contains("at most 16384", refused.Reason);
+        await AssertStillWorksAsync(client, ["held", 94]);
+
+        static Tag Long(char first) => new(["held", .. Enumerable.Range(0, 7).Select(i => (TagSegment)(first + new string((char)('a' + i), 127)))]);
     }
 
     [Theory]

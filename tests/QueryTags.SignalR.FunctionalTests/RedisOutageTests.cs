@@ -35,8 +35,16 @@ public sealed class RedisOutageTests
         var cursorBefore = clientA.Cursor!.Value;
         using var http = new HttpClient();
 
+        await using var joiner = await RawConnection.StartAsync(nodeA, new Transport(HttpTransportType.WebSockets, TagInvalidationProtocol.Json));
         redis.Stop();
         var outageEnds = DateTime.UtcNow + Outage;
+
+        // A subscribe whose group joins cannot reach the backplane gives up within the join timeout (3 s), holds
+        // nothing, and leaves the groups it asked for once the joins settle.
+        var joining = System.Diagnostics.Stopwatch.StartNew();
+        var joinError = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => joiner.SubscribeAsync(["doc", "joined-during-outage"]));
+        Assert.Contains("nothing was subscribed", joinError.Message);
+        Assert.InRange(joining.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(6));
         var attempts = 0;
         while (DateTime.UtcNow < outageEnds)
         {
@@ -65,6 +73,10 @@ public sealed class RedisOutageTests
         Assert.Equal(toB.Id, (await invalidatedB.NextAsync()).Message.Id);
         var toA = await nodeB.InvalidateAsync(["doc", "a"]);
         Assert.Equal(toA.Id, (await invalidatedA.NextAsync()).Message.Id);
+
+        // The subscribe that failed during the outage left its groups: an invalidation of its tag does not reach it.
+        await nodeA.InvalidateAsync(["doc", "joined-during-outage"]);
+        Assert.Empty(await joiner.ReceivedBeforeSentinelAsync(nodeA, ["doc", "sentinel-" + Guid.NewGuid().ToString("N")]));
 
         // Redis came back empty: a new epoch, so a cursor from before the outage cannot be answered.
         Assert.NotEqual(cursorBefore.Epoch, toA.Cursor!.Value.Epoch);

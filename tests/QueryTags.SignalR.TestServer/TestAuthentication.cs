@@ -38,6 +38,9 @@ public static class TestAuthentication
     /// <summary>The policy the <c>["admin"]</c> tags require: the claim <c>role</c> = <c>admin</c>.</summary>
     public const string AdminsPolicy = "Admins";
 
+    /// <summary>The policy of the publish endpoint (<c>POST /api/invalidations</c>): the claim <c>role</c> = <c>publisher</c>.</summary>
+    public const string PublishersPolicy = "Publishers";
+
     private const string Issuer = "querytags-testserver";
 
     // Fixed so that a token stays readable across restarts of the test server; it protects nothing.
@@ -97,7 +100,8 @@ public static class TestAuthentication
                 };
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(AdminsPolicy, policy => policy.RequireClaim("role", "admin"));
+            .AddPolicy(AdminsPolicy, policy => policy.RequireClaim("role", "admin"))
+            .AddPolicy(PublishersPolicy, policy => policy.RequireClaim("role", "publisher"));
     }
 
     public static void MapTestAuthentication(this IEndpointRouteBuilder endpoints)

@@ -25,6 +25,8 @@ export const TagRules = {
   integerRange: "integer-range",
   invalidString: "invalid-string",
   tooManyTagsHeld: "too-many-tags-held",
+  tooManyGroups: "too-many-groups",
+  tooMuchTagText: "too-much-tag-text",
   tooManyTagsPerCall: "too-many-tags-per-call",
   forbidden: "forbidden",
 } as const;
@@ -59,8 +61,10 @@ export const tagRuleDescriptions: Readonly<Record<TagRule, string>> = {
   [TagRules.segmentTooLong]: "a string segment is longer than allowed",
   [TagRules.segmentType]: "a segment must be a string, an integer or a boolean",
   [TagRules.integerRange]: "an integer segment must lie within ±9007199254740991 (what a JavaScript number holds exactly)",
-  [TagRules.invalidString]: "a string segment must not hold an unpaired surrogate",
+  [TagRules.invalidString]: "a string segment must be well-formed Unicode (no unpaired surrogate, no invalid UTF-8)",
   [TagRules.tooManyTagsHeld]: "the connection already holds the most distinct tags it may",
+  [TagRules.tooManyGroups]: "the connection would be in more prefix groups than it may",
+  [TagRules.tooMuchTagText]: "the connection would keep more tag text than it may",
   [TagRules.tooManyTagsPerCall]: "one call carries more tags than allowed",
   [TagRules.forbidden]: "the connection may not hold the tag",
 };

@@ -42,15 +42,7 @@ internal sealed class TagMessagePackFormatter : IMessagePackFormatter<Tag>
 
         while (!segments.IsComplete)
         {
-            var added = reader.NextMessagePackType switch
-            {
-                MessagePackType.String => segments.AddString(reader.ReadString()),
-                MessagePackType.Integer when reader.NextCode == MessagePackCode.UInt64 => segments.AddInteger(reader.ReadUInt64()),
-                MessagePackType.Integer => segments.AddInteger(reader.ReadInt64()),
-                MessagePackType.Boolean => segments.AddBoolean(reader.ReadBoolean()),
-                _ => segments.RefuseSegment(TagRules.SegmentType, $"a MessagePack {Kind(ref reader)}"),
-            };
-            if (!added)
+            if (!MessagePackSegments.Add(ref reader, ref segments))
             {
                 throw Invalid(segments.Rejection);
             }
@@ -59,7 +51,7 @@ internal sealed class TagMessagePackFormatter : IMessagePackFormatter<Tag>
         return segments.Finish().Tag!.Value;
     }
 
-    private static string Kind(ref MessagePackReader reader) => reader.NextMessagePackType.ToString().ToLowerInvariant();
+    private static string Kind(ref MessagePackReader reader) => MessagePackSegments.Kind(ref reader);
 
     private static MessagePackSerializationException Invalid(TagReadResult rejection) =>
         new($"Not a tag: {rejection.Reason} ({rejection.Rule}).");

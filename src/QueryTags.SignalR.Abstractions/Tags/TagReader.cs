@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MessagePack;
 
 namespace QueryTags.SignalR;
 
@@ -40,12 +41,53 @@ internal static class TagReader
         return reader.Finish();
     }
 
-    /// <summary>Reads the object graph of MessagePack's primitive formatter (arrays as object[]).</summary>
+    /// <summary>Reads a tag kept as MessagePack bytes; a string that is not UTF-8 is refused as <c>invalid-string</c>.</summary>
+    public static TagReadResult Read(MessagePackValue value, TagLimits? limits = null)
+    {
+        try
+        {
+            var reader = new MessagePackReader(value.Bytes);
+            if (reader.NextMessagePackType != MessagePackType.Array)
+            {
+                return TagReadResult.Fail(TagRules.NotAnArray, $"got a MessagePack {MessagePackSegments.Kind(ref reader)}");
+            }
+
+            if (!TagSegmentReader.TryStart(reader.ReadArrayHeader(), limits ?? TagLimits.Default, out var segments))
+            {
+                return segments.Rejection;
+            }
+
+            while (!segments.IsComplete)
+            {
+                if (!MessagePackSegments.Add(ref reader, ref segments))
+                {
+                    return segments.Rejection;
+                }
+            }
+
+            return segments.Finish();
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        {
+            // The value's extent was read once already, so this is a value MessagePack itself refuses to read as typed.
+            return TagReadResult.Fail(TagRules.SegmentType, "a MessagePack value that cannot be read");
+        }
+    }
+
+    /// <summary>
+    /// Reads what a client sent as a tag: a JSON element (JSON protocol, HTTP bodies), MessagePack bytes
+    /// (<see cref="MessagePackValue"/>), or the object graph of MessagePack's primitive formatter (arrays as object[]).
+    /// </summary>
     public static TagReadResult Read(object? value, TagLimits? limits = null)
     {
         if (value is JsonElement element)
         {
             return Read(element, limits);
+        }
+
+        if (value is MessagePackValue bytes)
+        {
+            return Read(bytes, limits);
         }
 
         if (value is not object?[] items)

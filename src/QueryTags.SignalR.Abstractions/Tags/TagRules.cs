@@ -24,17 +24,8 @@ public static class TagRules
     /// <summary>An integer segment is outside ±(2^53 - 1), the range a JavaScript number holds exactly.</summary>
     public const string IntegerRange = "integer-range";
 
-    /// <summary>A string segment holds an unpaired surrogate, which UTF-8 cannot carry.</summary>
+    /// <summary>A string segment is not well-formed: an unpaired surrogate, or bytes that are not UTF-8.</summary>
     public const string InvalidString = "invalid-string";
-
-    /// <summary>The connection already holds the most distinct tags it may.</summary>
-    public const string TooManyTagsHeld = "too-many-tags-held";
-
-    /// <summary>One call carried more tags than the per-call limit.</summary>
-    public const string TooManyTagsPerCall = "too-many-tags-per-call";
-
-    /// <summary>The connection may not hold the tag: an authorization rule refused it, or none allowed it.</summary>
-    public const string Forbidden = "forbidden";
 
     /// <summary>A sentence that explains a rule, for error messages.</summary>
     public static string Describe(string rule) => rule switch
@@ -45,10 +36,35 @@ public static class TagRules
         SegmentTooLong => "a string segment is longer than allowed",
         SegmentType => "a segment must be a string, an integer or a boolean",
         IntegerRange => $"an integer segment must lie within ±{TagSegment.MaxInteger} (what a JavaScript number holds exactly)",
-        InvalidString => "a string segment must not hold an unpaired surrogate",
+        InvalidString => "a string segment must be well-formed Unicode (no unpaired surrogate, no invalid UTF-8)",
         TooManyTagsHeld => "the connection already holds the most distinct tags it may",
+        TooManyGroups => "the connection would be in more prefix groups than it may",
+        TooMuchTagText => "the connection would keep more tag text than it may",
         TooManyTagsPerCall => "one call carries more tags than allowed",
         Forbidden => "the connection may not hold the tag",
         _ => rule,
     };
+
+    // What a connection may hold and what one call may carry; the rules above are about a tag on its own.
+
+    /// <summary>The connection already holds the most distinct tags it may.</summary>
+    public const string TooManyTagsHeld = "too-many-tags-held";
+
+    /// <summary>
+    /// Holding the tag would put the connection in more prefix groups than its budget allows: each group costs the
+    /// server memory (and a Redis channel with the Redis backplane).
+    /// </summary>
+    public const string TooManyGroups = "too-many-groups";
+
+    /// <summary>
+    /// Holding the tag would make the server keep more tag text for the connection (the text of its held tags and of
+    /// its groups' prefixes) than its budget allows.
+    /// </summary>
+    public const string TooMuchTagText = "too-much-tag-text";
+
+    /// <summary>One call carried more tags than the per-call limit.</summary>
+    public const string TooManyTagsPerCall = "too-many-tags-per-call";
+
+    /// <summary>The connection may not hold the tag: an authorization rule refused it, or none allowed it.</summary>
+    public const string Forbidden = "forbidden";
 }

@@ -39,4 +39,29 @@ public static class TagInvalidationEndpointRouteBuilderExtensions
         hub.Add(static endpoint => endpoint.RequestDelegate = AllowedOrigin.Guard(endpoint.RequestDelegate!));
         return hub;
     }
+
+    /// <summary>
+    /// Maps <c>POST</c> <paramref name="pattern"/>, for services that are not .NET to publish invalidations: a JSON body
+    /// <c>{ "tags": [["todo", 5]], "origin": "optional text" }</c> is published like
+    /// <see cref="ITagInvalidator.InvalidateTagsAsync"/> and answered <c>200 { id, cursor }</c>. A tag that breaks a rule
+    /// is answered 400 with problem details naming the tag and the rule (<c>rejected</c>, as a subscribe reports them),
+    /// a body over <see cref="TagInvalidationOptions.MaxPublishBodySize"/> 413, an unreachable log 503; in each case
+    /// nothing is published. The endpoint requires an authenticated caller; chain <c>.RequireAuthorization("Publishers")</c>
+    /// for a policy of your own, or <c>.AllowAnonymous()</c> with a check of your own (an API key).
+    /// </summary>
+    /// <param name="endpoints">The application's endpoints.</param>
+    /// <param name="pattern">The endpoint's path, such as <c>/api/invalidations</c>.</param>
+    /// <returns>The endpoint's convention builder, for <c>.RequireAuthorization(...)</c>, rate limiting and the like.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddTagInvalidation()</c> was not called.</exception>
+    public static IEndpointConventionBuilder MapTagInvalidationPublisher(this IEndpointRouteBuilder endpoints, string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        if (endpoints.ServiceProvider.GetService<TagInvalidationMarkerService>() is null)
+        {
+            throw new InvalidOperationException(TagInvalidationMarkerService.NotRegisteredMessage);
+        }
+
+        return endpoints.MapPost(pattern, PublishEndpoint.HandleAsync).RequireAuthorization();
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QueryTags.SignalR;
 using QueryTags.SignalR.Internal;
@@ -32,6 +33,7 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TagInvalidationMarkerService>();
         services.TryAddSingleton<TagInvalidationMetrics>();
+        services.TryAddSingleton<LogThrottle>();
         services.TryAddSingleton<InvalidationLog, InMemoryInvalidationLog>();
         services.AddOptions<TagAuthorizationOptions>();
         services.TryAddSingleton<TagAuthorizer>();
@@ -40,6 +42,22 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<LocalConnections>();
         services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());
         services.TryAddSingleton<ITagInvalidator, HubTagInvalidator>();
+
+        // The hub's own SignalR options (limits, detailed errors, the server-fault filter), applied after every other
+        // configuration; HubOptionsSetup<T> makes SignalR read per-hub options at all.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HubOptions<InvalidationHub>>, HubOptionsSetup<InvalidationHub>>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HubOptions<InvalidationHub>>, InvalidationHubOptionsSetup>());
+
+        // The hub's connection handler, as SignalR builds it, with a logger factory that logs a client's refused call
+        // at debug level instead of as an error with its stack.
+        services.TryAddSingleton(provider => new HubConnectionHandler<InvalidationHub>(
+            provider.GetRequiredService<HubLifetimeManager<InvalidationHub>>(),
+            provider.GetRequiredService<IHubProtocolResolver>(),
+            provider.GetRequiredService<IOptions<HubOptions>>(),
+            provider.GetRequiredService<IOptions<HubOptions<InvalidationHub>>>(),
+            new QuietClientMistakes(provider.GetRequiredService<ILoggerFactory>()),
+            provider.GetRequiredService<IUserIdProvider>(),
+            provider.GetRequiredService<IServiceScopeFactory>()));
 
         // IHubContext<InvalidationHub> gets the invalidator beside it (see TagInvalidationHubContext). SignalR
         // registers IHubContext<> as an open generic, possibly after this call, so its implementation is looked

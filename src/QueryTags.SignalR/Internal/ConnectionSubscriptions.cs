@@ -26,10 +26,22 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
 
     public int Count { get; private set; }
 
+    /// <summary>Prefix groups the connection is in.</summary>
+    public int GroupCount { get; private set; }
+
+    /// <summary>Characters of canonical text of the held tags and of the groups the connection is in.</summary>
+    public int TextLength { get; private set; }
+
+    /// <summary>The connection's rate of calls and tags; the subscription service reads and updates it under <see cref="Gate"/>.</summary>
+    public CallRate Rate;
+
     /// <summary>Policy and handler answers of the tag authorization rules for this connection; null until one is asked.</summary>
     public Dictionary<string, bool>? AuthorizationAnswers { get; set; }
 
     public bool Holds(Tag tag) => _entries.TryGetValue(tag.Canonical, out var entry) && (entry & HeldFlag) != 0;
+
+    /// <summary>Whether the connection is in the group of the prefix with this canonical text.</summary>
+    public bool InGroup(string prefixCanonical) => _entries.TryGetValue(prefixCanonical, out var entry) && entry >= GroupStep;
 
     /// <summary>Holds <paramref name="tag"/>; adds the groups it is the first holder of to <paramref name="groupsToJoin"/>.</summary>
     public bool Hold(Tag tag, List<string> groupsToJoin)
@@ -42,6 +54,7 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
 
         held |= HeldFlag;
         Count++;
+        TextLength += tag.Canonical.Length;
         for (var length = 1; length <= Math.Min(tag.Count, maxGroupDepth); length++)
         {
             var prefix = tag.PrefixCanonical(length);
@@ -49,6 +62,8 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
             if (entry < GroupStep)
             {
                 groupsToJoin.Add(TagGroupNames.ForPrefix(prefix));
+                GroupCount++;
+                TextLength += prefix.Length;
             }
 
             entry += GroupStep;
@@ -67,6 +82,7 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
 
         Settle(tag.Canonical, held & ~HeldFlag);
         Count--;
+        TextLength -= tag.Canonical.Length;
         for (var length = 1; length <= Math.Min(tag.Count, maxGroupDepth); length++)
         {
             var prefix = tag.PrefixCanonical(length);
@@ -74,6 +90,8 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
             if (entry < GroupStep)
             {
                 groupsToLeave.Add(TagGroupNames.ForPrefix(prefix));
+                GroupCount--;
+                TextLength -= prefix.Length;
             }
 
             Settle(prefix, entry);

@@ -9,10 +9,14 @@ namespace QueryTags.SignalR.Internal;
 
 /// <summary>
 /// Publishes invalidations: log first (so a concurrent subscribe sees them), then the server caches' evictions (so
-/// a client refetching on the push misses them), then one send per target group.
+/// a client refetching on the push misses them), then one send per target group, handed to SignalR and not awaited.
 /// </summary>
 /// <remarks>
-/// It sends through SignalR's own hub context (not the typed one) so the cancellation token reaches the send.
+/// A group send completes when every connection of the group has taken the message, so awaiting it would let one
+/// connection that never reads its socket hold up every publisher of its tags until SignalR drops it. The sends are
+/// started and observed instead: a failure is logged and counted, and clients learn of what they missed from their
+/// cursors. It sends through SignalR's own hub context (not the typed one), with no cancellation: once logged, an
+/// invalidation is delivered whatever becomes of the publisher's request.
 /// </remarks>
 internal sealed class HubTagInvalidator(
     [FromKeyedServices(TagInvalidationServiceCollectionExtensions.InnerHubContextKey)] IHubContext<InvalidationHub> hubContext,
@@ -20,6 +24,7 @@ internal sealed class HubTagInvalidator(
     IOptions<TagInvalidationOptions> options,
     TagInvalidationMetrics metrics,
     IEnumerable<ITagEvictor> evictors,
+    LogThrottle logThrottle,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator
 {
     private readonly ITagEvictor[] _evictors = [.. evictors];
@@ -101,7 +106,7 @@ internal sealed class HubTagInvalidator(
 
                 // The send's own span when traced, else the caller's (a request's): a client can join the trace.
                 message.TraceParent = TagInvalidationActivities.CurrentTraceParent();
-                await SendAsync(message, groups, cancellationToken);
+                HandOver(message, groups);
             }
 
             metrics.InvalidationPublished(groups.Count);
@@ -143,20 +148,54 @@ internal sealed class HubTagInvalidator(
         }
     }
 
+    // Starts the sends and watches them without waiting: what SignalR cannot deliver is logged and counted.
+    private void HandOver(InvalidationMessage message, Dictionary<string, List<Tag>> groups)
+    {
+        Task sending;
+        try
+        {
+            sending = SendAsync(message, groups);
+        }
+        catch (Exception ex)
+        {
+            sending = Task.FromException(ex);
+        }
+
+        if (!sending.IsCompletedSuccessfully)
+        {
+            sending.ContinueWith(
+                static (task, state) => ((HubTagInvalidator)state!).DeliveryFailed(task),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private void DeliveryFailed(Task sending)
+    {
+        var error = sending.Exception?.GetBaseException() ?? new OperationCanceledException("A send was cancelled.");
+        metrics.DeliveryFailed(error);
+        if (logThrottle.Allows(logger, LogLevel.Error))
+        {
+            Log.DeliveryFailed(logger, error);
+        }
+    }
+
     // Each group gets a copy with only the tags that target it, so no holder reads a tag of the call it does not
     // hold (another user's, another tenant's). All copies share the id: a connection in several target groups
     // applies each tag of an id once.
-    private Task SendAsync(InvalidationMessage message, Dictionary<string, List<Tag>> groups, CancellationToken cancellationToken)
+    private Task SendAsync(InvalidationMessage message, Dictionary<string, List<Tag>> groups)
     {
         var origin = _sendOrigin ? message.Origin : null;
         if (groups.Count == 1)
         {
             var copy = origin == message.Origin ? message : Copy(message, message.Tags, origin);
-            return hubContext.Clients.Group(groups.Keys.First()).SendAsync(InvalidationHubMethods.Invalidate, copy, cancellationToken);
+            return hubContext.Clients.Group(groups.Keys.First()).SendAsync(InvalidationHubMethods.Invalidate, copy, CancellationToken.None);
         }
 
         return Task.WhenAll(groups.Select(group =>
-            hubContext.Clients.Group(group.Key).SendAsync(InvalidationHubMethods.Invalidate, Copy(message, group.Value, origin), cancellationToken)));
+            hubContext.Clients.Group(group.Key).SendAsync(InvalidationHubMethods.Invalidate, Copy(message, group.Value, origin), CancellationToken.None)));
     }
 
     private static InvalidationMessage Copy(InvalidationMessage message, IReadOnlyList<Tag> tags, string? origin) =>

@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using MessagePack;
 
 namespace QueryTags.SignalR.Internal;
 
@@ -35,6 +37,9 @@ internal static class RawTagText
                 break;
             case JsonElement element:
                 builder.Append(element.ValueKind == JsonValueKind.Undefined ? "undefined" : Compact(element));
+                break;
+            case MessagePackValue bytes:
+                AppendMessagePack(builder, bytes);
                 break;
             case string text:
                 TagText.AppendJsonString(builder, text);
@@ -89,17 +94,91 @@ internal static class RawTagText
         }
     }
 
-    // Re-encoding fails on a string with an unpaired surrogate (which the reader refuses as invalid-string);
-    // the text as received still shows it.
+    // Re-encoding fails on a string with an unpaired surrogate or bytes that are not UTF-8 (which the reader refuses
+    // as invalid-string); the text as received still shows it, with U+FFFD for what cannot be decoded.
     private static string Compact(JsonElement element)
     {
         try
         {
             return JsonSerializer.Serialize(element);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
-            return element.GetRawText();
+            return Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(element));
+        }
+    }
+
+    // MessagePack bytes as compact JSON, eight levels deep at most (deeper values show as …); it stops reading once the
+    // text is long enough, and never recurses past that depth.
+    private static void AppendMessagePack(StringBuilder builder, MessagePackValue value)
+    {
+        var reader = new MessagePackReader(value.Bytes);
+        try
+        {
+            AppendMessagePack(builder, ref reader, depth: 0);
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        {
+            builder.Append('…');
+        }
+    }
+
+    // False once the text is long enough: the caller stops there.
+    private static bool AppendMessagePack(StringBuilder builder, ref MessagePackReader reader, int depth)
+    {
+        if (builder.Length > MaxLength)
+        {
+            return false;
+        }
+
+        if (depth > 8)
+        {
+            builder.Append('…');
+            MessagePackValue.Skip(ref reader);
+            return true;
+        }
+
+        switch (reader.NextMessagePackType)
+        {
+            case MessagePackType.Nil:
+                reader.ReadNil();
+                builder.Append("null");
+                return true;
+            case MessagePackType.Boolean:
+                builder.Append(reader.ReadBoolean() ? "true" : "false");
+                return true;
+            case MessagePackType.Integer when reader.NextCode == MessagePackCode.UInt64:
+                builder.Append(reader.ReadUInt64().ToString(CultureInfo.InvariantCulture));
+                return true;
+            case MessagePackType.Integer:
+                builder.Append(reader.ReadInt64().ToString(CultureInfo.InvariantCulture));
+                return true;
+            case MessagePackType.Float:
+                builder.Append(reader.ReadDouble().ToString(CultureInfo.InvariantCulture));
+                return true;
+            case MessagePackType.String:
+                TagText.AppendJsonString(builder, reader.ReadString() ?? "");
+                return true;
+            case MessagePackType.Array or MessagePackType.Map:
+                // A map's entries are its keys and values in turn: key:value,key:value.
+                var map = reader.NextMessagePackType == MessagePackType.Map;
+                var items = map ? 2L * reader.ReadMapHeader() : reader.ReadArrayHeader();
+                builder.Append(map ? '{' : '[');
+                for (var i = 0L; i < items; i++)
+                {
+                    builder.Append(i == 0 ? "" : map && i % 2 == 1 ? ":" : ",");
+                    if (!AppendMessagePack(builder, ref reader, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                builder.Append(map ? '}' : ']');
+                return true;
+            default:
+                builder.Append("\"<").Append(reader.NextMessagePackType.ToString().ToLowerInvariant()).Append(">\"");
+                reader.Skip();
+                return true;
         }
     }
 }

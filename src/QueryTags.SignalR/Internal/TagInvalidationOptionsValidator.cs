@@ -14,6 +14,24 @@ internal sealed class TagInvalidationOptionsValidator : IValidateOptions<TagInva
         Positive(nameof(options.MaxTagsPerConnection), options.MaxTagsPerConnection);
         Positive(nameof(options.MaxGroupDepth), options.MaxGroupDepth);
         Positive(nameof(options.LogCapacity), options.LogCapacity);
+        Positive(nameof(options.MaxGroupsPerConnection), options.MaxGroupsPerConnection);
+        Positive(nameof(options.MaxTagTextPerConnection), options.MaxTagTextPerConnection);
+        Positive(nameof(options.MaxCallsPerSecond), options.MaxCallsPerSecond);
+        Positive(nameof(options.MaxTagsPerSecond), options.MaxTagsPerSecond);
+        if (options.MaxMessageSize < 1024)
+        {
+            failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.MaxMessageSize)} must be at least 1,024 bytes; it is {options.MaxMessageSize}.");
+        }
+
+        if (options.MaxPublishBodySize < 1024)
+        {
+            failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.MaxPublishBodySize)} must be at least 1,024 bytes; it is {options.MaxPublishBodySize}.");
+        }
+
+        if (options.HandshakeTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.HandshakeTimeout)} must be positive; it is {options.HandshakeTimeout}.");
+        }
         foreach (var origin in options.AllowedOrigins)
         {
             if (!AllowedOrigin.IsOrigin(origin))

@@ -12,6 +12,8 @@ internal sealed class TagSubscriptionService(
     InvalidationLog log,
     TagInvalidationMetrics metrics,
     LocalConnections localConnections,
+    TimeProvider time,
+    LogThrottle logThrottle,
     ILogger<InvalidationHub> logger)
 {
     private readonly TagInvalidationOptions _options = options.Value;
@@ -34,6 +36,16 @@ internal sealed class TagSubscriptionService(
         metrics.ConnectionClosed();
     }
 
+    public Task<SubscribeResult> SubscribeAsync(HubCallerContext context, IGroupManager groups, TagsArgument? tags, string? cursor) =>
+        tags?.NotAList is { } what
+            ? Task.FromException<SubscribeResult>(NotAList(context, nameof(InvalidationHub.Subscribe), what))
+            : SubscribeAsync(context, groups, tags?.Items, cursor);
+
+    public Task UnsubscribeAsync(HubCallerContext context, IGroupManager groups, TagsArgument? tags) =>
+        tags?.NotAList is { } what
+            ? Task.FromException(NotAList(context, nameof(InvalidationHub.Unsubscribe), what))
+            : UnsubscribeAsync(context, groups, tags?.Items);
+
     public async Task<SubscribeResult> SubscribeAsync(HubCallerContext context, IGroupManager groups, object?[]? tags, string? cursor)
     {
         using var activity = TagInvalidationActivities.Source.StartActivity("querytags.subscribe");
@@ -54,7 +66,7 @@ internal sealed class TagSubscriptionService(
 
     private async Task<SubscribeResult> SubscribeCoreAsync(HubCallerContext context, IGroupManager groups, object?[]? tags, string? cursor)
     {
-        CheckCallSize(nameof(InvalidationHub.Subscribe), tags);
+        CheckCallSize(context, nameof(InvalidationHub.Subscribe), tags);
         InvalidationCursor? since = null;
         TimeSpan? age = null;
         if (InvalidationCursor.TryParseAge(cursor, out var window))
@@ -65,7 +77,7 @@ internal sealed class TagSubscriptionService(
         {
             since = InvalidationCursor.TryParse(cursor, out var parsed)
                 ? parsed
-                : throw new HubException($"Subscribe: the cursor '{Shorten(cursor)}' is neither 'epoch:sequence' nor 'age:milliseconds'; send null when you have none.");
+                : throw Refuse(context, nameof(InvalidationHub.Subscribe), $"the cursor '{Shorten(cursor)}' is neither 'epoch:sequence' nor 'age:milliseconds'; send null when you have none.");
         }
 
         var state = State(context);
@@ -76,10 +88,14 @@ internal sealed class TagSubscriptionService(
         await state.Gate.WaitAsync(context.ConnectionAborted);
         try
         {
+            await ThrottleAsync(context, state, nameof(InvalidationHub.Subscribe), tags.Length);
             (var accepted, rejected) = await admission.AdmitAsync(tags, context, state);
             foreach (var rejection in rejected)
             {
-                Log.TagRejected(logger, context.ConnectionId, rejection.Tag, rejection.Rule, rejection.Reason);
+                if (logThrottle.Allows(logger, LogLevel.Information))
+                {
+                    Log.TagRejected(logger, context.ConnectionId, rejection.Tag, rejection.Rule, rejection.Reason);
+                }
             }
 
             foreach (var tag in accepted)
@@ -92,13 +108,8 @@ internal sealed class TagSubscriptionService(
                 held.Add(tag);
             }
 
-            try
+            if (!await JoinAsync(context, groups, state, groupsToJoin))
             {
-                await JoinAsync(context.ConnectionId, groups, groupsToJoin, context.ConnectionAborted);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.GroupJoinFailed(logger, context.ConnectionId, ex);
                 var ignored = new List<string>();
                 foreach (var tag in newlyHeld)
                 {
@@ -156,7 +167,7 @@ internal sealed class TagSubscriptionService(
 
     public async Task UnsubscribeAsync(HubCallerContext context, IGroupManager groups, object?[]? tags)
     {
-        CheckCallSize(nameof(InvalidationHub.Unsubscribe), tags);
+        CheckCallSize(context, nameof(InvalidationHub.Unsubscribe), tags);
         var release = new List<Tag>(tags.Length);
         for (var i = 0; i < tags.Length; i++)
         {
@@ -164,7 +175,7 @@ internal sealed class TagSubscriptionService(
             if (read.Tag is not { } tag)
             {
                 // A tag that breaks a rule was never held; refusing the call keeps "nothing changed" simple to reason about.
-                throw new HubException($"Unsubscribe: tag {i} {RawTagText.Render(tags[i])} breaks rule {read.Rule}: {read.Reason}; nothing was released.");
+                throw Refuse(context, nameof(InvalidationHub.Unsubscribe), $"tag {i} {RawTagText.Render(tags[i])} breaks rule {read.Rule}: {read.Reason}; nothing was released.");
             }
 
             release.Add(tag);
@@ -175,6 +186,7 @@ internal sealed class TagSubscriptionService(
         await state.Gate.WaitAsync(context.ConnectionAborted);
         try
         {
+            await ThrottleAsync(context, state, nameof(InvalidationHub.Unsubscribe), tags.Length);
             var released = 0;
             foreach (var tag in release)
             {
@@ -191,31 +203,127 @@ internal sealed class TagSubscriptionService(
         }
     }
 
-    private void CheckCallSize(string method, [System.Diagnostics.CodeAnalysis.NotNull] object?[]? tags)
+    private void CheckCallSize(HubCallerContext context, string method, [System.Diagnostics.CodeAnalysis.NotNull] object?[]? tags)
     {
         if (tags is null)
         {
-            throw new HubException($"{method}: the tags argument is null; send a list of tags (an empty list is fine).");
+            throw Refuse(context, method, "the tags argument is null; send a list of tags (an empty list is fine).");
         }
 
         if (tags.Length > _options.MaxTagsPerCall)
         {
-            throw new HubException($"{method}: {tags.Length} tags in one call breaks rule {TagRules.TooManyTagsPerCall}: at most {_options.MaxTagsPerCall}; split the call. Nothing was changed.");
+            throw Refuse(context, method, $"{tags.Length} tags in one call breaks rule {TagRules.TooManyTagsPerCall}: at most {_options.MaxTagsPerCall}; split the call. Nothing was changed.");
         }
     }
 
-    private static async Task JoinAsync(string connectionId, IGroupManager groups, List<string> names, CancellationToken cancellationToken)
+    private HubException NotAList(HubCallerContext context, string method, string what) =>
+        Refuse(context, method, $"the tags argument is {what}, not a list of tags; send a list such as [[\"todo\", 5]] (an empty list is fine).");
+
+    private HubException Refuse(HubCallerContext context, string method, string reason)
     {
-        switch (names.Count)
+        if (logThrottle.Allows(logger, LogLevel.Information))
         {
-            case 0:
-                return;
-            case 1:
-                await groups.AddToGroupAsync(connectionId, names[0], cancellationToken);
-                return;
-            default:
-                await Task.WhenAll(names.Select(name => groups.AddToGroupAsync(connectionId, name, cancellationToken)));
-                return;
+            Log.CallRefused(logger, context.ConnectionId, method, reason);
+        }
+
+        return ClientMistake.Refusal($"{method}: {reason}");
+    }
+
+    // Calls beyond the connection's rate wait their turn: SignalR runs one call of a connection at a time, so the
+    // connection's later messages wait in its receive buffer meanwhile, and a client that floods the hub slows itself.
+    private async Task ThrottleAsync(HubCallerContext context, ConnectionSubscriptions state, string method, int tags)
+    {
+        var wait = state.Rate.Take(tags, time.GetTimestamp(), time, _options.MaxCallsPerSecond, _options.MaxTagsPerSecond);
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        metrics.CallThrottled();
+        if (logThrottle.Allows(logger, LogLevel.Debug))
+        {
+            Log.CallThrottled(logger, context.ConnectionId, (long)wait.TotalMilliseconds, method, _options.MaxCallsPerSecond, _options.MaxTagsPerSecond);
+        }
+
+        await Task.Delay(wait, time, context.ConnectionAborted);
+    }
+
+    // Joins every group, within the join timeout. When a join fails or takes too long, the subscribe fails, and every
+    // group this call asked for that the connection's state does not need is left once its join has settled, so a
+    // join that succeeded late does not keep the connection in a group it does not hold.
+    private async Task<bool> JoinAsync(HubCallerContext context, IGroupManager groups, ConnectionSubscriptions state, List<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return true;
+        }
+
+        var joins = new Task[names.Count];
+        for (var i = 0; i < names.Count; i++)
+        {
+            joins[i] = Start(groups.AddToGroupAsync, context.ConnectionId, names[i], context.ConnectionAborted);
+        }
+
+        var all = Task.WhenAll(joins);
+        try
+        {
+            await all.WaitAsync(_options.GroupJoinTimeout, time, context.ConnectionAborted);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.ConnectionAborted.IsCancellationRequested)
+        {
+            if (logThrottle.Allows(logger, LogLevel.Warning))
+            {
+                Log.GroupJoinFailed(logger, context.ConnectionId, ex);
+            }
+
+            _ = LeaveAfterJoinsAsync(context.ConnectionId, groups, state, names, all);
+            return false;
+        }
+    }
+
+    private async Task LeaveAfterJoinsAsync(string connectionId, IGroupManager groups, ConnectionSubscriptions state, List<string> names, Task joins)
+    {
+        try
+        {
+            await joins;
+        }
+        catch (Exception)
+        {
+            // Each join that failed may still have left the connection in its group on this node: leave them all.
+        }
+
+        await state.Gate.WaitAsync();
+        try
+        {
+            var leaves = names
+                .Where(name => !state.InGroup(name[TagGroupNames.Prefix.Length..]))
+                .Select(name => Start(groups.RemoveFromGroupAsync, connectionId, name, CancellationToken.None));
+            await Task.WhenAll(leaves).WaitAsync(_options.GroupJoinTimeout, time);
+        }
+        catch (Exception ex)
+        {
+            if (logThrottle.Allows(logger, LogLevel.Warning))
+            {
+                Log.GroupJoinFailed(logger, connectionId, ex);
+            }
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    // A group manager that throws instead of returning a failed task is treated alike.
+    private static Task Start(Func<string, string, CancellationToken, Task> operation, string connectionId, string group, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return operation(connectionId, group, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
         }
     }
 

@@ -14,6 +14,8 @@ internal sealed class TagInvalidationMetrics
     private readonly Counter<long> _tagsRejected;
     private readonly Counter<long> _evictionsFailed;
     private readonly Counter<long> _endpointPublishesFailed;
+    private readonly Counter<long> _deliveriesFailed;
+    private readonly Counter<long> _callsThrottled;
 
     public TagInvalidationMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +30,8 @@ internal sealed class TagInvalidationMetrics
             "querytags.endpoint.invalidations.failed",
             "{invalidation}",
             "Invalidations of an endpoint that succeeded which could not be published: the change was saved, and no client was told.");
+        _deliveriesFailed = meter.CreateCounter<long>("querytags.deliveries.failed", "{invalidation}", "Invalidations logged whose group sends failed; clients learn of them from their cursors.");
+        _callsThrottled = meter.CreateCounter<long>("querytags.calls.throttled", "{call}", "Subscribe and Unsubscribe calls that waited for a connection's rate limit.");
     }
 
     public void InvalidationPublished(int groupSends)
@@ -41,6 +45,11 @@ internal sealed class TagInvalidationMetrics
 
     public void EndpointPublishFailed(Exception exception) =>
         _endpointPublishesFailed.Add(1, new KeyValuePair<string, object?>("error.type", exception.GetType().FullName));
+
+    public void DeliveryFailed(Exception exception) =>
+        _deliveriesFailed.Add(1, new KeyValuePair<string, object?>("error.type", exception.GetType().FullName));
+
+    public void CallThrottled() => _callsThrottled.Add(1);
 
     public void TagsHeldChanged(int delta)
     {

@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging;
 
 namespace QueryTags.SignalR.FunctionalTests.Infrastructure;
 
-/// <summary>A logger provider that keeps the entries at warning and above, for tests that assert what a server logged.</summary>
-public sealed class LogCapture : ILoggerProvider
+/// <summary>A logger provider that keeps the entries at warning and above (or another level), for tests that assert what a server logged.</summary>
+public sealed class LogCapture(LogLevel minimum = LogLevel.Warning) : ILoggerProvider
 {
     public ConcurrentQueue<(string Category, LogLevel Level, EventId Event, string Message, Exception? Exception)> Entries { get; } = new();
+
+    public LogLevel Minimum { get; } = minimum;
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -20,7 +22,7 @@ public sealed class LogCapture : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= capture.Minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -15,5 +15,8 @@ public sealed record Transport(HttpTransportType Type, TagInvalidationProtocol P
         new Transport(HttpTransportType.LongPolling, TagInvalidationProtocol.MessagePack),
     };
 
+    /// <summary>WebSockets and JSON, for tests that need one cell only.</summary>
+    public static Transport WebSocketsJson { get; } = new(HttpTransportType.WebSockets, TagInvalidationProtocol.Json);
+
     public override string ToString() => $"{Type}x{Protocol}";
 }

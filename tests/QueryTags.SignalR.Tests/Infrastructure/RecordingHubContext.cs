@@ -17,6 +17,9 @@ internal sealed class RecordingHubContext : IHubContext<InvalidationHub>, IHubCo
     /// <summary>Runs at each send, before it is recorded: a test can look at the world as the send saw it.</summary>
     public Action? OnSend { get; set; }
 
+    /// <summary>What a group send returns (by default a completed task): a test can make sends hang or fail.</summary>
+    public Func<Task> GroupSendResult { get; set; } = () => Task.CompletedTask;
+
     public List<(IReadOnlyList<string> Groups, string Method, object?[] Arguments)> GroupSends { get; } = [];
 
     public List<(string ConnectionId, ResetMessage Message)> Resets { get; } = [];
@@ -91,7 +94,7 @@ internal sealed class RecordingHubContext : IHubContext<InvalidationHub>, IHubCo
         public Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
         {
             context.RecordGroupSend(groups, method, args);
-            return Task.CompletedTask;
+            return context.GroupSendResult();
         }
     }
 

@@ -14,11 +14,13 @@ internal sealed class TestServices
     /// <param name="authorize">Tag authorization rules; <paramref name="services"/> can register the policies they name.</param>
     /// <param name="services">More services, such as <c>AddAuthorization</c>.</param>
     /// <param name="evictors">Server cache evictors the invalidator runs before it sends.</param>
+    /// <param name="time">The clock of the rate limits and join timeouts; the system's unless a test moves its own.</param>
     public TestServices(
         Action<TagInvalidationOptions>? configure = null,
         Action<TagAuthorizationOptions>? authorize = null,
         Action<IServiceCollection>? services = null,
-        IEnumerable<ITagEvictor>? evictors = null)
+        IEnumerable<ITagEvictor>? evictors = null,
+        TimeProvider? time = null)
     {
         var options = new TagInvalidationOptions();
         configure?.Invoke(options);
@@ -29,20 +31,27 @@ internal sealed class TestServices
         var provider = collection.BuildServiceProvider();
         Options = Microsoft.Extensions.Options.Options.Create(options);
         Log = new InMemoryInvalidationLog(Options, TimeProvider.System);
-        Metrics = new TagInvalidationMetrics(provider.GetRequiredService<IMeterFactory>());
+        Meters = provider.GetRequiredService<IMeterFactory>();
+        Metrics = new TagInvalidationMetrics(Meters);
         Connections = new LocalConnections(HubContext, Log);
         Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, NullLogger<TagAuthorizer>.Instance));
-        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, NullLogger<InvalidationHub>.Instance);
-        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, evictors ?? [], InvalidatorLogger);
+        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
+        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, evictors ?? [], LogThrottle, InvalidatorLogger);
     }
 
     public IOptions<TagInvalidationOptions> Options { get; }
 
     public RecordingLogger<HubTagInvalidator> InvalidatorLogger { get; } = new();
 
+    public RecordingLogger<InvalidationHub> SubscriptionLogger { get; } = new();
+
+    public LogThrottle LogThrottle { get; } = new();
+
     public RecordingHubContext HubContext { get; } = new();
 
     public InMemoryInvalidationLog Log { get; }
+
+    public IMeterFactory Meters { get; }
 
     public TagInvalidationMetrics Metrics { get; }
 

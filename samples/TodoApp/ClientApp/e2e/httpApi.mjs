@@ -1,8 +1,10 @@
 // The TodoApp's API over plain HTTP, without a browser: what it answers to races, to requests it cannot read and to
-// titles at the edges, and what its output cache serves. twoWindows.test.mjs runs it on its app, after the browser
+// titles at the edges, what its output cache serves, and who may publish at /api/invalidations. twoWindows.test.mjs runs it on its app, after the browser
 // suites.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
+import { startTodoApp } from "./todoAppServer.mjs";
 
 /**
  * Adds the suite to the calling test file.
@@ -236,6 +238,69 @@ export function httpApi(fixture) {
       assert.ok(!after.headers.has("age"), "alice's list was served from the cache after her change");
       assert.equal(after.json.find(({ id }) => id === secret.id)?.done, true);
       await request("DELETE", `/api/me/todos/${secret.id}`, { cookie: cookies.alice });
+    });
+
+    it("a service with the key publishes at /api/invalidations: 200 with id and cursor, the cache evicted and the push delivered; no key, a wrong one or a session cookie answer 401, bad tags 400, a large body 413", async () => {
+      const { url, publishApiKey } = fixture.app;
+      const publish = (json, headers) => request("POST", "/api/invalidations", { json, headers });
+      const withKey = { "x-api-key": publishApiKey };
+
+      const hub = new HubConnectionBuilder().withUrl(`${url}/hubs/invalidation`).configureLogging(LogLevel.None).build();
+      /** @type {{ id: string, tags: unknown[] }[]} */
+      const heard = [];
+      hub.on("invalidate", (message) => heard.push(message));
+      await hub.start();
+      try {
+        const subscribed = await hub.invoke("Subscribe", [["todos"]], null);
+        assert.deepEqual(subscribed.rejected ?? [], []);
+        await request("GET", "/api/todos");
+        assert.ok((await request("GET", "/api/todos")).headers.has("age"), "the list was not cached");
+
+        for (const headers of [{}, { "x-api-key": `${publishApiKey}-wrong` }, { "x-api-key": "" }]) {
+          const refused = await publish({ tags: [["todos"]] }, headers);
+          assert.equal(refused.status, 401, `with ${JSON.stringify(headers)}: ${refused.status} ${refused.text}`);
+          assert.match(refused.headers.get("www-authenticate") ?? "", /X-Api-Key/);
+        }
+
+        // A signed-in user's session is not a publish key.
+        assert.equal((await request("POST", "/api/invalidations", { json: { tags: [["todos"]] }, cookie: cookies.alice })).status, 401);
+        assert.ok((await request("GET", "/api/todos")).headers.has("age"), "a refused publish evicted the cache");
+
+        const published = await publish({ tags: [["todos"]] }, withKey);
+        assert.equal(published.status, 200, published.text);
+        assert.match(published.json.id, /^\S+$/);
+        assert.match(String(published.json.cursor), /^\S+:\d+$/);
+        assert.ok(!(await request("GET", "/api/todos")).headers.has("age"), "the list was served from the cache after the publish");
+        const deadline = Date.now() + 2_000;
+        while (!heard.some(({ id }) => id === published.json.id) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+
+        assert.ok(heard.some(({ id }) => id === published.json.id), `the holder of ["todos"] did not hear ${published.json.id} within 2 s: ${JSON.stringify(heard)}`);
+        const heardBefore = heard.length;
+
+        const bad = await publish({ tags: [["todos"], ["todo", { nested: true }]] }, withKey);
+        assertProblem(bad, 400);
+        assert.equal(bad.json.rejected?.[0]?.index, 1, bad.text);
+        assert.match(bad.json.detail, /rule \S+/);
+        assertProblem(await publish({ tags: [["todos"]], padding: "x".repeat(200_000) }, withKey), 413);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(heard.length, heardBefore, "a refused publish reached the hub");
+      } finally {
+        await hub.stop();
+      }
+    });
+
+    it("while PublishApiKey is unset, /api/invalidations refuses every request, whatever key it carries", async () => {
+      const keyless = await startTodoApp({ publishApiKey: null });
+      try {
+        for (const headers of [{}, { "x-api-key": "" }, { "x-api-key": "anything" }]) {
+          const answer = await send(keyless.url, "POST", "/api/invalidations", { json: { tags: [["todos"]] }, headers });
+          assert.equal(answer.status, 401, `with ${JSON.stringify(headers)}: ${answer.status} ${answer.text}`);
+        }
+      } finally {
+        await keyless.stop();
+      }
     });
   });
 }

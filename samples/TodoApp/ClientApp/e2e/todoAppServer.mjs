@@ -1,5 +1,6 @@
 // Starts the built TodoApp on a free loopback port with a fresh SQLite database, and talks to its API.
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,13 +19,18 @@ const dll = join(projectDir, "bin/Debug/net10.0/TodoApp.dll");
  * }} TodoApi
  * @typedef {TodoApi & {
  *   url: string,
+ *   publishApiKey: string | null,
  *   signIn(user: string): Promise<TodoApi>,
  *   stop(): Promise<void>,
  * }} TodoApp
  */
 
-/** @returns {Promise<TodoApp>} */
-export async function startTodoApp() {
+/**
+ * @param {{ publishApiKey?: string | null }} [options]  the key POST /api/invalidations accepts (a random one unless
+ *   given; null leaves PublishApiKey unset, so the endpoint refuses everyone)
+ * @returns {Promise<TodoApp>}
+ */
+export async function startTodoApp({ publishApiKey = randomUUID() } = {}) {
   if (!existsSync(dll)) {
     throw new Error(`The TodoApp is not built: run 'dotnet build samples/TodoApp' (${dll} is missing).`);
   }
@@ -42,6 +48,7 @@ export async function startTodoApp() {
       `--ConnectionStrings:Todos=Data Source=${join(dataDir, "todos.db")}`,
       "--Logging:LogLevel:Default=Warning",
       "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+      ...(publishApiKey === null ? [] : [`--PublishApiKey=${publishApiKey}`]),
     ],
     { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -112,6 +119,7 @@ export async function startTodoApp() {
 
   return {
     url,
+    publishApiKey,
     ...todoApi("/api/todos"),
     // Signs in as `user` (no password: it is a sample) and answers with that user's own list.
     signIn: async (user) => todoApi("/api/me/todos", (await send("POST", "/api/session", { user })).cookie),

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace QueryTags.SignalR.Tests.Server.Internal;
 
 public class HubTagInvalidatorTests
@@ -42,6 +44,35 @@ public class HubTagInvalidatorTests
 
         Assert.Equal(message.Cursor, loggedAtSend);
         Assert.Equal(new InvalidationCursor(_server.Log.Epoch, 1), message.Cursor);
+    }
+
+    [Fact]
+    public async Task Returns_once_logged_and_handed_over_without_waiting_for_the_sends()
+    {
+        var never = new TaskCompletionSource();
+        _server.HubContext.GroupSendResult = () => never.Task;
+
+        var message = await _server.Invalidator.InvalidateTagsAsync([["todo", 5], ["user", 1]]).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(2, _server.HubContext.GroupSends.Count);
+        Assert.Equal(message.Cursor, await _server.Log.CurrentAsync(default));
+    }
+
+    [Fact]
+    public async Task A_send_that_fails_later_is_logged_and_counted_and_the_call_still_succeeds()
+    {
+        using var failed = new CounterRecorder(_server.Meters, "querytags.deliveries.failed");
+        var sending = new TaskCompletionSource();
+        _server.HubContext.GroupSendResult = () => sending.Task;
+
+        var message = await _server.Invalidator.InvalidateTagsAsync([["todo", 5]]);
+        sending.SetException(new InvalidOperationException("backplane gone"));
+
+        Assert.NotNull(message.Cursor);
+        var entry = Assert.Single(_server.InvalidatorLogger.Entries, entry => entry.Event.Name == "DeliveryFailed");
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Equal("backplane gone", entry.Exception?.Message);
+        Assert.Equal(1, failed.Measurements.Sum(measurement => measurement.Value));
     }
 
     [Fact]

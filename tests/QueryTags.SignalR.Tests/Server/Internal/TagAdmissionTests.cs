@@ -39,6 +39,50 @@ public class TagAdmissionTests
     }
 
     [Fact]
+    public async Task Counts_the_groups_a_tag_would_join_against_the_connection_budget()
+    {
+        var held = new ConnectionSubscriptions(8);
+        held.Hold(["todo", 1], []);
+
+        // ["todo"] and ["todo",1] are joined already; ["todo",2] needs one group, ["user",1] two, and shared
+        // prefixes within the call count once.
+        var (accepted, rejected) = await Admission(options => options.MaxGroupsPerConnection = 5)
+            .AdmitAsync([new object?[] { "todo", 2 }, new object?[] { "todo", 1 }, new object?[] { "user", 1 }, new object?[] { "user", 2 }], Caller, held);
+
+        Assert.Equal([new Tag("todo", 2), new Tag("todo", 1), new Tag("user", 1)], accepted);
+        var rejection = Assert.Single(rejected);
+        Assert.Equal((3, "[\"user\",2]", TagRules.TooManyGroups), (rejection.Index, rejection.Tag, rejection.Rule));
+        Assert.Equal($"{TagRules.Describe(TagRules.TooManyGroups)}: it is in 5, the tag needs 1 more, at most 5", rejection.Reason);
+    }
+
+    [Fact]
+    public async Task Counts_the_text_of_held_tags_and_groups_against_the_connection_budget()
+    {
+        var held = new ConnectionSubscriptions(8);
+
+        // ["ab"] keeps its canonical text twice (the tag, and its group): 6 + 6 characters.
+        var (accepted, rejected) = await Admission(options => options.MaxTagTextPerConnection = 20)
+            .AdmitAsync([new object?[] { "ab" }, new object?[] { "cd" }, new object?[] { "e" }], Caller, held);
+
+        Assert.Equal([new Tag("ab")], accepted);
+        Assert.Equal([(1, TagRules.TooMuchTagText), (2, TagRules.TooMuchTagText)], rejected.Select(r => (r.Index, r.Rule)));
+        Assert.Contains("it keeps 12 characters, the tag needs 12 more, at most 20", rejected[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tag_held_already_costs_nothing_again()
+    {
+        var held = new ConnectionSubscriptions(8);
+        held.Hold(["todo", 1], []);
+
+        var (accepted, rejected) = await Admission(options => (options.MaxGroupsPerConnection, options.MaxTagTextPerConnection) = (2, held.TextLength))
+            .AdmitAsync([new object?[] { "todo", 1 }], Caller, held);
+
+        Assert.Equal([new Tag("todo", 1)], accepted);
+        Assert.Empty(rejected);
+    }
+
+    [Fact]
     public async Task Changes_nothing_it_is_given()
     {
         var held = new ConnectionSubscriptions(8);

@@ -72,11 +72,13 @@ public class TagAuthorizerTests
     public async Task A_handler_is_asked_once_per_connection_and_covered_prefix()
     {
         var asked = new List<string>();
-        var server = new TestServices(authorize: rules => rules.Require(["project", "{project}"], context =>
-        {
-            asked.Add(context.Prefix.Canonical);
-            return ValueTask.FromResult(context.Prefix[1].StringValue != "secret");
-        }));
+        var server = new TestServices(
+            options => options.MaxGroupsPerConnection = options.MaxTagTextPerConnection = 100_000,
+            rules => rules.Require(["project", "{project}"], context =>
+            {
+                asked.Add(context.Prefix.Canonical);
+                return ValueTask.FromResult(context.Prefix[1].StringValue != "secret");
+            }));
         var connection = server.Connect();
         connection.Principal = User(("project", "p1"), ("project", "secret"));
         var tags = Enumerable.Range(0, 1000).Select(i => Wire(["project", "p1", "task", i])).ToArray();

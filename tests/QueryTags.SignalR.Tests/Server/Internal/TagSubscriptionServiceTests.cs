@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using QueryTags.SignalR.Internal;
 
 namespace QueryTags.SignalR.Tests.Server.Internal;
 
@@ -69,6 +71,86 @@ public class TagSubscriptionServiceTests
         Assert.Equal(2, _groups.Joined.Count);
     }
 
+    [Fact]
+    public async Task A_join_that_fails_leaves_every_group_the_call_asked_for_and_holds_nothing()
+    {
+        var connection = _server.Connect();
+        _groups.FailJoinOf = group => group == "qt:[\"todo\",5]";
+
+        await Assert.ThrowsAsync<HubException>(() => _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5)], null));
+
+        await Eventually(() => _groups.LeftSoFar.Count == 2);
+        Assert.Equal(["qt:[\"todo\",5]", "qt:[\"todo\"]"], _groups.LeftSoFar.Order(StringComparer.Ordinal));
+        Assert.True(_server.Connections.TryGet(connection.ConnectionId, out var state));
+        Assert.Equal((0, 0, 0), (state.Count, state.GroupCount, state.TextLength));
+    }
+
+    [Fact]
+    public async Task A_join_that_takes_too_long_fails_the_subscribe_and_is_left_once_it_completes()
+    {
+        var server = new TestServices(options => options.GroupJoinTimeout = TimeSpan.FromMilliseconds(200));
+        var connection = server.Connect();
+        var backplane = new TaskCompletionSource();
+        _groups.HoldJoinsUntil = backplane.Task;
+
+        var error = await Assert.ThrowsAsync<HubException>(() => server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5)], null));
+        Assert.Contains("nothing was subscribed", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_groups.LeftSoFar);
+
+        backplane.SetResult();
+        await Eventually(() => _groups.LeftSoFar.Count == 2);
+        Assert.Equal(_groups.Joined.Order(StringComparer.Ordinal), _groups.LeftSoFar.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_late_join_is_not_left_when_a_later_subscribe_holds_its_group()
+    {
+        var server = new TestServices(options => options.GroupJoinTimeout = TimeSpan.FromMilliseconds(200));
+        var connection = server.Connect();
+        var backplane = new TaskCompletionSource();
+        _groups.HoldJoinsUntil = backplane.Task;
+        await Assert.ThrowsAsync<HubException>(() => server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5)], null));
+
+        _groups.HoldJoinsUntil = null;
+        Assert.Empty((await server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo")], null)).Rejected);
+        backplane.SetResult();
+
+        // Only the group the later subscribe does not need is left.
+        await Eventually(() => _groups.LeftSoFar.Count == 1);
+        await Task.Delay(200);
+        Assert.Equal(["qt:[\"todo\",5]"], _groups.LeftSoFar);
+    }
+
+    [Fact]
+    public async Task Calls_beyond_the_rate_wait_their_turn_instead_of_failing()
+    {
+        var server = new TestServices(options => options.MaxCallsPerSecond = 2);
+        using var throttled = new CounterRecorder(server.Meters, "querytags.calls.throttled");
+        var connection = server.Connect();
+        await server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("a")], null);
+        await server.Subscriptions.UnsubscribeAsync(connection, _groups, [Tag("a")]);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var third = await server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("b")], null);
+
+        Assert.Empty(third.Rejected);
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(5));
+        Assert.Equal(1, throttled.Measurements.Sum(measurement => measurement.Value));
+    }
+
+    [Fact]
+    public async Task Refused_tags_are_logged_without_exceptions_and_at_most_a_burst_at_once()
+    {
+        var connection = _server.Connect();
+
+        var result = await _server.Subscriptions.SubscribeAsync(connection, _groups, [.. Enumerable.Range(0, 200).Select(_ => new object?[] { 1.5 })], null);
+
+        Assert.Equal(200, result.Rejected.Count);
+        var entries = _server.SubscriptionLogger.Entries.Where(entry => entry.Event.Name == "TagRejected").ToList();
+        Assert.InRange(entries.Count, 10, 30);
+        Assert.All(entries, entry => Assert.Equal((LogLevel.Information, null), (entry.Level, entry.Exception)));
+    }
+
     [Theory]
     [InlineData("nonsense", "neither 'epoch:sequence' nor 'age:milliseconds'")]
     [InlineData("age:-5", "neither 'epoch:sequence' nor 'age:milliseconds'")]
@@ -115,6 +197,16 @@ public class TagSubscriptionServiceTests
         _server.Subscriptions.Disconnected(connection);
 
         Assert.False(_server.Connections.TryGet(connection.ConnectionId, out _));
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true within 10 s");
+            await Task.Delay(20);
+        }
     }
 
     // A tag as the JSON protocol hands it to the hub.

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace QueryTags.SignalR.Internal;
+
+/// <summary>
+/// <c>POST</c> of the publish endpoint, for services that are not .NET: a JSON body <c>{ "tags": [...], "origin"? }</c>
+/// is checked tag by tag with the server's limits and published through <see cref="ITagInvalidator"/>. Answers:
+/// 200 <c>{ id, cursor }</c>; 400 problem details naming each refused tag and its rule (nothing published); 413 for a
+/// body over <see cref="TagInvalidationOptions.MaxPublishBodySize"/>; 415 for a body that is not JSON; 503 when the
+/// invalidation log is unreachable (nothing published).
+/// </summary>
+internal static class PublishEndpoint
+{
+    private const int MaxOriginLength = 256;
+    private static readonly JsonDocumentOptions Document = new() { MaxDepth = 16 };
+
+    public static async Task HandleAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<TagInvalidationOptions>>().Value;
+        var request = context.Request;
+        if (!request.HasJsonContentType())
+        {
+            await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, "The body must be JSON (Content-Type: application/json).");
+            return;
+        }
+
+        if (request.ContentLength > options.MaxPublishBodySize || await ReadBodyAsync(context, options.MaxPublishBodySize) is not { } body)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {options.MaxPublishBodySize} bytes (TagInvalidationOptions.MaxPublishBodySize).");
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, Document);
+        }
+        catch (JsonException ex)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"The body is not JSON: {ex.Message}");
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("tags", out var tagsElement) || tagsElement.ValueKind != JsonValueKind.Array || tagsElement.GetArrayLength() == 0)
+            {
+                await RefuseAsync(context, StatusCodes.Status400BadRequest, "The body needs a non-empty 'tags' array of tags, such as {\"tags\": [[\"todo\", 5]]}.");
+                return;
+            }
+
+            string? origin = null;
+            if (root.TryGetProperty("origin", out var originElement) && originElement.ValueKind != JsonValueKind.Null)
+            {
+                if (originElement.ValueKind != JsonValueKind.String || originElement.GetString() is not { Length: <= MaxOriginLength } text)
+                {
+                    await RefuseAsync(context, StatusCodes.Status400BadRequest, $"'origin' must be a string of at most {MaxOriginLength} characters.");
+                    return;
+                }
+
+                origin = text;
+            }
+
+            var tags = new List<Tag>();
+            var rejected = new List<TagRejection>();
+            var index = 0;
+            foreach (var element in tagsElement.EnumerateArray())
+            {
+                var read = TagReader.Read(element, options.Limits);
+                if (read.Tag is { } tag)
+                {
+                    tags.Add(tag);
+                }
+                else
+                {
+                    rejected.Add(new TagRejection { Index = index, Tag = RawTagText.Render(element), Rule = read.Rule!, Reason = read.Reason! });
+                }
+
+                index++;
+            }
+
+            if (rejected.Count > 0)
+            {
+                var first = rejected[0];
+                await RefuseAsync(
+                    context,
+                    StatusCodes.Status400BadRequest,
+                    $"Tag {first.Index} {first.Tag} breaks rule {first.Rule}: {first.Reason}." + (rejected.Count > 1 ? $" {rejected.Count - 1} more tag(s) break a rule; see 'rejected'." : "") + " Nothing was published.",
+                    rejected);
+                return;
+            }
+
+            InvalidationMessage message;
+            try
+            {
+                message = await services.GetRequiredService<ITagInvalidator>().InvalidateTagsAsync(tags, origin, context.RequestAborted);
+            }
+            catch (InvalidationLogUnavailableException ex)
+            {
+                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The invalidation log is unreachable; nothing was published.", detail: ex.Message).ExecuteAsync(context);
+                return;
+            }
+
+            await Results.Ok(new { id = message.Id, cursor = message.Cursor?.ToString() }).ExecuteAsync(context);
+        }
+    }
+
+    // The body, or null when it is larger than the limit (read no further than one byte past it).
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long limit)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && (size.MaxRequestBodySize is null || size.MaxRequestBodySize > limit + 1))
+        {
+            size.MaxRequestBodySize = limit + 1;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limit)
+                {
+                    return null;
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static async Task RefuseAsync(HttpContext context, int status, string detail, List<TagRejection>? rejected = null)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PublishEndpoint).FullName!);
+        if (context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, LogLevel.Information))
+        {
+            Log.PublishRequestRefused(logger, context.Request.Path, detail);
+        }
+
+        var extensions = rejected is null ? null : new Dictionary<string, object?> { ["rejected"] = rejected };
+        await Results.Problem(statusCode: status, title: "The invalidation was refused; nothing was published.", detail: detail, extensions: extensions).ExecuteAsync(context);
+    }
+}
