@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Error, "The endpoint {Endpoint} answered {StatusCode}, but invalidating its tags failed: the change stands and no client was told of it. The response keeps its status and carries no invalidation headers.", EventName = nameof(EndpointPublishFailed))]
     public static partial void EndpointPublishFailed(ILogger logger, string endpoint, int statusCode, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Warning, "A publish request to {Path} was answered 503: the invalidation log is unreachable, so nothing was published.", EventName = nameof(PublishLogUnavailable))]
+    public static partial void PublishLogUnavailable(ILogger logger, string path, Exception exception);
 }

@@ -104,7 +104,15 @@ internal static class PublishEndpoint
             }
             catch (InvalidationLogUnavailableException ex)
             {
-                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The invalidation log is unreachable; nothing was published.", detail: ex.Message).ExecuteAsync(context);
+                // The exception's message names the log's server (a Redis endpoint): the log gets it, the caller does not.
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PublishEndpoint).FullName!);
+                if (context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, LogLevel.Warning))
+                {
+                    Log.PublishLogUnavailable(logger, context.Request.Path, ex);
+                }
+
+                context.Response.Headers.RetryAfter = "1";
+                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The invalidation log is unreachable; nothing was published.", detail: "Retry later; the server's log says why.").ExecuteAsync(context);
                 return;
             }
 
