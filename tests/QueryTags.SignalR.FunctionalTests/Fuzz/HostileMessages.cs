@@ -79,9 +79,10 @@ public sealed class HostileMessages(Random random, bool messagePack)
     private HostileFrame Unexpected()
     {
         var id = Word();
-        return random.Next(7) switch
+        return random.Next(8) switch
         {
             0 => Frame("unexpected: ping", messagePack ? [0x91, 0x06] : "{\"type\":6}"u8.ToArray()),
+            7 => Frame("unexpected: a message type no protocol has", messagePack ? [0x92, (byte)random.Next(10, 0x80), 0x80] : Encoding.UTF8.GetBytes($"{{\"type\":{random.Next(10, 1000)}}}")),
             1 => Frame("unexpected: cancel of an unknown invocation", messagePack ? [0x93, 0x05, 0x80, .. Str(id)] : Encoding.UTF8.GetBytes($"{{\"type\":5,\"invocationId\":\"{id}\"}}")),
             2 => Frame("unexpected: completion of an unknown invocation", messagePack ? [0x95, 0x03, 0x80, .. Str(id), 0x03, 0x01] : Encoding.UTF8.GetBytes($"{{\"type\":3,\"invocationId\":\"{id}\",\"result\":1}}")),
             3 => Frame("unexpected: stream item", messagePack ? [0x94, 0x02, 0x80, .. Str(id), 0x01] : Encoding.UTF8.GetBytes($"{{\"type\":2,\"invocationId\":\"{id}\",\"item\":1}}")),
