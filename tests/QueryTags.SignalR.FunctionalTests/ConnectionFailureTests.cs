@@ -95,6 +95,9 @@ public sealed class ConnectionFailureTests(KestrelServerFixture fixture) : IClas
             return Task.CompletedTask;
         };
         await client.StartAsync().Within();
+        // A call's answer means the hub has run OnConnectedAsync, where the server starts tracking the connection (a
+        // start alone can return before that, and there would be nothing to abort).
+        await client.SubscribeAsync([["account", "alice"]]).Within();
         Volatile.Write(ref signedIn, false);
 
         Assert.True(Server.AbortAllConnections() >= 1);
