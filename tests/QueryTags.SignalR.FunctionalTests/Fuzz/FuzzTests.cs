@@ -37,6 +37,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     private const int HttpRequests = 400;
     private const int AtLeast = 10_000;
     private const long MemoryBoundBytes = 32L * 1024 * 1024;
+    private const double NeverReadingP99Bound = 250;
 
     private readonly ConcurrentDictionary<string, int> _counts = new();
 
@@ -55,11 +56,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var before = MemoryMeasurements.HeapAfterFullCollection();
         var running = Stopwatch.StartNew();
 
-        await Task.WhenAll(Enumerable.Range(0, Connections).Select(i => SurvivableFramesAsync(server, seed + i, messagePack: i % 2 == 1)));
-        await InBatchesAsync(ClosingConnections, 8, i => ClosingFrameAsync(server, seed + 10_000 + i, messagePack: i % 2 == 1));
-        await InBatchesAsync(RefusedHandshakes, 8, i => RefusedHandshakeAsync(server, new Random(seed + 20_000 + i)));
-        await NeverHandshakenAsync(server);
-        await HttpRequestsAsync(server, new Random(seed + 30_000));
+        var hostile = HostilePhasesAsync(server, seed);
+        var neverReading = NeverReadingHolderAsync(server, hostile);
+        await hostile;
+        var publishes = await neverReading;
         var duration = running.Elapsed;
 
         using (var http = server.Http())
@@ -75,13 +75,52 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Measurements.Report(output, $"fuzz, seed {seed}: {Total:N0} hostile messages in {duration.TotalSeconds:F0} s ({string.Join(", ", _counts.OrderByDescending(count => count.Value).Select(count => $"{count.Key} {count.Value:N0}"))})");
         Measurements.Report(output, $"fuzz, seed {seed}: server heap after a full collection {before / 1048576.0:F1} MB before, {after / 1048576.0:F1} MB after, growth {growth / 1048576.0:F1} MB (bound: {MemoryBoundBytes / 1048576} MB); the library logged {library.Count} entries");
 
+        publishes.Sort();
+        var p99 = publishes[(int)Math.Ceiling(publishes.Count * 0.99) - 1];
+        Measurements.Report(output, $"fuzz: meanwhile {publishes.Count} publishes of ~3 KB to the tags of a holder that never reads: p99 {p99:F1} ms, max {publishes[^1]:F1} ms (bound: p99 < {NeverReadingP99Bound} ms; a stalled publisher would wait ~10 s)");
+
         Assert.True(Total >= AtLeast, $"only {Total} hostile messages");
+        Assert.InRange(p99, 0, NeverReadingP99Bound);
         Assert.InRange(growth, long.MinValue, MemoryBoundBytes);
         Assert.Empty(logs.Entries.Where(entry => entry.Level >= LogLevel.Error).Select(entry => $"{entry.Category}: {entry.Message}"));
         Assert.Empty(library.Where(entry => entry.Exception is not null).Select(entry => entry.Message));
 
         // 20 at once, then 10 a second (LogThrottle), plus the notes of how many were held back.
         Assert.InRange(library.Count, 1, 20 + (int)(duration.TotalSeconds * 10 * 2) + 10);
+    }
+
+    private async Task HostilePhasesAsync(KestrelServer server, int seed)
+    {
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(i => SurvivableFramesAsync(server, seed + i, messagePack: i % 2 == 1)));
+        await InBatchesAsync(ClosingConnections, 8, i => ClosingFrameAsync(server, seed + 10_000 + i, messagePack: i % 2 == 1));
+        await InBatchesAsync(RefusedHandshakes, 8, i => RefusedHandshakeAsync(server, new Random(seed + 20_000 + i)));
+        await NeverHandshakenAsync(server);
+        await HttpRequestsAsync(server, new Random(seed + 30_000));
+    }
+
+    // While the hostile phases run, a connection holds 5 tags (4 of about 800 characters: what its tag-text budget
+    // allows) and never reads its socket (a 4 KB receive buffer), and a publisher invalidates them about 150 times a
+    // second, about 3 KB to it each time: each publish must return at once, not wait for the reader, while the rest
+    // of the hostile mix runs. (SlowReaderTests fills such a reader's buffers on purpose and times the publishes.)
+    private async Task<List<double>> NeverReadingHolderAsync(KestrelServer server, Task hostile)
+    {
+        Tag[] held = [["never-reads", 0], .. Enumerable.Range(0, 4).Select(i => new Tag(["never-reads", 0, .. Enumerable.Range(0, 6).Select(s => (TagSegment)$"{i}-{s}-{new string('x', 120)}")]))];
+        await using var reader = await RawHubSocket.ConnectAsync(server.HubUrl, messagePack: false, receiveBuffer: 4096);
+        var subscribe = await reader.InvokeAsync("Subscribe", $"[{System.Text.Json.JsonSerializer.Serialize(held)},null]");
+        var answer = await reader.CompletionAsync(subscribe);
+        Assert.True(answer is not null && !answer.Contains("\"rejected\":[{", StringComparison.Ordinal), $"the never-reading holder's subscribe: {answer}");
+        Count("a client that never reads");
+
+        var latencies = new List<double>();
+        while (!hostile.IsCompleted)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await server.InvalidateAsync(held);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await Task.Delay(5);
+        }
+
+        return latencies;
     }
 
     // One connection per protocol: frames that must leave it open, then a call that must still work.
