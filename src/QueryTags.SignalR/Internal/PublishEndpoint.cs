@@ -68,22 +68,22 @@ internal static class PublishEndpoint
                 origin = text;
             }
 
+            // Read and checked as a subscribe's tags are, by the admission's first step (authorization and the
+            // budget are a holder's, not a publisher's).
+            var admission = services.GetRequiredService<TagAdmission>();
             var tags = new List<Tag>();
             var rejected = new List<TagRejection>();
             var index = 0;
             foreach (var element in tagsElement.EnumerateArray())
             {
-                var read = TagReader.Read(element, options.Limits);
-                if (read.Tag is { } tag)
+                if (admission.TryRead(element, index++, out var tag, out var rejection))
                 {
                     tags.Add(tag);
                 }
                 else
                 {
-                    rejected.Add(new TagRejection { Index = index, Tag = RawTagText.Render(element), Rule = read.Rule!, Reason = read.Reason! });
+                    rejected.Add(rejection);
                 }
-
-                index++;
             }
 
             if (rejected.Count > 0)

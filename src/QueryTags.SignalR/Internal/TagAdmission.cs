@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -26,10 +27,9 @@ internal sealed class TagAdmission(IOptions<TagInvalidationOptions> options, Tag
         var budget = new Budget(held.GroupCount, held.TextLength);
         for (var i = 0; i < tags.Length; i++)
         {
-            var read = TagReader.Read(tags[i], _limits);
-            if (read.Tag is not { } tag)
+            if (!TryRead(tags[i], i, out var tag, out var unreadable))
             {
-                rejected.Add(Rejection(i, RawTagText.Render(tags[i]), read.Rule!, read.Reason!));
+                rejected.Add(unreadable);
                 continue;
             }
 
@@ -63,6 +63,18 @@ internal sealed class TagAdmission(IOptions<TagInvalidationOptions> options, Tag
         }
 
         return (accepted, rejected);
+    }
+
+    /// <summary>
+    /// The first step alone, which tags that are published rather than held go through too: reads <paramref name="raw"/>
+    /// (the <paramref name="index"/>-th of its call) and checks it against the size limits.
+    /// </summary>
+    public bool TryRead(object? raw, int index, out Tag tag, [NotNullWhen(false)] out TagRejection? rejection)
+    {
+        var read = TagReader.Read(raw, _limits);
+        tag = read.Tag.GetValueOrDefault();
+        rejection = read.Tag is null ? Rejection(index, RawTagText.Render(raw), read.Rule!, read.Reason!) : null;
+        return read.Tag is not null;
     }
 
     // The groups and text a new tag would add, against what the connection and this call's earlier tags already
