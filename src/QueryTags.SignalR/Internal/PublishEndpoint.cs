@@ -105,8 +105,7 @@ internal static class PublishEndpoint
             catch (InvalidationLogUnavailableException ex)
             {
                 // The exception's message names the log's server (a Redis endpoint): the log gets it, the caller does not.
-                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PublishEndpoint).FullName!);
-                if (context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, LogLevel.Warning))
+                if (ThrottledLogger(context, LogLevel.Warning) is { } logger)
                 {
                     Log.PublishLogUnavailable(logger, context.Request.Path, ex);
                 }
@@ -152,13 +151,20 @@ internal static class PublishEndpoint
 
     private static async Task RefuseAsync(HttpContext context, int status, string detail, List<TagRejection>? rejected = null)
     {
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PublishEndpoint).FullName!);
-        if (context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, LogLevel.Information))
+        if (ThrottledLogger(context, LogLevel.Information) is { } logger)
         {
             Log.PublishRequestRefused(logger, context.Request.Path, detail);
         }
 
         var extensions = rejected is null ? null : new Dictionary<string, object?> { ["rejected"] = rejected };
         await Results.Problem(statusCode: status, title: "The invalidation was refused; nothing was published.", detail: detail, extensions: extensions).ExecuteAsync(context);
+    }
+
+    // The endpoint's logger when an entry of `level` may be written now (LogThrottle: a flood of bad requests, or of
+    // requests during an outage, does not flood the log); null otherwise.
+    private static ILogger? ThrottledLogger(HttpContext context, LogLevel level)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PublishEndpoint).FullName!);
+        return context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, level) ? logger : null;
     }
 }
