@@ -39,6 +39,39 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
 
     [Theory]
     [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task A_connection_polling_its_position_learns_nothing_of_others_private_invalidations(Transport transport)
+    {
+        // An anonymous connection asks Subscribe([], null) before and after 20 invalidations of another user's
+        // private tags. Its positions are the log's clock, each within the wall clock of its call (a second of slack
+        // for the log's monotonic clock), not a count that moved by 20.
+        await using var observer = await RawConnection.StartAsync(Server, transport);
+        var beforeFirst = WallClock();
+        var first = (await observer.SubscribeAsync()).Cursor;
+        var afterFirst = WallClock();
+        for (var i = 0; i < 20; i++)
+        {
+            await Server.InvalidateAsync(["account", "alice", "private", i]);
+        }
+
+        var beforeSecond = WallClock();
+        var second = (await observer.SubscribeAsync()).Cursor;
+        var afterSecond = WallClock();
+
+        Assert.InRange(first.Sequence, beforeFirst - 1_000_000, afterFirst + 1_000_000);
+        Assert.InRange(second.Sequence, beforeSecond - 1_000_000, afterSecond + 1_000_000);
+
+        // Probing with cursors just after the first position, as a binary search would: answered, never a reset
+        // that would count what came in between.
+        for (var step = 1; step <= 20; step++)
+        {
+            Assert.False((await observer.SubscribeAsync([], first with { Sequence = first.Sequence + step })).Reset);
+        }
+    }
+
+    private static long WallClock() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
     public async Task A_first_subscribe_with_an_age_reports_what_was_invalidated_within_it(Transport transport)
     {
         // An age that ends between the two invalidations, 2 s apart, with 1 s to spare for the trip to the server.

@@ -43,7 +43,9 @@ public sealed class DeclarativeEndpointTests(DeclarativeEndpointTests.App app) :
         await using var client = await RawConnection.StartAsync(app.Server, Json);
         await client.SubscribeAsync([.. expected]);
 
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
         using var response = await app.Http.PostAsync($"{path}?outcome={outcome}", null);
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
         Assert.Equal(status, response.StatusCode);
 
@@ -58,6 +60,10 @@ public sealed class DeclarativeEndpointTests(DeclarativeEndpointTests.App app) :
         var id = Assert.Single(copies.Select(copy => copy.Id).Distinct());
         Assert.Equal(id, Assert.Single(response.Headers.GetValues(InvalidationHeaders.Id)));
         Assert.Equal(copies[0].Cursor.ToString(), Assert.Single(response.Headers.GetValues(InvalidationHeaders.Cursor)));
+
+        // The cursor is the log's clock when the change was logged, not a count of everyone's invalidations (a second
+        // of slack for the log's monotonic clock).
+        Assert.InRange(copies[0].Cursor!.Value.Sequence, before - 1_000_000, after + 1_000_000);
     }
 
     [Theory]

@@ -3,22 +3,29 @@ using System.Diagnostics;
 namespace QueryTags.SignalR.Testing;
 
 /// <summary>
-/// A real <c>redis-server</c> on a free loopback port, with no persistence, so a restart comes back empty. It
-/// can be stopped and started again on the same port to play an outage. Linked into the test projects as source.
+/// A real <c>redis-server</c> on a free loopback port, by default with no persistence, so a restart comes back
+/// empty; a persistent one syncs every write to a folder of its own, so a restart after SIGKILL comes back with
+/// all it had. It can be stopped and started again on the same port to play an outage. Linked into the test
+/// projects as source.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
+    private readonly string? _dataDirectory;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string? dataDirectory)
+    {
+        Port = port;
+        _dataDirectory = dataDirectory;
+    }
 
     public int Port { get; }
 
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
-        var server = new RedisServer(LoopbackRedis.FreePort());
+        var server = new RedisServer(LoopbackRedis.FreePort(), persistent ? Directory.CreateTempSubdirectory("querytags-redis-").FullName : null);
         await server.RestartAsync();
         return server;
     }
@@ -32,7 +39,7 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in LoopbackRedis.Arguments(Port))
+        foreach (var argument in LoopbackRedis.Arguments(Port, _dataDirectory))
         {
             start.ArgumentList.Add(argument);
         }
@@ -63,6 +70,11 @@ public sealed class RedisServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Stop();
+        if (_dataDirectory is not null)
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+
         return ValueTask.CompletedTask;
     }
 }

@@ -15,12 +15,12 @@ internal sealed class RedisInvalidationLog(
     IOptions<TagInvalidationOptions> options,
     RedisConnections connections) : InvalidationLog, IHostedService, IAsyncDisposable
 {
-    private readonly RedisKey[] _keys = new[] { "epoch", "sequence", "tags", "times", "forgotten" }
+    private readonly RedisKey[] _keys = new[] { "epoch", "sequence", "tags", "entries", "forgotten" }
         .Select(name => (RedisKey)(redisOptions.Value.KeyPrefix + name)).ToArray();
 
     // Named from the options, so an error says where even before the first connection.
     private readonly Lazy<string> _endpoints = new(() => RedisConnections.Describe(redisOptions.Value.Build().EndPoints));
-    private readonly long _retentionMilliseconds = (long)options.Value.RetentionWindow.TotalMilliseconds;
+    private readonly long _retentionMicroseconds = (long)(options.Value.RetentionWindow.Ticks / (TimeSpan.TicksPerMillisecond / 1000));
     private readonly int _capacity = options.Value.LogCapacity;
     private ConnectionMultiplexer? _redis;
 
@@ -44,7 +44,7 @@ internal sealed class RedisInvalidationLog(
     {
         var arguments = new RedisValue[3 + tags.Count];
         arguments[0] = NewEpoch();
-        arguments[1] = _retentionMilliseconds;
+        arguments[1] = _retentionMicroseconds;
         arguments[2] = _capacity;
         for (var i = 0; i < tags.Count; i++)
         {
@@ -52,14 +52,14 @@ internal sealed class RedisInvalidationLog(
         }
 
         var result = (RedisResult[])(await EvaluateAsync(RedisInvalidationLogScripts.Append, arguments))!;
-        return new InvalidationCursor((string)result[0]!, (long)result[1]);
+        return new InvalidationCursor((string)result[0]!, ParseLong(result[1]));
     }
 
-    protected override async ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, TimeSpan? age, CancellationToken cancellationToken)
+    protected override async ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, CancellationToken cancellationToken)
     {
         var arguments = new RedisValue[2 + prefixes.Count];
         arguments[0] = NewEpoch();
-        arguments[1] = age is { } window ? (long)window.TotalMilliseconds : "";
+        arguments[1] = _retentionMicroseconds;
         for (var i = 0; i < prefixes.Count; i++)
         {
             arguments[2 + i] = prefixes[i];
@@ -76,11 +76,9 @@ internal sealed class RedisInvalidationLog(
             }
         }
 
-        var ageStart = (string?)result[3];
         return new InvalidationLogState(
             new InvalidationCursor((string)result[0]!, ParseLong(result[1])),
             ParseLong(result[2]),
-            string.IsNullOrEmpty(ageStart) ? null : long.Parse(ageStart, CultureInfo.InvariantCulture),
             lastInvalidated);
     }
 
@@ -111,5 +109,5 @@ internal sealed class RedisInvalidationLog(
     private InvalidationLogUnavailableException Unavailable(Exception? inner) =>
         new($"The invalidation log in Redis ({Endpoint}) is unreachable, so the invalidation was not recorded and nothing was sent. Retry, or fail the request.", inner);
 
-    private static long ParseLong(RedisResult value) => long.Parse((string)value!, CultureInfo.InvariantCulture);
+    private static long ParseLong(RedisResult value) => long.Parse((string)value!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 }

@@ -2,66 +2,87 @@ namespace QueryTags.SignalR.StackExchangeRedis.Internal;
 
 /// <summary>
 /// The Lua scripts of the Redis log. Each runs atomically, so a sequence number, the per-tag entries and the
-/// epoch always change together. Keys: 1 epoch, 2 sequence, 3 tags (zset: canonical tag → sequence of its last
-/// invalidation), 4 times (zset: sequence → Redis time in ms), 5 forgotten (highest forgotten sequence).
+/// epoch always change together. Keys: 1 epoch, 2 sequence (the highest issued), 3 tags (zset: canonical tag →
+/// sequence of its last invalidation), 4 entries (zset: sequence → sequence, one per invalidation, for forgetting),
+/// 5 forgotten (highest sequence forgotten early, past the capacity).
 /// </summary>
+/// <remarks>
+/// Sequences are Redis's clock (<c>TIME</c>) in microseconds, made strictly increasing: one clock for every node.
+/// Numbers go to Redis as integer text (<c>%.0f</c>): Lua's own number-to-text conversion may use exponent notation,
+/// and every value here stays below 2^53, where a Lua number is exact.
+/// </remarks>
 internal static class RedisInvalidationLogScripts
 {
     // A missing epoch means the log's data was lost (or this is the first use): start a new epoch and drop
-    // whatever is left of the old one, so no cursor of the old epoch can be answered from half a log.
-    private const string EnsureEpoch = """
+    // whatever is left of the old one, so no cursor of the old epoch can be answered from half a log. `started`
+    // tells the caller, which must then evict the server caches and reset its clients.
+    private const string Prelude = """
+        local function text(n) return string.format('%.0f', n) end
+        local function micros()
+          local t = redis.call('TIME')
+          return tonumber(t[1]) * 1000000 + tonumber(t[2])
+        end
+        local started = 0
         local epoch = redis.call('GET', KEYS[1])
         if not epoch then
           epoch = ARGV[1]
+          started = 1
           redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
           redis.call('SET', KEYS[1], epoch)
         end
+        local now = micros()
+        local high = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local retention = tonumber(ARGV[2])
         """;
 
-    /// <summary>ARGV: new epoch, retention ms, capacity, then the canonical tags. Returns { epoch, sequence }.</summary>
-    public const string Append = EnsureEpoch + """
+    /// <summary>ARGV: new epoch, retention µs, capacity, then the canonical tags. Returns { epoch, sequence, started }.</summary>
+    public const string Append = Prelude + """
 
-        local sequence = redis.call('INCR', KEYS[2])
-        local time = redis.call('TIME')
-        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local sequence = high + 1
+        if now > sequence then sequence = now end
+        redis.call('SET', KEYS[2], text(sequence))
         for i = 4, #ARGV do
-          redis.call('ZADD', KEYS[3], sequence, ARGV[i])
+          redis.call('ZADD', KEYS[3], text(sequence), ARGV[i])
         end
-        redis.call('ZADD', KEYS[4], now, sequence)
+        redis.call('ZADD', KEYS[4], text(sequence), text(sequence))
 
-        -- Forget entries past the retention window or beyond the capacity; times grow with sequences, so
-        -- the oldest by rank are the lowest sequences. At most 10,000 per call keeps each script short.
-        local drop = redis.call('ZCOUNT', KEYS[4], '-inf', '(' .. (now - tonumber(ARGV[2])))
+        -- Forget entries past the retention horizon or beyond the capacity; the oldest by rank are the lowest
+        -- sequences. At most 10,000 per call keeps each script short. Only an entry forgotten before the horizon
+        -- reaches it is remembered as forgotten: every answer already allows for the horizon.
+        local horizon = now - retention
+        local late = redis.call('ZCOUNT', KEYS[4], '-inf', '(' .. text(horizon))
         local excess = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[3])
+        local drop = late
         if excess > drop then drop = excess end
         if drop > 10000 then drop = 10000 end
         if drop > 0 then
           local victims = redis.call('ZRANGE', KEYS[4], 0, drop - 1)
-          local forgotten = tonumber(redis.call('GET', KEYS[5]) or '0')
-          for _, victim in ipairs(victims) do
-            local value = tonumber(victim)
-            if value > forgotten then forgotten = value end
+          local newest = tonumber(victims[#victims])
+          if newest >= horizon and newest > tonumber(redis.call('GET', KEYS[5]) or '0') then
+            redis.call('SET', KEYS[5], text(newest))
           end
           redis.call('ZREMRANGEBYRANK', KEYS[4], 0, drop - 1)
-          redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', forgotten)
-          redis.call('SET', KEYS[5], forgotten)
+          redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', text(newest))
         end
-        return { epoch, sequence }
+        return { epoch, text(sequence), started }
         """;
 
     /// <summary>
-    /// ARGV: new epoch, an age in ms or '', then canonical tags. Returns { epoch, sequence, forgotten, the last
-    /// sequence older than the age or '' when none is kept, last sequence of each tag or '' }.
+    /// ARGV: new epoch, retention µs, then canonical tags. Returns { epoch, position, answerable from, started, last
+    /// sequence of each tag or '' }. The position is the later of the clock and the highest sequence issued, and is
+    /// kept as issued, so every later append goes past it.
     /// </summary>
-    public const string Read = EnsureEpoch + """
+    public const string Read = Prelude + """
 
-        local result = { epoch, redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[5]) or '0', '' }
-        if ARGV[2] ~= '' then
-          local time = redis.call('TIME')
-          local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-          local start = redis.call('ZREVRANGEBYSCORE', KEYS[4], now - tonumber(ARGV[2]), '-inf', 'LIMIT', 0, 1)
-          if start[1] then result[4] = start[1] end
+        local current = high
+        if now > current then
+          current = now
+          redis.call('SET', KEYS[2], text(current))
         end
+        local answerable = now - retention
+        local forgotten = tonumber(redis.call('GET', KEYS[5]) or '0')
+        if forgotten > answerable then answerable = forgotten end
+        local result = { epoch, text(current), text(answerable), started }
         for i = 3, #ARGV do
           result[#result + 1] = redis.call('ZSCORE', KEYS[3], ARGV[i]) or ''
         end

@@ -26,19 +26,17 @@ internal static class CursorAnswer
         return prefixes;
     }
 
+    /// <summary>Microseconds, the unit of a log's sequences, in <paramref name="duration"/> (at least 0).</summary>
+    public static long Microseconds(TimeSpan duration) => Math.Max(0, duration.Ticks / (TimeSpan.TicksPerMillisecond / 1000));
+
     public static InvalidationReplay For(InvalidationLogState state, IReadOnlyList<Tag> held, InvalidationCursor? since, TimeSpan? age)
     {
         var current = state.Current;
-        if (age is not null)
-        {
-            // The answer starts after the last invalidation older than the age. With none kept, only a log that
-            // never forgot anything can answer: a forgotten one might lie inside the age.
-            if (state.AgeStart is null && state.ForgottenThrough > 0)
-            {
-                return new InvalidationReplay(current, true, []);
-            }
 
-            since = new InvalidationCursor(current.Epoch, Math.Max(state.AgeStart ?? 0, state.ForgottenThrough));
+        // Sequences are the log's clock in microseconds: an age is a cursor that long before now.
+        if (age is { } window)
+        {
+            since = new InvalidationCursor(current.Epoch, current.Sequence - Math.Min(current.Sequence, Microseconds(window)));
         }
 
         if (since is not { } cursor)
@@ -46,9 +44,11 @@ internal static class CursorAnswer
             return new InvalidationReplay(current, false, []);
         }
 
-        // Another epoch (the log was lost), a cursor from the future, or one before forgotten entries: nothing
-        // proves that no held tag changed since.
-        if (cursor.Epoch != current.Epoch || cursor.Sequence > current.Sequence || cursor.Sequence < state.ForgottenThrough)
+        // Another epoch (the log was lost), a cursor from the future, or one older than what the log can answer:
+        // nothing proves that no held tag changed since. A cursor older than the retention window is reset even
+        // when the log forgot nothing after it: whether it did would tell a connection that others' invalidations
+        // happened, and when.
+        if (cursor.Epoch != current.Epoch || cursor.Sequence > current.Sequence || cursor.Sequence < state.AnswerableFrom)
         {
             return new InvalidationReplay(current, true, []);
         }

@@ -6,27 +6,38 @@ namespace QueryTags.SignalR.Internal;
 /// The single-node invalidation log. Its epoch is new on every start, so cursors from before a restart get a
 /// reset. Memory is bounded by the retention window and <see cref="TagInvalidationOptions.LogCapacity"/>.
 /// </summary>
+/// <remarks>
+/// Its clock is the wall clock at start plus the monotonic time since, in microseconds: an epoch lives as long as the
+/// process, so its sequences never meet another process's, and setting the system clock cannot move them back.
+/// </remarks>
 internal sealed class InMemoryInvalidationLog : InvalidationLog
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _lastSequenceByTag = new(StringComparer.Ordinal);
 
-    // Kept entries, oldest first, from _oldest on: a list with a moving head rather than a queue, so an age can
-    // find its start by binary search (entries are in time order) instead of a scan under the lock.
+    // Kept entries, oldest first, from _oldest on: a list with a moving head rather than a queue, so the forgotten
+    // head is dropped in bulk.
     private readonly List<Entry> _entries = [];
     private int _oldest;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _retention;
+    private readonly long _startMicroseconds;
+    private readonly long _startTimestamp;
+    private readonly long _retentionMicroseconds;
     private readonly int _capacity;
+
+    // The highest sequence issued, to an append or as a read's position: every later append goes past it.
     private long _sequence;
 
-    // Invalidations up to this sequence have been forgotten: a cursor before it cannot be answered exactly.
+    // Invalidations up to this sequence have been forgotten early (past the capacity): a cursor before it cannot be
+    // answered exactly.
     private long _forgottenThrough;
 
     public InMemoryInvalidationLog(IOptions<TagInvalidationOptions> options, TimeProvider time)
     {
         _time = time;
-        _retention = options.Value.RetentionWindow;
+        _startMicroseconds = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        _startTimestamp = time.GetTimestamp();
+        _retentionMicroseconds = CursorAnswer.Microseconds(options.Value.RetentionWindow);
         _capacity = options.Value.LogCapacity;
         Epoch = NewEpoch();
     }
@@ -43,25 +54,25 @@ internal sealed class InMemoryInvalidationLog : InvalidationLog
 
         lock (_gate)
         {
-            var now = _time.GetTimestamp();
-            var sequence = ++_sequence;
+            var now = Now();
+            var sequence = _sequence = Math.Max(_sequence + 1, now);
             foreach (var canonical in canonicals)
             {
                 _lastSequenceByTag[canonical] = sequence;
             }
 
-            _entries.Add(new Entry(sequence, now, canonicals));
+            _entries.Add(new Entry(sequence, canonicals));
             Forget(now);
             return ValueTask.FromResult(new InvalidationCursor(Epoch, sequence));
         }
     }
 
-    protected override ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, TimeSpan? age, CancellationToken cancellationToken)
+    protected override ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, CancellationToken cancellationToken)
     {
         var lastInvalidated = new Dictionary<string, long>(StringComparer.Ordinal);
         lock (_gate)
         {
-            var now = _time.GetTimestamp();
+            var now = Now();
             Forget(now);
             foreach (var prefix in prefixes)
             {
@@ -71,35 +82,18 @@ internal sealed class InMemoryInvalidationLog : InvalidationLog
                 }
             }
 
-            long? ageStart = age is { } window && LastOlderThan(window, now) is { Sequence: > 0 } start ? start.Sequence : null;
-            return ValueTask.FromResult(new InvalidationLogState(new InvalidationCursor(Epoch, _sequence), _forgottenThrough, ageStart, lastInvalidated));
+            _sequence = Math.Max(_sequence, now);
+            var answerableFrom = Math.Max(now - _retentionMicroseconds, _forgottenThrough);
+            return ValueTask.FromResult(new InvalidationLogState(new InvalidationCursor(Epoch, _sequence), answerableFrom, lastInvalidated));
         }
     }
 
-    /// <summary>The newest kept entry at least <paramref name="window"/> old, or the default entry when none is.</summary>
-    private Entry LastOlderThan(TimeSpan window, long now)
-    {
-        int low = _oldest, high = _entries.Count;
-        while (low < high)
-        {
-            var middle = low + ((high - low) / 2);
-            if (_time.GetElapsedTime(_entries[middle].Timestamp, now) >= window)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low > _oldest ? _entries[low - 1] : default;
-    }
+    private long Now() => _startMicroseconds + CursorAnswer.Microseconds(_time.GetElapsedTime(_startTimestamp));
 
     private void Forget(long now)
     {
-        while (_oldest < _entries.Count
-            && (_entries.Count - _oldest > _capacity || _time.GetElapsedTime(_entries[_oldest].Timestamp, now) > _retention))
+        var horizon = now - _retentionMicroseconds;
+        while (_oldest < _entries.Count && (_entries.Count - _oldest > _capacity || _entries[_oldest].Sequence < horizon))
         {
             var oldest = _entries[_oldest++];
             foreach (var canonical in oldest.Canonicals)
@@ -111,7 +105,12 @@ internal sealed class InMemoryInvalidationLog : InvalidationLog
                 }
             }
 
-            _forgottenThrough = oldest.Sequence;
+            // Past the horizon an entry is forgotten on time, which every answer already allows for; past the
+            // capacity it is forgotten early.
+            if (oldest.Sequence >= horizon)
+            {
+                _forgottenThrough = oldest.Sequence;
+            }
         }
 
         // Drop the forgotten head once it is most of the list: amortized, each entry is moved at most once more.
@@ -122,5 +121,5 @@ internal sealed class InMemoryInvalidationLog : InvalidationLog
         }
     }
 
-    private readonly record struct Entry(long Sequence, long Timestamp, string[] Canonicals);
+    private readonly record struct Entry(long Sequence, string[] Canonicals);
 }

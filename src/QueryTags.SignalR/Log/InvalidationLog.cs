@@ -10,10 +10,18 @@ namespace QueryTags.SignalR;
 /// node; the Redis package's log serves several. Derive from it to keep the log elsewhere.
 /// </summary>
 /// <remarks>
+/// <para>
 /// An implementation stores and reads; the rules that turn what it read into an answer (reset or missed, and
 /// what an age means) live here, once, so every log answers a cursor alike. The invalidator appends before it
 /// sends, and a subscribe joins its groups before it replays: an invalidation racing a subscribe is then either
 /// in the replay or delivered.
+/// </para>
+/// <para>
+/// Sequences are the log's clock in microseconds, made strictly increasing (an append takes the later of the clock
+/// and the highest sequence issued plus one), not a count of invalidations: a cursor a client reads, and the
+/// position a subscribe answers, then tell it the time, which is no secret, and nothing about how many
+/// invalidations of other people's tags happened in between.
+/// </para>
 /// </remarks>
 public abstract class InvalidationLog
 {
@@ -27,8 +35,8 @@ public abstract class InvalidationLog
 
     /// <summary>
     /// The held tags invalidated after <paramref name="since"/>, or within the last <paramref name="age"/>, or a
-    /// reset when that cannot be told (another epoch, a cursor from the future, or entries after it forgotten).
-    /// With neither, only the current position.
+    /// reset when that cannot be told (another epoch, a cursor from the future, or one older than
+    /// <see cref="InvalidationLogState.AnswerableFrom"/>). With neither, only the current position.
     /// </summary>
     /// <param name="held">The tags the subscriber holds.</param>
     /// <param name="since">The latest cursor the subscriber saw; at most one of <paramref name="since"/> and <paramref name="age"/>.</param>
@@ -38,23 +46,22 @@ public abstract class InvalidationLog
     {
         ArgumentNullException.ThrowIfNull(held);
         var prefixes = since is null && age is null ? [] : CursorAnswer.PrefixesOf(held);
-        var state = await ReadAsync(prefixes, age, cancellationToken);
+        var state = await ReadAsync(prefixes, cancellationToken);
         return CursorAnswer.For(state, held, since, age);
     }
 
     /// <summary>The log's current position, such as a <c>reset</c> message carries.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     public async ValueTask<InvalidationCursor> CurrentAsync(CancellationToken cancellationToken) =>
-        (await ReadAsync([], null, cancellationToken)).Current;
+        (await ReadAsync([], cancellationToken)).Current;
 
     /// <summary>
-    /// Reads, in one consistent step, the position now, the highest forgotten sequence, the start an
-    /// <paramref name="age"/> asks for, and the last invalidation of each of <paramref name="prefixes"/>.
+    /// Reads, in one consistent step, the position now (and makes every later append take a greater sequence), the
+    /// oldest sequence it can answer from, and the last invalidation of each of <paramref name="prefixes"/>.
     /// </summary>
     /// <param name="prefixes">Canonical forms of tags (every prefix of every held tag, each once).</param>
-    /// <param name="age">When given, <see cref="InvalidationLogState.AgeStart"/> is read for it.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    protected abstract ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, TimeSpan? age, CancellationToken cancellationToken);
+    protected abstract ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, CancellationToken cancellationToken);
 
     /// <summary>A new random epoch (12 hex digits): a log takes one whenever it starts without its past.</summary>
     protected static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));

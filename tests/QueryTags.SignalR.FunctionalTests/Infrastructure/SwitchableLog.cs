@@ -13,6 +13,6 @@ public sealed class SwitchableLog : InvalidationLog
             ? throw new InvalidationLogUnavailableException("The test's log is down; nothing was recorded.")
             : ValueTask.FromResult(new InvalidationCursor(_epoch, Interlocked.Increment(ref _sequence)));
 
-    protected override ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, TimeSpan? age, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new InvalidationLogState(new InvalidationCursor(_epoch, Interlocked.Read(ref _sequence)), 0, null, new Dictionary<string, long>()));
+    protected override ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new InvalidationLogState(new InvalidationCursor(_epoch, Interlocked.Read(ref _sequence)), 0, new Dictionary<string, long>()));
 }

@@ -62,6 +62,21 @@ internal static class RedisTesting
         return log;
     }
 
+    /// <summary>The server's clock (<c>TIME</c>) in microseconds, the unit of the log's sequences.</summary>
+    public static async Task<long> ClockAsync(RedisServer server)
+    {
+        await using var redis = await ConnectAsync(server);
+        var time = await redis.GetServer(server.Configuration).TimeAsync().Within();
+        return new DateTimeOffset(time, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1000 + (time.Ticks % TimeSpan.TicksPerMillisecond / 10);
+    }
+
+    /// <summary>How many members the sorted set <paramref name="key"/> has.</summary>
+    public static async Task<long> CountAsync(RedisServer server, string key)
+    {
+        await using var redis = await ConnectAsync(server);
+        return await redis.GetDatabase().SortedSetLengthAsync(key).Within();
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds, polling; fails the test after <see cref="Timeout"/>.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, string what)
     {

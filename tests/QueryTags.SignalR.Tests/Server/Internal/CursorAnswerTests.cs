@@ -31,28 +31,29 @@ public class CursorAnswerTests
     [Theory]
     [InlineData("other", 5, 0, "another epoch: the log was lost")]
     [InlineData(Epoch, 11, 0, "a cursor from the future")]
-    [InlineData(Epoch, 3, 4, "entries after the cursor were forgotten")]
-    public void A_cursor_the_log_cannot_answer_gets_a_reset(string epoch, long sequence, long forgottenThrough, string why)
+    [InlineData(Epoch, 3, 4, "a cursor older than the log can answer (retention horizon or capacity)")]
+    public void A_cursor_the_log_cannot_answer_gets_a_reset(string epoch, long sequence, long answerableFrom, string why)
     {
-        var replay = CursorAnswer.For(State(sequence: 10, forgottenThrough: forgottenThrough), [["todo"]], new InvalidationCursor(epoch, sequence), null);
+        var replay = CursorAnswer.For(State(sequence: 10, answerableFrom: answerableFrom), [["todo"]], new InvalidationCursor(epoch, sequence), null);
 
         Assert.True(replay.Reset, why);
         Assert.Empty(replay.Missed);
     }
 
     [Fact]
-    public void A_cursor_at_the_forgotten_edge_is_still_answered()
+    public void A_cursor_at_the_answerable_edge_is_still_answered()
     {
-        var replay = CursorAnswer.For(State(sequence: 10, forgottenThrough: 4, lastInvalidated: new() { ["[\"todo\"]"] = 6 }), [["todo"]], new InvalidationCursor(Epoch, 4), null);
+        var replay = CursorAnswer.For(State(sequence: 10, answerableFrom: 4, lastInvalidated: new() { ["[\"todo\"]"] = 6 }), [["todo"]], new InvalidationCursor(Epoch, 4), null);
 
         Assert.False(replay.Reset);
         Assert.Equal([new Tag("todo")], replay.Missed);
     }
 
     [Fact]
-    public void An_age_starts_after_the_newest_invalidation_older_than_it()
+    public void An_age_is_a_cursor_that_many_microseconds_before_the_position()
     {
-        var state = State(sequence: 10, ageStart: 6, lastInvalidated: new() { ["[\"a\"]"] = 6, ["[\"b\"]"] = 7 });
+        // Sequences are microseconds: 5 s before 10,000,000 is 5,000,000.
+        var state = State(sequence: 10_000_000, lastInvalidated: new() { ["[\"a\"]"] = 5_000_000, ["[\"b\"]"] = 5_000_001 });
 
         var replay = CursorAnswer.For(state, [["a"], ["b"]], null, TimeSpan.FromSeconds(5));
 
@@ -61,15 +62,12 @@ public class CursorAnswerTests
     }
 
     [Fact]
-    public void An_age_older_than_every_kept_entry_is_answered_only_by_a_log_that_forgot_nothing()
+    public void An_age_reaching_past_what_the_log_can_answer_resets()
     {
-        var lastInvalidated = new Dictionary<string, long> { ["[\"a\"]"] = 1 };
+        var state = State(sequence: 10_000_000, answerableFrom: 4_000_000, lastInvalidated: new() { ["[\"a\"]"] = 9_000_000 });
 
-        var complete = CursorAnswer.For(State(sequence: 1, lastInvalidated: lastInvalidated), [["a"]], null, TimeSpan.FromHours(1));
-        var forgetful = CursorAnswer.For(State(sequence: 5, forgottenThrough: 2, lastInvalidated: lastInvalidated), [["a"]], null, TimeSpan.FromHours(1));
-
-        Assert.Equal([new Tag("a")], complete.Missed);
-        Assert.True(forgetful.Reset);
+        Assert.False(CursorAnswer.For(state, [["a"]], null, TimeSpan.FromSeconds(6)).Reset);
+        Assert.True(CursorAnswer.For(state, [["a"]], null, TimeSpan.FromSeconds(6.5)).Reset);
     }
 
     [Fact]
@@ -80,6 +78,6 @@ public class CursorAnswerTests
             CursorAnswer.PrefixesOf([["todo", 5], ["todo", 6], ["todo"], ["user"]]));
     }
 
-    private static InvalidationLogState State(long sequence, long forgottenThrough = 0, long? ageStart = null, Dictionary<string, long>? lastInvalidated = null) =>
-        new(new InvalidationCursor(Epoch, sequence), forgottenThrough, ageStart, lastInvalidated ?? []);
+    private static InvalidationLogState State(long sequence, long answerableFrom = 0, Dictionary<string, long>? lastInvalidated = null) =>
+        new(new InvalidationCursor(Epoch, sequence), answerableFrom, lastInvalidated ?? []);
 }

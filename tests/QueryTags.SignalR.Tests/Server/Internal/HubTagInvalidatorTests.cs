@@ -37,13 +37,15 @@ public class HubTagInvalidatorTests
     [Fact]
     public async Task Logs_before_it_sends()
     {
-        InvalidationCursor? loggedAtSend = null;
-        _server.HubContext.OnSend = () => loggedAtSend = _server.Log.CurrentAsync(default).AsTask().Result;
+        var before = await _server.Log.CurrentAsync(default);
+        IReadOnlyList<Tag>? loggedAtSend = null;
+        _server.HubContext.OnSend = () => loggedAtSend = _server.Log.ReplayAsync([["todo", 5]], before, null, default).AsTask().Result.Missed;
 
         var message = await _server.Invalidator.InvalidateTagsAsync([["todo"]]);
 
-        Assert.Equal(message.Cursor, loggedAtSend);
-        Assert.Equal(new InvalidationCursor(_server.Log.Epoch, 1), message.Cursor);
+        Assert.Equal([new Tag("todo", 5)], loggedAtSend);
+        Assert.Equal(_server.Log.Epoch, message.Cursor!.Value.Epoch);
+        Assert.True(message.Cursor.Value.Sequence > before.Sequence);
     }
 
     [Fact]
@@ -51,11 +53,12 @@ public class HubTagInvalidatorTests
     {
         var never = new TaskCompletionSource();
         _server.HubContext.GroupSendResult = () => never.Task;
+        var before = await _server.Log.CurrentAsync(default);
 
-        var message = await _server.Invalidator.InvalidateTagsAsync([["todo", 5], ["user", 1]]).WaitAsync(TimeSpan.FromSeconds(5));
+        await _server.Invalidator.InvalidateTagsAsync([["todo", 5], ["user", 1]]).WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(2, _server.HubContext.GroupSends.Count);
-        Assert.Equal(message.Cursor, await _server.Log.CurrentAsync(default));
+        Assert.Equal([new Tag("todo", 5), new Tag("user", 1)], (await _server.Log.ReplayAsync([["todo", 5], ["user", 1]], before, null, default)).Missed);
     }
 
     [Fact]
@@ -89,13 +92,14 @@ public class HubTagInvalidatorTests
     public async Task A_tag_that_breaks_a_limit_is_refused_by_name_and_nothing_is_logged_or_sent()
     {
         var server = new TestServices(options => options.MaxSegmentsPerTag = 2);
+        var before = await server.Log.CurrentAsync(default);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => server.Invalidator.InvalidateTagsAsync([["ok"], ["a", "b", "c"]]));
 
         Assert.Contains("[\"a\",\"b\",\"c\"]", error.Message, StringComparison.Ordinal);
         Assert.Contains(TagRules.TooManySegments, error.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was sent", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, (await server.Log.CurrentAsync(default)).Sequence);
+        Assert.Empty((await server.Log.ReplayAsync([["ok"], ["a"]], before, null, default)).Missed);
         Assert.Empty(server.HubContext.GroupSends);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using QueryTags.SignalR.Internal;
 
 namespace QueryTags.SignalR.Tests.Server.Internal;
@@ -7,7 +8,10 @@ public class InMemoryInvalidationLogTests
 {
     private static readonly TimeSpan Retention = TimeSpan.FromMinutes(1);
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
+
+    // The fake clock's start, in microseconds: the log's sequences are its clock.
+    private long Clock => _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
 
     [Fact]
     public async Task Null_cursor_gives_neither_missed_nor_reset()
@@ -19,21 +23,37 @@ public class InMemoryInvalidationLogTests
 
         Assert.False(replay.Reset);
         Assert.Empty(replay.Missed);
-        Assert.Equal(new InvalidationCursor(log.Epoch, 1), replay.Current);
+        Assert.Equal(new InvalidationCursor(log.Epoch, Clock), replay.Current);
     }
 
     [Fact]
-    public async Task Append_returns_increasing_cursors_of_the_log_epoch()
+    public async Task Sequences_are_the_clock_in_microseconds_made_strictly_increasing()
     {
         var log = CreateLog();
+        var start = Clock;
 
         var first = await log.AppendAsync([["a"]], default);
-        var second = await log.AppendAsync([["b"], ["c"]], default);
+        var sameInstant = await log.AppendAsync([["b"], ["c"]], default);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var later = await log.AppendAsync([["d"]], default);
 
-        Assert.Equal(new InvalidationCursor(log.Epoch, 1), first);
-        Assert.Equal(new InvalidationCursor(log.Epoch, 2), second);
+        Assert.Equal(new InvalidationCursor(log.Epoch, start), first);
+        Assert.Equal(new InvalidationCursor(log.Epoch, start + 1), sameInstant);
+        Assert.Equal(new InvalidationCursor(log.Epoch, start + 1_000), later);
         Assert.DoesNotContain(':', log.Epoch);
         Assert.NotEqual(log.Epoch, CreateLog().Epoch);
+    }
+
+    [Fact]
+    public async Task An_append_after_a_read_goes_past_the_position_the_read_answered()
+    {
+        var log = CreateLog();
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        var position = await Current(log);
+
+        var appended = await log.AppendAsync([["a"]], default);
+
+        Assert.True(appended.Sequence > position.Sequence);
     }
 
     [Fact]
@@ -92,7 +112,7 @@ public class InMemoryInvalidationLogTests
 
         Assert.True(replay.Reset);
         Assert.Empty(replay.Missed);
-        Assert.Equal(new InvalidationCursor(log.Epoch, 1), replay.Current);
+        Assert.Equal(log.Epoch, replay.Current.Epoch);
     }
 
     [Fact]
@@ -101,30 +121,41 @@ public class InMemoryInvalidationLogTests
         var log = CreateLog();
         await log.AppendAsync([["todo"]], default);
 
-        var replay = await log.ReplayAsync([["todo", 5]], new InvalidationCursor(log.Epoch, 2), null, default);
+        var now = await Current(log);
+
+        var replay = await log.ReplayAsync([["todo", 5]], now with { Sequence = now.Sequence + 1 }, null, default);
 
         Assert.True(replay.Reset);
         Assert.Empty(replay.Missed);
     }
 
     [Fact]
-    public async Task Cursor_older_than_the_retention_window_gets_a_reset_once_a_newer_append_prunes()
+    public async Task A_cursor_older_than_the_retention_window_gets_a_reset_even_when_nothing_was_forgotten_after_it()
     {
         var log = CreateLog();
         var start = await Current(log);
-        var afterA = await log.AppendAsync([["a"]], default);
+        _time.Advance(Retention + TimeSpan.FromSeconds(1));
+
+        // Nothing happened at all; an exact empty answer would tell the client so.
+        var old = await log.ReplayAsync([["a"]], start, null, default);
+
+        Assert.True(old.Reset);
+        Assert.Empty(old.Missed);
+    }
+
+    [Fact]
+    public async Task Cursors_inside_the_retention_window_are_answered_exactly_after_older_entries_are_forgotten()
+    {
+        var log = CreateLog();
+        await log.AppendAsync([["a"]], default);
         _time.Advance(TimeSpan.FromSeconds(30));
+        var afterA = await Current(log);
         var afterB = await log.AppendAsync([["b"]], default);
         _time.Advance(TimeSpan.FromSeconds(40));
 
         // ["a"] is now 70 s old; this append forgets it.
         await log.AppendAsync([["c"]], default);
 
-        var old = await log.ReplayAsync([["a"], ["b"], ["c"]], start, null, default);
-        Assert.True(old.Reset);
-        Assert.Empty(old.Missed);
-
-        // Cursors after the forgotten entry are still answered exactly.
         var justAfter = await log.ReplayAsync([["a"], ["b"], ["c"]], afterA, null, default);
         Assert.False(justAfter.Reset);
         Assert.Equal([new Tag("b"), new Tag("c")], justAfter.Missed);
@@ -139,16 +170,14 @@ public class InMemoryInvalidationLogTests
     {
         var log = CreateLog();
         var start = await Current(log);
-        var afterA = await log.AppendAsync([["a"]], default);
+        await log.AppendAsync([["a"]], default);
+        _time.Advance(Retention - TimeSpan.FromSeconds(1));
 
         Assert.Equal([new Tag("a")], (await log.ReplayAsync([["a"]], start, null, default)).Missed);
 
-        _time.Advance(Retention + TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(2));
 
         Assert.True((await log.ReplayAsync([["a"]], start, null, default)).Reset);
-        var current = await log.ReplayAsync([["a"]], afterA, null, default);
-        Assert.False(current.Reset);
-        Assert.Empty(current.Missed);
     }
 
     [Fact]
@@ -170,13 +199,17 @@ public class InMemoryInvalidationLogTests
     public async Task Forgetting_an_old_entry_keeps_a_later_invalidation_of_the_same_tag()
     {
         var log = CreateLog();
-        var afterFirstA = await log.AppendAsync([["a"]], default);
-        _time.Advance(TimeSpan.FromSeconds(50));
+        await log.AppendAsync([["a"]], default);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var cursor = await Current(log);
+        _time.Advance(TimeSpan.FromSeconds(20));
         await log.AppendAsync([["a"]], default);
         _time.Advance(TimeSpan.FromSeconds(20));
+
+        // The first ["a"] is 70 s old: this append forgets it, and must keep the second.
         await log.AppendAsync([["b"]], default);
 
-        var replay = await log.ReplayAsync([["a", 1]], afterFirstA, null, default);
+        var replay = await log.ReplayAsync([["a", 1]], cursor, null, default);
 
         Assert.False(replay.Reset);
         Assert.Equal([new Tag("a", 1)], replay.Missed);
@@ -187,8 +220,11 @@ public class InMemoryInvalidationLogTests
     {
         var log = CreateLog(capacity: 2);
         var start = await Current(log);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         var afterA = await log.AppendAsync([["a"]], default);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         await log.AppendAsync([["b"]], default);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.False((await log.ReplayAsync([["a"]], start, null, default)).Reset);
 
@@ -218,37 +254,32 @@ public class InMemoryInvalidationLogTests
     }
 
     [Fact]
-    public async Task An_age_reaching_past_forgotten_entries_resets()
+    public async Task An_age_reaching_past_the_retention_window_resets()
     {
         var log = CreateLog();
-        await log.AppendAsync([["old"]], default);
-        _time.Advance(Retention + TimeSpan.FromSeconds(1));
-        await log.AppendAsync([["new"]], default);
-
-        // The only entry kept is inside the age, and one was forgotten: it may have been inside it too.
-        Assert.True((await log.ReplayAsync([["old"]], null, TimeSpan.FromSeconds(5), default)).Reset);
+        await log.AppendAsync([["a"]], default);
         _time.Advance(TimeSpan.FromSeconds(10));
-        var exact = await log.ReplayAsync([["old"], ["new"]], null, TimeSpan.FromSeconds(5), default);
-        Assert.False(exact.Reset);
-        Assert.Empty(exact.Missed);
+
+        Assert.Equal([new Tag("a")], (await log.ReplayAsync([["a"]], null, Retention - TimeSpan.FromSeconds(1), default)).Missed);
+        Assert.True((await log.ReplayAsync([["a"]], null, Retention + TimeSpan.FromSeconds(1), default)).Reset);
     }
 
     [Fact]
-    public async Task An_age_finds_its_start_in_a_long_log_that_has_forgotten_much()
+    public async Task An_age_reaching_past_entries_forgotten_early_resets()
     {
         var log = CreateLog(capacity: 10);
         for (var i = 0; i < 100; i++)
         {
             await log.AppendAsync([["t", i]], default);
-            _time.Advance(TimeSpan.FromSeconds(1));
+            _time.Advance(TimeSpan.FromSeconds(0.1));
         }
 
-        // Entries 90..99 are kept, entry i is 100 - i seconds old: 3.5 s reaches back past 97, to 96.
-        var replay = await log.ReplayAsync([.. Enumerable.Range(0, 100).Select(i => new Tag("t", i))], null, TimeSpan.FromSeconds(3.5), default);
+        // Entries 90..99 are kept, entry i is (100 - i) / 10 seconds old: 0.35 s reaches back past 97, to 96.
+        var replay = await log.ReplayAsync([.. Enumerable.Range(0, 100).Select(i => new Tag("t", i))], null, TimeSpan.FromSeconds(0.35), default);
 
         Assert.False(replay.Reset);
         Assert.Equal([new Tag("t", 97), new Tag("t", 98), new Tag("t", 99)], replay.Missed);
-        Assert.True((await log.ReplayAsync([["t", 0]], null, TimeSpan.FromSeconds(11), default)).Reset);
+        Assert.True((await log.ReplayAsync([["t", 0]], null, TimeSpan.FromSeconds(1.2), default)).Reset);
     }
 
     private InMemoryInvalidationLog CreateLog(int capacity = 100) =>
