@@ -46,14 +46,18 @@ public class PublishBenchmarks
         _evictingOutputCache = Invalidator(_log, [new OutputCacheEvictor(_services.GetRequiredService<IOutputCacheStore>())]);
         _evictingHybridCache = Invalidator(_log, [new HybridCacheEvictor(_services.GetRequiredService<HybridCache>())]);
 
-        HubTagInvalidator Invalidator(InvalidationLog log, ITagEvictor[] evictors) => new(
-            new SerializingHubContext(_protocol),
-            log,
-            options,
-            new TagInvalidationMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
-            evictors,
-            new LogThrottle(),
-            NullLogger<HubTagInvalidator>.Instance);
+        HubTagInvalidator Invalidator(InvalidationLog log, ITagEvictor[] evictors)
+        {
+            var metrics = new TagInvalidationMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+            return new(
+                new SerializingHubContext(_protocol),
+                log,
+                options,
+                metrics,
+                new ServerCaches(evictors, metrics, NullLogger<ServerCaches>.Instance),
+                new LogThrottle(),
+                NullLogger<HubTagInvalidator>.Instance);
+        }
     }
 
     [GlobalCleanup]

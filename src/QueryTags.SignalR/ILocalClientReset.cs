@@ -10,10 +10,14 @@ namespace QueryTags.SignalR;
 /// </remarks>
 public interface ILocalClientReset
 {
-    /// <summary>Sends <c>reset({ reason, cursor })</c> with the log's current cursor to every local connection.</summary>
+    /// <summary>
+    /// Evicts every server-cache entry known by query tags (each <see cref="ITagEvictor"/>), then sends
+    /// <c>reset({ reason, cursor })</c> with the log's current cursor to every local connection.
+    /// </summary>
     /// <param name="reason">Why, such as <c>backplane-restored</c>; clients see it.</param>
     /// <param name="cancellationToken">Cancels reading the cursor and the sends.</param>
     /// <returns>How many connections were sent a reset.</returns>
     /// <exception cref="InvalidationLogUnavailableException">The log cannot be read; nothing was sent, try again.</exception>
+    /// <exception cref="Exception">An evictor failed (its own exception); nothing was sent, try again.</exception>
     Task<int> ResetAllAsync(string reason, CancellationToken cancellationToken);
 }

@@ -90,6 +90,7 @@ public static class RedisTagInvalidationBuilderExtensions
         }
 
         services.AddSingleton<RedisConnections>();
+        services.AddSingleton<RedisLogEpochs>();
         services.AddSingleton<RedisInvalidationLog>();
         services.AddSingleton<RedisOutageMonitor>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RedisInvalidationLog>());

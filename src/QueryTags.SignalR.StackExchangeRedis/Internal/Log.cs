@@ -7,9 +7,12 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Error, "The {Role} lost its connection to Redis at {Endpoint}; invalidations fail or may be lost until it returns.", EventName = nameof(RedisConnectionLost))]
     public static partial void RedisConnectionLost(ILogger logger, string role, string endpoint, Exception? exception);
 
-    [LoggerMessage(2, LogLevel.Information, "Every Redis connection is back; sent reset to {Connections} local connection(s).", EventName = nameof(RedisConnectionRestored))]
+    [LoggerMessage(2, LogLevel.Information, "Every Redis connection is back; evicted server caches and sent reset to {Connections} local connection(s).", EventName = nameof(RedisConnectionRestored))]
     public static partial void RedisConnectionRestored(ILogger logger, int connections);
 
-    [LoggerMessage(3, LogLevel.Warning, "Resetting local clients after Redis came back failed; retrying.", EventName = nameof(ResetAfterRestoreFailed))]
+    [LoggerMessage(9, LogLevel.Error, "The invalidation log in Redis lost its past (new epoch {Epoch}: Redis restarted without persistence, or its data was flushed); evicting server caches and resetting local clients.", EventName = nameof(RedisLogLost))]
+    public static partial void RedisLogLost(ILogger logger, string epoch);
+
+    [LoggerMessage(3, LogLevel.Warning, "Evicting server caches and resetting local clients after Redis came back failed; retrying.", EventName = nameof(ResetAfterRestoreFailed))]
     public static partial void ResetAfterRestoreFailed(ILogger logger, Exception exception);
 }

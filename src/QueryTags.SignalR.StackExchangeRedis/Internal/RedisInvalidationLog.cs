@@ -13,7 +13,8 @@ namespace QueryTags.SignalR.StackExchangeRedis.Internal;
 internal sealed class RedisInvalidationLog(
     IOptions<RedisInvalidationLogOptions> redisOptions,
     IOptions<TagInvalidationOptions> options,
-    RedisConnections connections) : InvalidationLog, IHostedService, IAsyncDisposable
+    RedisConnections connections,
+    RedisLogEpochs epochs) : InvalidationLog, IHostedService, IAsyncDisposable
 {
     private readonly RedisKey[] _keys = new[] { "epoch", "sequence", "tags", "entries", "forgotten" }
         .Select(name => (RedisKey)(redisOptions.Value.KeyPrefix + name)).ToArray();
@@ -52,6 +53,7 @@ internal sealed class RedisInvalidationLog(
         }
 
         var result = (RedisResult[])(await EvaluateAsync(RedisInvalidationLogScripts.Append, arguments))!;
+        epochs.Seen((string)result[0]!, (long)result[2] == 1);
         return new InvalidationCursor((string)result[0]!, ParseLong(result[1]));
     }
 
@@ -66,6 +68,7 @@ internal sealed class RedisInvalidationLog(
         }
 
         var result = (RedisResult[])(await EvaluateAsync(RedisInvalidationLogScripts.Read, arguments))!;
+        epochs.Seen((string)result[0]!, (long)result[3] == 1);
         var lastInvalidated = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < prefixes.Count; i++)
         {

@@ -5,12 +5,13 @@ using StackExchange.Redis;
 namespace QueryTags.SignalR.StackExchangeRedis.Internal;
 
 /// <summary>
-/// Watches the Redis connections a node depends on (the log's and SignalR's backplane's). While any is down,
-/// invalidations may be lost on their way; once all are back, every local client gets a <c>reset</c>, so none
-/// keeps stale data. The reset waits for the backplane's subscriptions too: resetting earlier would let an
-/// invalidation published in between slip past the clients that just refetched.
+/// Watches the Redis connections a node depends on (the log's and SignalR's backplane's), and the log's epoch.
+/// While any connection is down, invalidations may be lost on their way, and a new epoch means the log lost its
+/// past; once all are up, every server cache is evicted and every local client gets a <c>reset</c>
+/// (<see cref="ILocalClientReset"/>), so none keeps stale data. The reset waits for the backplane's subscriptions
+/// too: resetting earlier would let an invalidation published in between slip past the clients that just refetched.
 /// </summary>
-internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalClientReset reset, ILogger<RedisOutageMonitor> logger)
+internal sealed class RedisOutageMonitor(RedisConnections connections, RedisLogEpochs epochs, ILocalClientReset reset, ILogger<RedisOutageMonitor> logger)
     : IHostedService, IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
@@ -18,6 +19,9 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
     private readonly CancellationTokenSource _stopping = new();
     private Task? _recovery;
     private bool _recovering;
+
+    // Whether the log lost its past during this outage: the reset then says so ("log-lost", not "backplane-restored").
+    private bool _logLost;
 
     // Connection failures seen so far. A recovery compares it across its reset: a failure during the reset
     // (Redis dropped again, however briefly) may have lost invalidations after the clients refetched.
@@ -38,6 +42,7 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
     public Task StartAsync(CancellationToken cancellationToken)
     {
         connections.Observe(Watch);
+        epochs.Observe(LogLost);
         return Task.CompletedTask;
     }
 
@@ -71,17 +76,25 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
         }
     }
 
-    private void OnFailed(string role, string? endpoint, Exception? exception)
+    private void OnFailed(string role, string? endpoint, Exception? exception) =>
+        Recover(() => Log.RedisConnectionLost(logger, role, endpoint ?? "?", exception), logLost: false);
+
+    // The log's data was lost (a restart without persistence, a flush): recovered as an outage is, at once when every
+    // connection is up.
+    private void LogLost(string epoch) => Recover(() => Log.RedisLogLost(logger, epoch), logLost: true);
+
+    private void Recover(Action report, bool logLost)
     {
         lock (_gate)
         {
             _failures++;
+            _logLost |= logLost;
             if (_recovering || _stopping.IsCancellationRequested)
             {
                 return;
             }
 
-            Log.RedisConnectionLost(logger, role, endpoint ?? "?", exception);
+            report();
             _recovering = true;
             _recovery = Task.Run(() => RecoverAsync(_stopping.Token));
         }
@@ -95,9 +108,11 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
             {
                 await Task.Delay(PollInterval, stopping);
                 long failures;
+                string reason;
                 lock (_gate)
                 {
                     failures = _failures;
+                    reason = _logLost ? "log-lost" : "backplane-restored";
                 }
 
                 if (!connections.AllUp())
@@ -108,7 +123,7 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
                 int count;
                 try
                 {
-                    count = await reset.ResetAllAsync("backplane-restored", stopping);
+                    count = await reset.ResetAllAsync(reason, stopping);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
                 {
@@ -126,6 +141,7 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, ILocalCli
                     }
 
                     _recovering = false;
+                    _logLost = false;
                 }
 
                 Log.RedisConnectionRestored(logger, count);

@@ -8,7 +8,8 @@ namespace QueryTags.SignalR;
 /// </summary>
 /// <remarks>
 /// Every evictor runs for every invalidation call, after the log append and before the send, and the invalidator
-/// waits for all of them (they run together). An evictor that throws is logged and counted
+/// waits for all of them (they run together). Before a <c>reset</c>, every evictor evicts everything known by query
+/// tags, and the reset is sent only once all succeeded. An evictor that throws is logged and counted
 /// (<c>querytags.evictions.failed</c>) and the push still goes out: clients refetching from a stale cache is
 /// better than clients not refetching at all. An evictor that never returns holds the push back, so give its
 /// calls a timeout of their own.
@@ -19,4 +20,12 @@ public interface ITagEvictor
     /// <param name="tags">The distinct tags of the invalidation call.</param>
     /// <param name="cancellationToken">The invalidation call's token.</param>
     ValueTask EvictAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Evicts everything known by any query tag (every entry tagged with <see cref="TagCacheTags.Of"/>). Called
+    /// before clients are told to refetch everything (a <c>reset</c> after an outage, or when the log lost its past),
+    /// since invalidations may then have gone unlogged and unevicted; the reset waits until this succeeds.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the eviction.</param>
+    ValueTask EvictAllAsync(CancellationToken cancellationToken);
 }

@@ -7,25 +7,29 @@ namespace QueryTags.SignalR;
 /// </summary>
 /// <remarks>
 /// An entry is tagged with the text of every prefix of each of its tags (<c>qt:["todo"]</c> and
-/// <c>qt:["todo",5]</c>); an invalidation evicts by the text of each invalidated tag. The <c>qt:</c> prefix keeps
-/// them apart from an application's own cache tags.
+/// <c>qt:["todo",5]</c>), and with <c>qt:all</c>; an invalidation evicts by the text of each invalidated tag, and a
+/// <c>reset</c> by <c>qt:all</c>. The <c>qt:</c> prefix keeps them apart from an application's own cache tags (a
+/// tag's canonical text starts with <c>[</c>, so <c>qt:all</c> is no tag's).
 /// </remarks>
 public static class TagCacheTags
 {
     private const string Prefix = "qt:";
+
+    /// <summary>The cache tag every entry known by query tags carries, which a <c>reset</c> evicts by.</summary>
+    internal const string All = "qt:all";
 
     /// <summary>
     /// The cache tags for an entry known by <paramref name="tags"/>, for example
     /// <c>cache.GetOrCreateAsync(key, factory, tags: TagCacheTags.Of(["todo", id]))</c>.
     /// </summary>
     /// <param name="tags">The query tags of the cached data.</param>
-    /// <returns>The distinct cache tags: one per prefix of each tag.</returns>
+    /// <returns>The distinct cache tags: one per prefix of each tag, and the one every such entry carries.</returns>
     /// <exception cref="ArgumentException">A tag is empty (default).</exception>
     public static string[] Of(params Tag[] tags)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<string>();
+        var set = new HashSet<string>(StringComparer.Ordinal) { All };
+        var result = new List<string> { All };
         foreach (var tag in tags)
         {
             foreach (var text in OfOne(tag))

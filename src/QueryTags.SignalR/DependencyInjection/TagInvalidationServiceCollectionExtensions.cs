@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using QueryTags.SignalR;
 using QueryTags.SignalR.Internal;
@@ -35,6 +36,8 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<TagInvalidationMetrics>();
         services.TryAddSingleton<LogThrottle>();
         services.TryAddSingleton<InvalidationLog, InMemoryInvalidationLog>();
+        services.TryAddSingleton<ServerCaches>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NewEpochEviction>());
         services.AddOptions<TagAuthorizationOptions>();
         services.TryAddSingleton<TagAuthorizer>();
         services.TryAddSingleton<TagAdmission>();

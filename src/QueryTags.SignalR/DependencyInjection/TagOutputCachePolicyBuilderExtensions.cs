@@ -58,6 +58,7 @@ public static class TagOutputCachePolicyBuilderExtensions
         // step, and adding the same tags again is harmless (a set).
         return policy.With(context =>
         {
+            context.Tags.Add(TagCacheTags.All);
             foreach (var tag in source.For(context.HttpContext))
             {
                 foreach (var text in TagCacheTags.OfOne(tag))

@@ -23,11 +23,10 @@ internal sealed class HubTagInvalidator(
     InvalidationLog log,
     IOptions<TagInvalidationOptions> options,
     TagInvalidationMetrics metrics,
-    IEnumerable<ITagEvictor> evictors,
+    ServerCaches caches,
     LogThrottle logThrottle,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator
 {
-    private readonly ITagEvictor[] _evictors = [.. evictors];
     private readonly TagLimits _limits = options.Value.Limits;
     private readonly int _maxGroupDepth = options.Value.MaxGroupDepth;
     private readonly bool _sendOrigin = options.Value.SendOriginToClients;
@@ -93,9 +92,9 @@ internal sealed class HubTagInvalidator(
             };
             publish?.SetTag("querytags.invalidation.id", message.Id);
             publish?.SetTag("querytags.cursor", cursor.ToString());
-            if (_evictors.Length > 0)
+            if (caches.Any)
             {
-                await EvictAsync(message, cancellationToken);
+                await caches.EvictAsync(message, cancellationToken);
             }
 
             using (var send = TagInvalidationActivities.Source.StartActivity("querytags.send", ActivityKind.Producer))
@@ -117,34 +116,6 @@ internal sealed class HubTagInvalidator(
         {
             TagInvalidationActivities.Failed(publish, ex);
             throw;
-        }
-    }
-
-    // Every evictor, together, for the whole call; one that throws is logged and counted and does not stop the push.
-    private async Task EvictAsync(InvalidationMessage message, CancellationToken cancellationToken)
-    {
-        using var evict = TagInvalidationActivities.Source.StartActivity("querytags.evict");
-        evict?.SetTag("querytags.evictors.count", _evictors.Length);
-        if (_evictors.Length == 1)
-        {
-            await EvictOneAsync(_evictors[0], message, evict, cancellationToken);
-            return;
-        }
-
-        await Task.WhenAll(_evictors.Select(evictor => EvictOneAsync(evictor, message, evict, cancellationToken)));
-    }
-
-    private async Task EvictOneAsync(ITagEvictor evictor, InvalidationMessage message, Activity? evict, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await evictor.EvictAsync(message.Tags, cancellationToken);
-        }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            TagInvalidationActivities.Failed(evict, ex);
-            metrics.EvictionFailed(ex);
-            Log.EvictionFailed(logger, message.Id, evictor.GetType().Name, ex);
         }
     }
 

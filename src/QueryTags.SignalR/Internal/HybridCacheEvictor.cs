@@ -9,4 +9,6 @@ internal sealed class HybridCacheEvictor(HybridCache cache) : ITagEvictor
         tags.Count == 1
             ? cache.RemoveByTagAsync(TagCacheTags.Evicting(tags[0]), cancellationToken)
             : cache.RemoveByTagAsync(tags.Select(TagCacheTags.Evicting), cancellationToken);
+
+    public ValueTask EvictAllAsync(CancellationToken cancellationToken) => cache.RemoveByTagAsync(TagCacheTags.All, cancellationToken);
 }

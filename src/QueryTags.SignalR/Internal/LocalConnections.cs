@@ -12,7 +12,7 @@ namespace QueryTags.SignalR.Internal;
 /// One shared map rather than <see cref="HubCallerContext.Items"/>: that is a dictionary of its own per
 /// connection (about half a kilobyte each), and an idle server holds many connections.
 /// </remarks>
-internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidationClient> hubContext, InvalidationLog log) : ILocalClientReset
+internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidationClient> hubContext, InvalidationLog log, ServerCaches caches) : ILocalClientReset
 {
     private readonly ConcurrentDictionary<string, ConnectionSubscriptions> _connections = new(StringComparer.Ordinal);
 
@@ -27,6 +27,10 @@ internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidatio
     public async Task<int> ResetAllAsync(string reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
+
+        // The refetch a reset starts must read fresh data: whatever may have gone unevicted is evicted first, and a
+        // failed eviction throws before anyone is told.
+        await caches.EvictAllAsync(reason, cancellationToken);
         var message = new ResetMessage { Reason = reason, Cursor = await log.CurrentAsync(cancellationToken) };
         var ids = _connections.Keys.ToArray();
         await Task.WhenAll(ids.Select(id => hubContext.Clients.Client(id).Reset(message)));

@@ -12,4 +12,6 @@ internal sealed class OutputCacheEvictor(IOutputCacheStore store) : ITagEvictor
         tags.Count == 1
             ? store.EvictByTagAsync(TagCacheTags.Evicting(tags[0]), cancellationToken)
             : new ValueTask(Task.WhenAll(tags.Select(tag => store.EvictByTagAsync(TagCacheTags.Evicting(tag), cancellationToken).AsTask())));
+
+    public ValueTask EvictAllAsync(CancellationToken cancellationToken) => store.EvictByTagAsync(TagCacheTags.All, cancellationToken);
 }

@@ -33,10 +33,11 @@ internal sealed class TestServices
         Log = new InMemoryInvalidationLog(Options, TimeProvider.System);
         Meters = provider.GetRequiredService<IMeterFactory>();
         Metrics = new TagInvalidationMetrics(Meters);
-        Connections = new LocalConnections(HubContext, Log);
+        Caches = new ServerCaches(evictors ?? [], Metrics, CachesLogger);
+        Connections = new LocalConnections(HubContext, Log, Caches);
         Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, NullLogger<TagAuthorizer>.Instance));
         Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
-        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, evictors ?? [], LogThrottle, InvalidatorLogger);
+        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LogThrottle, InvalidatorLogger);
     }
 
     public IOptions<TagInvalidationOptions> Options { get; }
@@ -44,6 +45,10 @@ internal sealed class TestServices
     public RecordingLogger<HubTagInvalidator> InvalidatorLogger { get; } = new();
 
     public RecordingLogger<InvalidationHub> SubscriptionLogger { get; } = new();
+
+    public RecordingLogger<ServerCaches> CachesLogger { get; } = new();
+
+    public ServerCaches Caches { get; }
 
     public LogThrottle LogThrottle { get; } = new();
 

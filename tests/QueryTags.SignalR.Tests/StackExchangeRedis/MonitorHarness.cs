@@ -19,10 +19,12 @@ internal sealed class MonitorHarness : IAsyncDisposable
     public MonitorHarness(RecordingClientReset? reset = null)
     {
         Reset = reset ?? new RecordingClientReset();
-        Monitor = new RedisOutageMonitor(Connections, Reset, Logger);
+        Monitor = new RedisOutageMonitor(Connections, Epochs, Reset, Logger);
     }
 
     public RedisConnections Connections { get; } = new();
+
+    public RedisLogEpochs Epochs { get; } = new();
 
     public RecordingClientReset Reset { get; }
 
@@ -47,7 +49,7 @@ internal sealed class MonitorHarness : IAsyncDisposable
     /// <summary>Starts an invalidation log on <paramref name="redis"/> whose connection the monitor watches.</summary>
     public async Task<RedisInvalidationLog> StartLogAsync(RedisServer redis)
     {
-        var log = await RedisTesting.StartLogAsync(redis, Connections);
+        var log = await RedisTesting.StartLogAsync(redis, Connections, epochs: Epochs);
         _owned.Add(log);
         return log;
     }

@@ -50,14 +50,16 @@ internal static class RedisTesting
         RedisConnections? connections = null,
         int capacity = 100,
         TimeSpan? retention = null,
-        Action<RedisInvalidationLogOptions>? configure = null)
+        Action<RedisInvalidationLogOptions>? configure = null,
+        RedisLogEpochs? epochs = null)
     {
         var options = new RedisInvalidationLogOptions { ConfigurationOptions = Configuration(server), KeyPrefix = UniqueKeyPrefix() };
         configure?.Invoke(options);
         var log = new RedisInvalidationLog(
             Options.Create(options),
             Options.Create(new TagInvalidationOptions { RetentionWindow = retention ?? TimeSpan.FromMinutes(1), LogCapacity = capacity }),
-            connections ?? new RedisConnections());
+            connections ?? new RedisConnections(),
+            epochs ?? new RedisLogEpochs());
         await log.StartAsync(default).Within();
         return log;
     }

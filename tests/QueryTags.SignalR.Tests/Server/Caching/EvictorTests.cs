@@ -37,6 +37,15 @@ public class EvictorTests
 
         await evictor.EvictAsync([["todos"], ["other"]], default);
         Assert.Null(await store.GetAsync("list", default));
+
+        // Before a reset: everything known by query tags, nothing else.
+        await Fill();
+        await store.SetAsync("own", [9], ["app-tag"], TimeSpan.FromMinutes(5), default);
+        await evictor.EvictAllAsync(default);
+        Assert.Null(await store.GetAsync("todo-5", default));
+        Assert.Null(await store.GetAsync("todo-6", default));
+        Assert.Null(await store.GetAsync("list", default));
+        Assert.NotNull(await store.GetAsync("own", default));
     }
 
     [Fact]
@@ -59,6 +68,14 @@ public class EvictorTests
         await evictor.EvictAsync([["todo"]], default);
         Assert.Equal(2, await Read(5));
         Assert.Equal(2, await Read(6));
+
+        // Before a reset: everything known by query tags, nothing else.
+        Assert.Equal(2, await cache.GetOrCreateAsync("own", _ => ValueTask.FromResult(version), tags: ["app-tag"]));
+        version = 3;
+        await evictor.EvictAllAsync(default);
+        Assert.Equal(3, await Read(5));
+        Assert.Equal(3, await Read(6));
+        Assert.Equal(2, await cache.GetOrCreateAsync("own", _ => ValueTask.FromResult(version), tags: ["app-tag"]));
     }
 
     [Fact]

@@ -3,10 +3,10 @@ namespace QueryTags.SignalR.Tests.Server.Caching;
 public class TagCacheTagsTests
 {
     [Fact]
-    public void An_entry_is_tagged_with_every_prefix_of_each_tag_once()
+    public void An_entry_is_tagged_with_every_prefix_of_each_tag_once_and_with_the_tag_a_reset_evicts_by()
     {
         Assert.Equal(
-            ["qt:[\"todo\"]", "qt:[\"todo\",5]", "qt:[\"todo\",5,true]", "qt:[\"todos\"]"],
+            ["qt:all", "qt:[\"todo\"]", "qt:[\"todo\",5]", "qt:[\"todo\",5,true]", "qt:[\"todos\"]"],
             TagCacheTags.Of(["todo", 5, true], ["todos"], ["todo", 5]));
     }
 

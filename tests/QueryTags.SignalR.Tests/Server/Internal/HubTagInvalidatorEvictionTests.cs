@@ -37,7 +37,7 @@ public class HubTagInvalidatorEvictionTests
 
         Assert.Single(server.HubContext.GroupSends);
         Assert.Single(survivor.Calls);
-        var entry = Assert.Single(server.InvalidatorLogger.Entries, entry => entry.Level == LogLevel.Error);
+        var entry = Assert.Single(server.CachesLogger.Entries, entry => entry.Level == LogLevel.Error);
         Assert.Equal("EvictionFailed", entry.Event.Name);
         Assert.Contains(message.Id, entry.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(ThrowingEvictor), entry.Message, StringComparison.Ordinal);
@@ -158,11 +158,22 @@ public class HubTagInvalidatorEvictionTests
 
             return ValueTask.CompletedTask;
         }
+
+        public int EvictedAll { get; private set; }
+
+        public ValueTask EvictAllAsync(CancellationToken cancellationToken)
+        {
+            EvictedAll++;
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class ThrowingEvictor : ITagEvictor
     {
         public ValueTask EvictAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken) =>
+            ValueTask.FromException(new InvalidOperationException("the cache store is down"));
+
+        public ValueTask EvictAllAsync(CancellationToken cancellationToken) =>
             ValueTask.FromException(new InvalidOperationException("the cache store is down"));
     }
 
@@ -174,6 +185,8 @@ public class HubTagInvalidatorEvictionTests
             cancellationToken.ThrowIfCancellationRequested();
             return ValueTask.CompletedTask;
         }
+
+        public ValueTask EvictAllAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }
 

@@ -40,6 +40,44 @@ public sealed class RedisOutageMonitorTests
     }
 
     [Fact]
+    public async Task A_log_that_lost_its_past_without_a_dropped_connection_ends_in_one_reset()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var harness = new MonitorHarness();
+        await harness.StartAsync();
+        var log = await harness.StartLogAsync(redis);
+        await log.AppendAsync([["todo"]], default).Within();
+
+        // Flushed while connected: the next script begins a new epoch and says so.
+        await RedisTesting.FlushAllAsync(redis);
+        await log.AppendAsync([["todo", 1]], default).Within();
+
+        await harness.RecoveredAsync();
+        Assert.Equal(["log-lost"], harness.Reset.Reasons);
+        Assert.Contains(harness.Logger.Entries, entry => entry is { Level: LogLevel.Error, Event.Name: "RedisLogLost" });
+    }
+
+    [Fact]
+    public async Task A_new_epoch_begun_by_another_node_resets_this_node_too()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var prefix = RedisTesting.UniqueKeyPrefix();
+        await using var harness = new MonitorHarness();
+        await harness.StartAsync();
+        await using var mine = await RedisTesting.StartLogAsync(redis, harness.Connections, configure: options => options.KeyPrefix = prefix, epochs: harness.Epochs);
+        await using var other = await RedisTesting.StartLogAsync(redis, configure: options => options.KeyPrefix = prefix);
+        await mine.AppendAsync([["todo"]], default).Within();
+        await RedisTesting.FlushAllAsync(redis);
+
+        // The other node's append begins the new epoch; this node learns of it at its next read.
+        await other.AppendAsync([["todo", 1]], default).Within();
+        await mine.CurrentAsync(default).Within();
+
+        await harness.RecoveredAsync();
+        Assert.Equal(["log-lost"], harness.Reset.Reasons);
+    }
+
+    [Fact]
     public async Task A_connection_down_when_it_is_added_is_an_outage_too()
     {
         await using var redis = await RedisServer.StartAsync();
