@@ -13,15 +13,17 @@ internal sealed class RedisLogEpochs
     private Action<string>? _lost;
 
     /// <summary>
-    /// Records the epoch a script answered. <paramref name="started"/> says the script itself began it. An epoch
-    /// that differs from the last one seen was begun by another node's script.
+    /// Records the epoch a script answered. <paramref name="started"/> says the script itself began it; an epoch
+    /// that differs from the last one seen was begun by another node's script. Either is a loss only once this node
+    /// has seen an epoch: the first epoch a node sees is where it starts (a Redis that lost its data while no node
+    /// ran answers old cursors with a reset by the cursor rules, and had no node's connections to reset).
     /// </summary>
     public void Seen(string epoch, bool started)
     {
         Action<string>? lost = null;
         lock (_gate)
         {
-            if (started || (_current is not null && _current != epoch))
+            if (_current is not null && (started || _current != epoch))
             {
                 lost = _lost;
             }

@@ -11,7 +11,12 @@ namespace QueryTags.SignalR.StackExchangeRedis.Internal;
 /// (<see cref="ILocalClientReset"/>), so none keeps stale data. The reset waits for the backplane's subscriptions
 /// too: resetting earlier would let an invalidation published in between slip past the clients that just refetched.
 /// </summary>
-internal sealed class RedisOutageMonitor(RedisConnections connections, RedisLogEpochs epochs, ILocalClientReset reset, ILogger<RedisOutageMonitor> logger)
+internal sealed class RedisOutageMonitor(
+    RedisConnections connections,
+    RedisLogEpochs epochs,
+    InvalidationLog log,
+    ILocalClientReset reset,
+    ILogger<RedisOutageMonitor> logger)
     : IHostedService, IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
@@ -107,6 +112,18 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, RedisLogE
             while (true)
             {
                 await Task.Delay(PollInterval, stopping);
+                int count;
+                try
+                {
+                    // Read the log first: a Redis that came back empty begins its new epoch here, and says so before
+                    // the reason is chosen, rather than during the reset (which would then be sent twice).
+                    await log.CurrentAsync(stopping);
+                }
+                catch (InvalidationLogUnavailableException)
+                {
+                    continue;
+                }
+
                 long failures;
                 string reason;
                 lock (_gate)
@@ -120,7 +137,6 @@ internal sealed class RedisOutageMonitor(RedisConnections connections, RedisLogE
                     continue;
                 }
 
-                int count;
                 try
                 {
                     count = await reset.ResetAllAsync(reason, stopping);

@@ -10,17 +10,19 @@ namespace Microsoft.AspNetCore.Builder;
 /// when a matching tag is invalidated: invalidating <c>["todo"]</c> evicts the response cached for
 /// <c>["todo", 5]</c>; invalidating <c>["todo", 5]</c> does not evict the one for <c>["todo", 6]</c>.
 /// </summary>
+/// <remarks>
+/// Every form also guards the fill: an answer read before a save of its tags and
+/// stored after that save's eviction is not stored, or, when the save lands during the store, is evicted again by
+/// publishing its tags once more. That costs one read of the invalidation log per request (two when it stores).
+/// </remarks>
 public static class TagOutputCachePolicyBuilderExtensions
 {
     /// <summary>Tags the cached response with fixed tags: <c>.CacheOutput(policy =&gt; policy.InvalidatedByTags(["todos"]))</c>.</summary>
     /// <param name="policy">The output cache policy.</param>
     /// <param name="tags">The tags of the cached data.</param>
     /// <returns>The policy, for chaining.</returns>
-    public static OutputCachePolicyBuilder InvalidatedByTags(this OutputCachePolicyBuilder policy, params Tag[] tags)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        return policy.Tag(TagCacheTags.Of(tags));
-    }
+    public static OutputCachePolicyBuilder InvalidatedByTags(this OutputCachePolicyBuilder policy, params Tag[] tags) =>
+        policy.InvalidatedByTags(RequestTagSource.Fixed(tags));
 
     /// <summary>Tags the cached response with tags computed from the request.</summary>
     /// <param name="policy">The output cache policy.</param>
@@ -56,10 +58,11 @@ public static class TagOutputCachePolicyBuilderExtensions
 
         // The policy builder has no public way to add a policy instance; a requirement sees the cache context of each
         // step, and adding the same tags again is harmless (a set).
-        return policy.With(context =>
+        return policy.With(async (context, _) =>
         {
+            var tags = source.For(context.HttpContext).ToList();
             context.Tags.Add(TagCacheTags.All);
-            foreach (var tag in source.For(context.HttpContext))
+            foreach (var tag in tags)
             {
                 foreach (var text in TagCacheTags.OfOne(tag))
                 {
@@ -67,6 +70,7 @@ public static class TagOutputCachePolicyBuilderExtensions
                 }
             }
 
+            await CacheFillGuard.StepAsync(context, tags);
             return true;
         });
     }

@@ -14,6 +14,12 @@ internal static partial class Log
     [LoggerMessage(31, LogLevel.Information, "Evicted every server-cache entry known by query tags from {Count} cache(s) ({Reason}) before telling clients to refetch.", EventName = nameof(EvictedAll))]
     public static partial void EvictedAll(ILogger logger, string reason, int count);
 
+    [LoggerMessage(32, LogLevel.Information, "A response to {Path} was stored in the output cache while {Count} of its tags were invalidated; they are published again, so the entry is evicted and its readers refetch.", EventName = nameof(CacheFillRepaired))]
+    public static partial void CacheFillRepaired(ILogger logger, string path, int count);
+
+    [LoggerMessage(33, LogLevel.Error, "A response to {Path} may have been stored in the output cache after a change of its tags, and publishing them again failed; the entry may be stale until it expires or its tags change again.", EventName = nameof(CacheFillRepairFailed))]
+    public static partial void CacheFillRepairFailed(ILogger logger, string path, Exception exception);
+
     [LoggerMessage(11, LogLevel.Error, "The endpoint {Endpoint} answered {StatusCode}, but invalidating its tags failed: the change stands and no client was told of it. The response keeps its status and carries no invalidation headers.", EventName = nameof(EndpointPublishFailed))]
     public static partial void EndpointPublishFailed(ILogger logger, string endpoint, int statusCode, Exception exception);
 

@@ -16,6 +16,7 @@ internal sealed class TagInvalidationMetrics
     private readonly Counter<long> _endpointPublishesFailed;
     private readonly Counter<long> _deliveriesFailed;
     private readonly Counter<long> _callsThrottled;
+    private readonly Counter<long> _cacheFillsRepaired;
 
     public TagInvalidationMetrics(IMeterFactory meterFactory)
     {
@@ -31,6 +32,10 @@ internal sealed class TagInvalidationMetrics
             "{invalidation}",
             "Invalidations of an endpoint that succeeded which could not be published: the change was saved, and no client was told.");
         _deliveriesFailed = meter.CreateCounter<long>("querytags.deliveries.failed", "{invalidation}", "Invalidations logged whose group sends failed; clients learn of them from their cursors.");
+        _cacheFillsRepaired = meter.CreateCounter<long>(
+            "querytags.cache.fills.repaired",
+            "{response}",
+            "Output-cached answers stored while one of their tags was invalidated, whose tags were published again.");
         _callsThrottled = meter.CreateCounter<long>("querytags.calls.throttled", "{call}", "Subscribe and Unsubscribe calls that waited for a connection's rate limit.");
     }
 
@@ -50,6 +55,8 @@ internal sealed class TagInvalidationMetrics
         _deliveriesFailed.Add(1, new KeyValuePair<string, object?>("error.type", exception.GetType().FullName));
 
     public void CallThrottled() => _callsThrottled.Add(1);
+
+    public void CacheFillRepaired() => _cacheFillsRepaired.Add(1);
 
     public void TagsHeldChanged(int delta)
     {

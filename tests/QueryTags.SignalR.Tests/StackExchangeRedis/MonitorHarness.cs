@@ -19,12 +19,15 @@ internal sealed class MonitorHarness : IAsyncDisposable
     public MonitorHarness(RecordingClientReset? reset = null)
     {
         Reset = reset ?? new RecordingClientReset();
-        Monitor = new RedisOutageMonitor(Connections, Epochs, Reset, Logger);
+        Monitor = new RedisOutageMonitor(Connections, Epochs, Log, Reset, Logger);
     }
 
     public RedisConnections Connections { get; } = new();
 
     public RedisLogEpochs Epochs { get; } = new();
+
+    /// <summary>The log the monitor reads before it resets: whichever the test started last, an empty one before.</summary>
+    public SwitchingLog Log { get; } = new();
 
     public RecordingClientReset Reset { get; }
 
@@ -51,6 +54,7 @@ internal sealed class MonitorHarness : IAsyncDisposable
     {
         var log = await RedisTesting.StartLogAsync(redis, Connections, epochs: Epochs);
         _owned.Add(log);
+        Log.Current = log;
         return log;
     }
 
@@ -71,4 +75,17 @@ internal sealed class MonitorHarness : IAsyncDisposable
             await owned.DisposeAsync();
         }
     }
+}
+
+/// <summary>A log that forwards to another, so a harness can hand its monitor a log before the test starts one.</summary>
+internal sealed class SwitchingLog : InvalidationLog
+{
+    public InvalidationLog Current { get; set; } =
+        new QueryTags.SignalR.Internal.InMemoryInvalidationLog(Microsoft.Extensions.Options.Options.Create(new TagInvalidationOptions()), TimeProvider.System);
+
+    public override ValueTask<InvalidationCursor> AppendAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken) =>
+        Current.AppendAsync(tags, cancellationToken);
+
+    protected override async ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, CancellationToken cancellationToken) =>
+        new((await Current.CurrentAsync(cancellationToken)), 0, new Dictionary<string, long>());
 }

@@ -1,0 +1,155 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using QueryTags.SignalR.Telemetry;
+
+namespace QueryTags.SignalR.Internal;
+
+/// <summary>
+/// Keeps an output-cached answer from outliving a change it did not see. A GET that read the database before a save
+/// and stores its answer after that save's eviction puts the old answer back, and the clients the save's push made
+/// refetch can read it (so can requests that waited for it, with request coalescing): nobody would tell them again.
+/// The guard reads the log's position before the handler runs; before the answer is stored it asks the log whether
+/// any of the answer's tags was invalidated since, and if so stores nothing; after the store (the response's
+/// <c>OnCompleted</c>) it asks again, and if one was, publishes those tags once more, which evicts the entry and
+/// makes its readers refetch.
+/// </summary>
+/// <remarks>
+/// It runs as an output cache requirement, which the middleware evaluates at each of its steps: before the lookup
+/// (no state yet), when serving a cached entry, and after the handler. The last is told from the second by the
+/// response body: the middleware puts its recording stream in place only around the handler.
+/// </remarks>
+internal sealed class CacheFillGuard
+{
+    private static readonly object StateKey = new();
+
+    private readonly InvalidationLog _log;
+    private readonly ITagInvalidator _invalidator;
+    private readonly TagInvalidationMetrics _metrics;
+    private readonly ILogger<CacheFillGuard> _logger;
+
+    private CacheFillGuard(InvalidationLog log, ITagInvalidator invalidator, TagInvalidationMetrics metrics, ILogger<CacheFillGuard> logger)
+    {
+        _log = log;
+        _invalidator = invalidator;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>One step of the output cache for a response known by <paramref name="tags"/>.</summary>
+    public static async ValueTask StepAsync(OutputCacheContext context, IReadOnlyList<Tag> tags)
+    {
+        var http = context.HttpContext;
+        if (http.Items.TryGetValue(StateKey, out var found) && found is Fill fill)
+        {
+            await fill.Guard.LaterStepAsync(context, fill);
+            return;
+        }
+
+        // Without AddTagInvalidation() there is no log to ask, and nothing publishes invalidations to race with.
+        if (http.RequestServices.GetService<TagInvalidationMarkerService>() is null)
+        {
+            return;
+        }
+
+        var services = http.RequestServices;
+        var guard = new CacheFillGuard(
+            services.GetRequiredService<InvalidationLog>(),
+            services.GetRequiredService<ITagInvalidator>(),
+            services.GetRequiredService<TagInvalidationMetrics>(),
+            services.GetRequiredService<ILogger<CacheFillGuard>>());
+        fill = new Fill(guard, tags) { Body = http.Response.Body };
+        http.Items[StateKey] = fill;
+        try
+        {
+            fill.Start = await guard._log.CurrentAsync(http.RequestAborted);
+        }
+        catch (InvalidationLogUnavailableException)
+        {
+            // Unguarded: served as usual, never stored.
+        }
+
+        http.Response.OnCompleted(static state => ((Fill)state).Guard.AfterStoreAsync((Fill)state), fill);
+        fill.Context = context;
+    }
+
+    private async ValueTask LaterStepAsync(OutputCacheContext context, Fill fill)
+    {
+        if (ReferenceEquals(context.HttpContext.Response.Body, fill.Body))
+        {
+            // Served from the cache (or from the answer of a request it waited for): nothing of this request is stored.
+            fill.Served = true;
+            return;
+        }
+
+        if (fill.Checked)
+        {
+            return;
+        }
+
+        fill.Checked = true;
+        if (fill.Start is null || await ChangedSinceAsync(fill, context.HttpContext.RequestAborted) is not [])
+        {
+            context.AllowCacheStorage = false;
+            fill.Refused = true;
+        }
+    }
+
+    private async Task AfterStoreAsync(Fill fill)
+    {
+        if (fill.Served || fill.Refused || !fill.Checked || fill.Context is not { AllowCacheStorage: true })
+        {
+            return;
+        }
+
+        try
+        {
+            var changed = await ChangedSinceAsync(fill, CancellationToken.None);
+            if (changed.Count > 0)
+            {
+                _metrics.CacheFillRepaired();
+                Log.CacheFillRepaired(_logger, fill.Context.HttpContext.Request.Path, changed.Count);
+                await _invalidator.InvalidateTagsAsync(changed, "querytags:cache-fill", CancellationToken.None);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.CacheFillRepairFailed(_logger, fill.Context.HttpContext.Request.Path, ex);
+        }
+    }
+
+    // The answer's tags invalidated after the request began: all of them when the log cannot tell (a reset).
+    private async Task<IReadOnlyList<Tag>> ChangedSinceAsync(Fill fill, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var replay = await _log.ReplayAsync(fill.Tags, fill.Start, null, cancellationToken);
+            return replay.Reset ? fill.Tags : replay.Missed;
+        }
+        catch (InvalidationLogUnavailableException)
+        {
+            return fill.Tags;
+        }
+    }
+
+    private sealed class Fill(CacheFillGuard guard, IReadOnlyList<Tag> tags)
+    {
+        public CacheFillGuard Guard { get; } = guard;
+
+        public IReadOnlyList<Tag> Tags { get; } = tags;
+
+        public InvalidationCursor? Start { get; set; }
+
+        // The response body before the middleware's recording stream: the handler ran when it has been replaced.
+        public Stream? Body { get; init; }
+
+        public OutputCacheContext? Context { get; set; }
+
+        public bool Served { get; set; }
+
+        public bool Checked { get; set; }
+
+        public bool Refused { get; set; }
+    }
+}
