@@ -93,6 +93,13 @@ public sealed class TagInvalidationOptions
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
+    /// <summary>
+    /// With a log shared by several nodes (Redis): how long after its append an invalidation whose sends were never
+    /// confirmed counts as lost (its node died before the sends left, or they failed) and is sent again by a node
+    /// that sweeps the log; its recipients apply it once, by id. Default 5 seconds.
+    /// </summary>
+    public TimeSpan UnsentSendGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a subscribe waits for its group joins (a backplane that is down) before it gives up and leaves them.</summary>
     internal TimeSpan GroupJoinTimeout { get; set; } = TimeSpan.FromSeconds(3);
 

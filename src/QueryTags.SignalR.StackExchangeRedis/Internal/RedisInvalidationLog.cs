@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -16,7 +17,7 @@ internal sealed class RedisInvalidationLog(
     RedisConnections connections,
     RedisLogEpochs epochs) : InvalidationLog, IHostedService, IAsyncDisposable
 {
-    private readonly RedisKey[] _keys = new[] { "epoch", "sequence", "tags", "entries", "forgotten" }
+    private readonly RedisKey[] _keys = new[] { "epoch", "sequence", "tags", "entries", "forgotten", "unsent", "unsent-tags" }
         .Select(name => (RedisKey)(redisOptions.Value.KeyPrefix + name)).ToArray();
 
     // Named from the options, so an error says where even before the first connection.
@@ -83,6 +84,28 @@ internal sealed class RedisInvalidationLog(
             new InvalidationCursor((string)result[0]!, ParseLong(result[1])),
             ParseLong(result[2]),
             lastInvalidated);
+    }
+
+    public override bool TracksSends => true;
+
+    public override async ValueTask SentAsync(InvalidationCursor cursor, CancellationToken cancellationToken) =>
+        await EvaluateAsync(RedisInvalidationLogScripts.Sent, [cursor.Sequence]);
+
+    public override async ValueTask<IReadOnlyList<UnsentInvalidation>> ClaimUnsentAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        RedisValue[] arguments = [NewEpoch(), _retentionMicroseconds, (long)(olderThan.Ticks / (TimeSpan.TicksPerMillisecond / 1000))];
+        var result = (RedisResult[])(await EvaluateAsync(RedisInvalidationLogScripts.ClaimUnsent, arguments))!;
+        var epoch = (string)result[0]!;
+        var claimed = new List<UnsentInvalidation>((result.Length - 1) / 2);
+        for (var i = 1; i + 1 < result.Length; i += 2)
+        {
+            using var tags = JsonDocument.Parse((string)result[i + 1]!);
+            claimed.Add(new UnsentInvalidation(
+                new InvalidationCursor(epoch, ParseLong(result[i])),
+                [.. tags.RootElement.EnumerateArray().Select(tag => Tag.Parse(tag.GetRawText()))]));
+        }
+
+        return claimed;
     }
 
     public async Task<TimeSpan> PingAsync() =>

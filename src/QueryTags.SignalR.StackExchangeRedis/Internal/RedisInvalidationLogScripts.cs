@@ -4,7 +4,9 @@ namespace QueryTags.SignalR.StackExchangeRedis.Internal;
 /// The Lua scripts of the Redis log. Each runs atomically, so a sequence number, the per-tag entries and the
 /// epoch always change together. Keys: 1 epoch, 2 sequence (the highest issued), 3 tags (zset: canonical tag →
 /// sequence of its last invalidation), 4 entries (zset: sequence → sequence, one per invalidation, for forgetting),
-/// 5 forgotten (highest sequence forgotten early, past the capacity).
+/// 5 forgotten (highest sequence forgotten early, past the capacity), 6 unsent (zset: sequence of an invalidation
+/// whose sends were not confirmed → when it was appended or last claimed), 7 unsent tags (hash: sequence → its tags
+/// as a JSON array of canonical forms).
 /// </summary>
 /// <remarks>
 /// Sequences are Redis's clock (<c>TIME</c>) in microseconds, made strictly increasing: one clock for every node.
@@ -27,7 +29,7 @@ internal static class RedisInvalidationLogScripts
         if not epoch then
           epoch = ARGV[1]
           started = 1
-          redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+          redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
           redis.call('SET', KEYS[1], epoch)
         end
         local now = micros()
@@ -41,10 +43,16 @@ internal static class RedisInvalidationLogScripts
         local sequence = high + 1
         if now > sequence then sequence = now end
         redis.call('SET', KEYS[2], text(sequence))
+        local tags = {}
         for i = 4, #ARGV do
           redis.call('ZADD', KEYS[3], text(sequence), ARGV[i])
+          tags[#tags + 1] = ARGV[i]
         end
         redis.call('ZADD', KEYS[4], text(sequence), text(sequence))
+
+        -- Unsent until the node that appended it confirms its sends left.
+        redis.call('ZADD', KEYS[6], text(sequence), text(sequence))
+        redis.call('HSET', KEYS[7], text(sequence), '[' .. table.concat(tags, ',') .. ']')
 
         -- Forget entries past the retention horizon or beyond the capacity; the oldest by rank are the lowest
         -- sequences. At most 10,000 per call keeps each script short. Only an entry forgotten before the horizon
@@ -85,6 +93,37 @@ internal static class RedisInvalidationLogScripts
         local result = { epoch, text(current), text(answerable), started }
         for i = 3, #ARGV do
           result[#result + 1] = redis.call('ZSCORE', KEYS[3], ARGV[i]) or ''
+        end
+        return result
+        """;
+
+    /// <summary>ARGV: the sequence whose sends left. Forgets it as unsent.</summary>
+    public const string Sent = """
+        redis.call('ZREM', KEYS[6], ARGV[1])
+        redis.call('HDEL', KEYS[7], ARGV[1])
+        return 1
+        """;
+
+    /// <summary>
+    /// ARGV: new epoch, retention µs, grace µs. Claims unsent invalidations appended (or last claimed) more than the
+    /// grace ago, at most 100, by moving their time to now, so no other node claims them for as long; one older than
+    /// the retention window is dropped instead. Returns { epoch, then sequence and tags of each claimed }.
+    /// </summary>
+    public const string ClaimUnsent = Prelude + """
+
+        local horizon = now - retention
+        local due = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', '(' .. text(now - tonumber(ARGV[3])), 'LIMIT', 0, 100)
+        local result = { epoch }
+        for _, member in ipairs(due) do
+          local tags = redis.call('HGET', KEYS[7], member)
+          if (not tags) or tonumber(member) < horizon then
+            redis.call('ZREM', KEYS[6], member)
+            redis.call('HDEL', KEYS[7], member)
+          else
+            redis.call('ZADD', KEYS[6], text(now), member)
+            result[#result + 1] = member
+            result[#result + 1] = tags
+          end
         end
         return result
         """;

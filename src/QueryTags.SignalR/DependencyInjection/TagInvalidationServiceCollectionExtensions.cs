@@ -44,7 +44,9 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<TagSubscriptionService>();
         services.TryAddSingleton<LocalConnections>();
         services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());
-        services.TryAddSingleton<ITagInvalidator, HubTagInvalidator>();
+        services.TryAddSingleton<HubTagInvalidator>();
+        services.TryAddSingleton<ITagInvalidator>(provider => provider.GetRequiredService<HubTagInvalidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UnsentInvalidationSweeper>());
 
         // The hub's own SignalR options (limits, detailed errors, the server-fault filter), applied after every other
         // configuration; HubOptionsSetup<T> makes SignalR read per-hub options at all.

@@ -9,7 +9,8 @@ namespace QueryTags.SignalR.Internal;
 
 /// <summary>
 /// Publishes invalidations: log first (so a concurrent subscribe sees them), then the server caches' evictions (so
-/// a client refetching on the push misses them), then one send per target group, handed to SignalR and not awaited.
+/// a client refetching on the push misses them), then one send per target group, handed to SignalR and not awaited;
+/// once the sends left, the log is told (a log that tracks sends has the ones never confirmed sent again).
 /// </summary>
 /// <remarks>
 /// A group send completes when every connection of the group has taken the message, so awaiting it would let one
@@ -36,9 +37,6 @@ internal sealed class HubTagInvalidator(
         ArgumentNullException.ThrowIfNull(tags);
         var distinct = new List<Tag>();
         var seen = new HashSet<Tag>();
-
-        // Each target group with the tags that target it, in first-seen order.
-        var groups = new Dictionary<string, List<Tag>>(StringComparer.Ordinal);
         var index = 0;
         foreach (var tag in tags)
         {
@@ -55,13 +53,6 @@ internal sealed class HubTagInvalidator(
             if (seen.Add(tag))
             {
                 distinct.Add(tag);
-                var group = TagGroupNames.Target(tag, _maxGroupDepth);
-                if (!groups.TryGetValue(group, out var targeting))
-                {
-                    groups[group] = targeting = [];
-                }
-
-                targeting.Add(tag);
             }
 
             index++;
@@ -72,6 +63,7 @@ internal sealed class HubTagInvalidator(
             throw new ArgumentException("InvalidateTagsAsync needs at least one tag. Nothing was sent.", nameof(tags));
         }
 
+        var groups = TargetGroups(distinct);
         using var publish = TagInvalidationActivities.Source.StartActivity("querytags.publish");
         publish?.SetTag("querytags.tags.count", distinct.Count);
         publish?.SetTag("querytags.groups.count", groups.Count);
@@ -85,7 +77,7 @@ internal sealed class HubTagInvalidator(
 
             var message = new InvalidationMessage
             {
-                Id = Guid.CreateVersion7().ToString("N"),
+                Id = IdOf(cursor),
                 Tags = distinct,
                 Cursor = cursor,
                 Origin = origin,
@@ -119,7 +111,48 @@ internal sealed class HubTagInvalidator(
         }
     }
 
-    // Starts the sends and watches them without waiting: what SignalR cannot deliver is logged and counted.
+    /// <summary>
+    /// Evicts and sends again an invalidation the log holds whose sends were never confirmed (the node that
+    /// appended it died before its sends left, or they failed), with the id and cursor it was first sent with, so a
+    /// client that did receive it applies it once.
+    /// </summary>
+    public async Task ResendAsync(UnsentInvalidation unsent, CancellationToken cancellationToken)
+    {
+        var message = new InvalidationMessage { Id = IdOf(unsent.Cursor), Tags = unsent.Tags, Cursor = unsent.Cursor };
+        if (caches.Any)
+        {
+            await caches.EvictAsync(message, cancellationToken);
+        }
+
+        var groups = TargetGroups(unsent.Tags);
+        HandOver(message, groups);
+        metrics.InvalidationPublished(groups.Count);
+        Log.InvalidationResent(logger, message.Id, unsent.Tags.Count, groups.Count);
+    }
+
+    // The id names the invalidation by its place in the log, so every send of it, first or again, carries the same id.
+    internal static string IdOf(InvalidationCursor cursor) => string.Concat(cursor.Epoch, "-", cursor.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    // Each target group with the tags that target it, in first-seen order.
+    private Dictionary<string, List<Tag>> TargetGroups(IReadOnlyList<Tag> tags)
+    {
+        var groups = new Dictionary<string, List<Tag>>(StringComparer.Ordinal);
+        foreach (var tag in tags)
+        {
+            var group = TagGroupNames.Target(tag, _maxGroupDepth);
+            if (!groups.TryGetValue(group, out var targeting))
+            {
+                groups[group] = targeting = [];
+            }
+
+            targeting.Add(tag);
+        }
+
+        return groups;
+    }
+
+    // Starts the sends and watches them without waiting: what SignalR cannot deliver is logged and counted, and left
+    // unconfirmed in the log, which has it sent again; what it delivers is confirmed.
     private void HandOver(InvalidationMessage message, Dictionary<string, List<Tag>> groups)
     {
         Task sending;
@@ -132,14 +165,55 @@ internal sealed class HubTagInvalidator(
             sending = Task.FromException(ex);
         }
 
-        if (!sending.IsCompletedSuccessfully)
+        if (sending.IsCompletedSuccessfully)
         {
-            sending.ContinueWith(
-                static (task, state) => ((HubTagInvalidator)state!).DeliveryFailed(task),
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            Sent(message.Cursor!.Value);
+            return;
+        }
+
+        sending.ContinueWith(
+            static (task, state) =>
+            {
+                var (invalidator, cursor) = ((HubTagInvalidator, InvalidationCursor))state!;
+                if (task.IsCompletedSuccessfully)
+                {
+                    invalidator.Sent(cursor);
+                }
+                else
+                {
+                    invalidator.DeliveryFailed(task);
+                }
+            },
+            (this, message.Cursor!.Value),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    // Tells the log the sends left; a log that does not track sends returns at once.
+    private void Sent(InvalidationCursor cursor)
+    {
+        if (!log.TracksSends)
+        {
+            return;
+        }
+
+        _ = ConfirmAsync(cursor);
+
+        async Task ConfirmAsync(InvalidationCursor cursor)
+        {
+            try
+            {
+                await log.SentAsync(cursor, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // Unconfirmed, it is sent again later: a duplicate its recipients apply once, by id.
+                if (logThrottle.Allows(logger, LogLevel.Warning))
+                {
+                    Log.SendNotConfirmed(logger, cursor.ToString(), ex);
+                }
+            }
         }
     }
 

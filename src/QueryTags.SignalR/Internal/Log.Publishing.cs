@@ -20,6 +20,15 @@ internal static partial class Log
     [LoggerMessage(33, LogLevel.Error, "A response to {Path} may have been stored in the output cache after a change of its tags, and publishing them again failed; the entry may be stale until it expires or its tags change again.", EventName = nameof(CacheFillRepairFailed))]
     public static partial void CacheFillRepairFailed(ILogger logger, string path, Exception exception);
 
+    [LoggerMessage(34, LogLevel.Warning, "Invalidation {Id} with {Tags} tag(s) was logged but its sends were never confirmed (its node died, or they failed); sent again to {Groups} group(s).", EventName = nameof(InvalidationResent))]
+    public static partial void InvalidationResent(ILogger logger, string id, int tags, int groups);
+
+    [LoggerMessage(35, LogLevel.Warning, "Telling the log that invalidation {Cursor} was sent failed; it will be sent again, and its recipients apply it once.", EventName = nameof(SendNotConfirmed))]
+    public static partial void SendNotConfirmed(ILogger logger, string cursor, Exception exception);
+
+    [LoggerMessage(36, LogLevel.Warning, "Sending again the invalidations the log holds unsent failed; trying again shortly.", EventName = nameof(UnsentSweepFailed))]
+    public static partial void UnsentSweepFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(11, LogLevel.Error, "The endpoint {Endpoint} answered {StatusCode}, but invalidating its tags failed: the change stands and no client was told of it. The response keeps its status and carries no invalidation headers.", EventName = nameof(EndpointPublishFailed))]
     public static partial void EndpointPublishFailed(ILogger logger, string endpoint, int statusCode, Exception exception);
 

@@ -40,6 +40,11 @@ internal sealed class TagInvalidationOptionsValidator : IValidateOptions<TagInva
             }
         }
 
+        if (options.UnsentSendGrace < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.UnsentSendGrace)} must be at least 100 ms (sends take that long under load); it is {options.UnsentSendGrace}.");
+        }
+
         if (options.RetentionWindow <= TimeSpan.Zero)
         {
             failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.RetentionWindow)} must be positive; it is {options.RetentionWindow}.");

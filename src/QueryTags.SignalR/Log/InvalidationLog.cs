@@ -63,6 +63,28 @@ public abstract class InvalidationLog
     /// <param name="cancellationToken">Cancels the read.</param>
     protected abstract ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True for a log that remembers which invalidations' sends were confirmed (<see cref="SentAsync"/>), and hands
+    /// the others back (<see cref="ClaimUnsentAsync"/>) to be sent again: a log shared by several nodes, where the
+    /// node that appended an invalidation can die before its sends leave while the others' clients go on. A log that
+    /// lives and dies with its node has no need: its clients reconnect to a new epoch. False by default.
+    /// </summary>
+    public virtual bool TracksSends => false;
+
+    /// <summary>The sends of the invalidation at <paramref name="cursor"/> left this node (for a backplane: reached it).</summary>
+    /// <param name="cursor">The invalidation's position.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public virtual ValueTask SentAsync(InvalidationCursor cursor, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Invalidations appended more than <paramref name="olderThan"/> ago whose sends were never confirmed, claimed for
+    /// this node to send again (another node does not claim them for as long again). Empty by default.
+    /// </summary>
+    /// <param name="olderThan">How long a send may take before it counts as lost.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    public virtual ValueTask<IReadOnlyList<UnsentInvalidation>> ClaimUnsentAsync(TimeSpan olderThan, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<UnsentInvalidation>>([]);
+
     /// <summary>A new random epoch (12 hex digits): a log takes one whenever it starts without its past.</summary>
     protected static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 }
