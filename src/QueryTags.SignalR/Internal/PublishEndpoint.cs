@@ -162,9 +162,6 @@ internal static class PublishEndpoint
 
     // The endpoint's logger when an entry of `level` may be written now (LogThrottle: a flood of bad requests, or of
     // requests during an outage, does not flood the log); null otherwise.
-    private static ILogger? ThrottledLogger(HttpContext context, LogLevel level)
-    {
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PublishEndpoint).FullName!);
-        return context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, level) ? logger : null;
-    }
+    private static ILogger? ThrottledLogger(HttpContext context, LogLevel level) =>
+        LogThrottle.ForRequest(context, typeof(PublishEndpoint).FullName!, level);
 }
