@@ -1,9 +1,28 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 using TodoApp;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = "ClientApp/dist" });
+
+// Kestrel's limits as the README recommends them (its Limits section): idle sockets, and sockets that never send a
+// byte, are closed after 30 s instead of 130 s, slow request headers after 10 s, and the server holds at most 20,000
+// sockets. The hub's connections per client address are limited below (AddRateLimiter).
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(30);
+    kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+    kestrel.Limits.MaxConcurrentConnections = 20_000;
+    kestrel.Limits.MaxConcurrentUpgradedConnections = 20_000;
+});
+
+// Behind a reverse proxy on this machine (ASP.NET Core trusts the forwarded headers of loopback proxies only), a
+// request is as the browser sent it: HTTPS when it was, which makes the session cookie Secure, and from the browser's
+// address, which the per-address limit counts. Another proxy must be added to KnownProxies or KnownNetworks.
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
 var todos = builder.Configuration.GetConnectionString("Todos")
     ?? throw new InvalidOperationException("Set the connection string 'ConnectionStrings:Todos'.");
@@ -24,6 +43,9 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     .AddCookie(options =>
     {
         options.Cookie.Name = "TodoApp.Session";
+        // Secure whenever the request is HTTPS (as the browser sent it: see ForwardedHeaders above), and still usable on
+        // http://localhost. HttpOnly and SameSite=Lax are the handler's defaults.
+        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         options.Events.OnRedirectToLogin = context => Answer(context.Response, StatusCodes.Status401Unauthorized);
         options.Events.OnRedirectToAccessDenied = context => Answer(context.Response, StatusCodes.Status403Forbidden);
 
@@ -33,7 +55,9 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
             return Task.CompletedTask;
         }
     })
-    // Services that are not .NET publish invalidations at /api/invalidations with the header X-Api-Key.
+    // Services that are not .NET publish invalidations at /api/invalidations with the header X-Api-Key. Anyone can send
+    // a wrong key, and the handler's base class logs two information entries for each (not authenticated, challenged):
+    // appsettings.json keeps its category (TodoApp.PublishApiKey) at warnings, as it keeps ASP.NET Core's.
     .AddScheme<AuthenticationSchemeOptions, PublishApiKey>(PublishApiKey.SchemeName, null);
 builder.Services.AddAuthorization(options => options.AddPolicy(PublishApiKey.Policy, policy => policy
     .AddAuthenticationSchemes(PublishApiKey.SchemeName)
@@ -48,7 +72,24 @@ if (builder.Configuration["Redis"] is { Length: > 0 } redis)
     builder.Services.AddStackExchangeRedisOutputCache(options => options.Configuration = redis);
 }
 
-builder.Services.AddOutputCache();
+// An entry is at most 1 MB (the shared list of about 5,000 todos; a longer one is served uncached), and the in-memory
+// store keeps at most 32 MB. Redis has no size limit of its own here: TodoCachePolicy keys entries by nothing a client
+// can vary (one entry per list and per todo), and each expires after a minute unless an invalidation evicts it first.
+builder.Services.AddOutputCache(options =>
+{
+    options.MaximumBodySize = 1024 * 1024;
+    options.SizeLimit = 32 * 1024 * 1024;
+});
+
+// At most 50 hub connections (and hub requests in flight) per client address, as the README recommends: a WebSocket or
+// an event stream holds its place while it lasts, a long poll while it waits. The 51st is answered 429.
+builder.Services.AddRateLimiter(limiter =>
+{
+    limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    limiter.AddPolicy(HubConnectionsPerAddress, context => RateLimitPartition.GetConcurrencyLimiter(
+        context.Connection.RemoteIpAddress?.ToString() ?? "",
+        _ => new ConcurrencyLimiterOptions { PermitLimit = 50, QueueLimit = 0 }));
+});
 
 builder.Services.AddHealthChecks();
 
@@ -73,6 +114,8 @@ using (var scope = app.Services.CreateScope())
     TodoDatabase.EnsureReady(scope.ServiceProvider.GetRequiredService<TodoDbContext>());
 }
 
+app.UseForwardedHeaders();
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
@@ -94,13 +137,14 @@ app.Use((context, next) =>
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 // After authorization: a cached answer is served only to a request that may have it.
 app.UseOutputCache();
 app.MapSessionApi();
 app.MapTodoApi();
 app.MapMyTodoApi();
 // Open to anonymous connections, which hold the shared list's tags; AddTagAuthorization above decides per tag.
-app.MapTagInvalidation();
+app.MapTagInvalidation().RequireRateLimiting(HubConnectionsPerAddress);
 // POST {"tags": [["todos"]]} publishes like ITagInvalidator, for a service with the key (PublishApiKey.cs); a
 // session cookie does not count here, only the key.
 app.MapTagInvalidationPublisher("/api/invalidations").RequireAuthorization(PublishApiKey.Policy);
@@ -110,4 +154,7 @@ app.MapHealthChecks("/health");
 app.Run();
 
 // Lets test projects start the app through WebApplicationFactory<Program>.
-public partial class Program;
+public partial class Program
+{
+    private const string HubConnectionsPerAddress = "hub-connections-per-address";
+}

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -85,6 +86,70 @@ public sealed class PublishEndpointTests(KestrelServerFixture fixture) : IClassF
         using var response = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    // Kestrel counts a chunked body's framing (each chunk's size line and line ends) against its own body limit; the
+    // limit is on the body, so a body of the limit's size passes with a length or chunked, and one byte more does not.
+    [Theory]
+    [InlineData(64 * 1024, true, HttpStatusCode.OK)]
+    [InlineData(64 * 1024, false, HttpStatusCode.OK)]
+    [InlineData(64 * 1024 - 11, false, HttpStatusCode.OK)]
+    [InlineData(64 * 1024 + 1, true, HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData(64 * 1024 + 1, false, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task The_size_limit_counts_the_bodys_own_bytes_whether_or_not_it_says_its_length(int size, bool withLength, HttpStatusCode status)
+    {
+        const string head = "{\"tags\":[[\"todo\",5]],\"padding\":\"";
+        var body = Encoding.UTF8.GetBytes(head + new string('x', size - head.Length - 2) + "\"}");
+        Assert.Equal(size, body.Length);
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var http = Server.Http();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Server.TokenAsync(Publisher));
+        using var request = new HttpRequestMessage(HttpMethod.Post, TestServerApp.PublishPath) { Content = withLength ? content : new ChunkedContent(content) };
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(status, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_chunked_body_that_never_ends_is_answered_413_and_its_connection_closed_within_twice_the_limit()
+    {
+        var token = await Server.TokenAsync(Publisher);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(Server.Address.Host, Server.Address.Port).Within();
+        await socket.SendAsync(Encoding.ASCII.GetBytes(
+            $"POST {TestServerApp.PublishPath} HTTP/1.1\r\nHost: {Server.Address.Authority}\r\nAuthorization: Bearer {token}\r\n" +
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        var chunk = Encoding.ASCII.GetBytes($"2000\r\n{new string('x', 0x2000)}\r\n");
+        long sent = 0;
+        var sending = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    await socket.SendAsync(chunk);
+                    sent += 0x2000;
+                }
+            }
+            catch (SocketException)
+            {
+                // The server closed the connection.
+            }
+        });
+
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None).Within()) > 0)
+        {
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        await sending.Within();
+        Assert.StartsWith("HTTP/1.1 413", answer.ToString(), StringComparison.Ordinal);
+        Assert.InRange(sent, 64 * 1024, 16L * 1024 * 1024);
     }
 
     [Theory]

@@ -54,16 +54,11 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HubOptions<InvalidationHub>>, InvalidationHubOptionsSetup>());
 
         // The hub's connection handler, as SignalR builds it, with a logger factory that logs a client's refused call
-        // at debug level instead of as an error with its stack, and protocols that skip a message of an unknown type
-        // (SignalR would stop reading the connection).
-        services.TryAddSingleton(provider => new HubConnectionHandler<InvalidationHub>(
-            provider.GetRequiredService<HubLifetimeManager<InvalidationHub>>(),
-            new SkipUnknownMessagesProtocolResolver(provider.GetRequiredService<IHubProtocolResolver>()),
-            provider.GetRequiredService<IOptions<HubOptions>>(),
-            provider.GetRequiredService<IOptions<HubOptions<InvalidationHub>>>(),
-            new QuietClientMistakes(provider.GetRequiredService<ILoggerFactory>()),
-            provider.GetRequiredService<IUserIdProvider>(),
-            provider.GetRequiredService<IServiceScopeFactory>()));
+        // at debug level instead of as an error with its stack, protocols that skip a message of an unknown type
+        // (SignalR would stop reading the connection), and a WebSocket that never handshakes closed at the timeout.
+        services.TryAddSingleton<HubConnectionHandler<InvalidationHub>>(provider => new InvalidationConnectionHandler(
+            provider,
+            new PendingHandshakes(provider.GetRequiredService<IUserIdProvider>())));
 
         // IHubContext<InvalidationHub> gets the invalidator beside it (see TagInvalidationHubContext). SignalR
         // registers IHubContext<> as an open generic, possibly after this call, so its implementation is looked

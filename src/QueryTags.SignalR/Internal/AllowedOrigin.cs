@@ -42,7 +42,12 @@ internal static class AllowedOrigin
         }
 
         var origin = context.Request.Headers.Origin.ToString();
-        Log.OriginRefused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InvalidationHub).FullName!), origin, context.Request.Path);
+        // Any page on the web can send these: throttled as every refusal a client can cause is.
+        if (LogThrottle.ForRequest(context, typeof(InvalidationHub).FullName!, LogLevel.Information) is { } logger)
+        {
+            Log.OriginRefused(logger, origin, context.Request.Path);
+        }
+
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         await context.Response.WriteAsync($"The origin '{origin}' may not connect to this hub: add it to TagInvalidationOptions.AllowedOrigins (and a CORS policy) if its pages should.");
     };

@@ -1,4 +1,6 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace QueryTags.SignalR.Internal;
@@ -47,6 +49,16 @@ internal sealed class LogThrottle : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The logger of <paramref name="category"/> from a request's services when an entry of <paramref name="level"/> may
+    /// be written now; null otherwise. For what a request can cause before any hub or endpoint code of ours runs.
+    /// </summary>
+    public static ILogger? ForRequest(HttpContext context, string category, LogLevel level)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(category);
+        return context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, level) ? logger : null;
     }
 
     public void Dispose() => _limiter.Dispose();

@@ -24,6 +24,7 @@ internal static class PublishEndpoint
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<TagInvalidationOptions>>().Value;
         var request = context.Request;
+        LowerKestrelLimit(context, options.MaxPublishBodySize);
         if (!request.HasJsonContentType())
         {
             await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, "The body must be JSON (Content-Type: application/json).");
@@ -119,14 +120,10 @@ internal static class PublishEndpoint
         }
     }
 
-    // The body, or null when it is larger than the limit (read no further than one byte past it).
+    // The body, or null when it is larger than the limit (read no further than one byte past it). The limit is counted
+    // here, on the body's own bytes.
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long limit)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && (size.MaxRequestBodySize is null || size.MaxRequestBodySize > limit + 1))
-        {
-            size.MaxRequestBodySize = limit + 1;
-        }
-
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
         try
@@ -143,10 +140,25 @@ internal static class PublishEndpoint
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            // Kestrel's limit (below) or the app's own, if lower.
             return null;
         }
 
         return buffer.ToArray();
+    }
+
+    // Kestrel's own body limit bounds what it reads of a body refused before its end (it reads the rest to keep the
+    // connection, and closes it past its limit), so it is lowered from the server's (30 MB by default). Not to limit + 1:
+    // Kestrel counts a chunked body's framing too (each chunk's size line and line ends), and a limit of limit + 1
+    // refused one-chunk bodies from 11 bytes short of the limit. Twice the limit leaves room for the framing of any chunks
+    // of 8 bytes or more; the limit itself is counted by ReadBodyAsync.
+    private static void LowerKestrelLimit(HttpContext context, long limit)
+    {
+        var bound = limit < long.MaxValue / 2 ? 2 * limit + 1 : long.MaxValue;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && (size.MaxRequestBodySize is null || size.MaxRequestBodySize > bound))
+        {
+            size.MaxRequestBodySize = bound;
+        }
     }
 
     private static async Task RefuseAsync(HttpContext context, int status, string detail, List<TagRejection>? rejected = null)
@@ -162,9 +174,6 @@ internal static class PublishEndpoint
 
     // The endpoint's logger when an entry of `level` may be written now (LogThrottle: a flood of bad requests, or of
     // requests during an outage, does not flood the log); null otherwise.
-    private static ILogger? ThrottledLogger(HttpContext context, LogLevel level)
-    {
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PublishEndpoint).FullName!);
-        return context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, level) ? logger : null;
-    }
+    private static ILogger? ThrottledLogger(HttpContext context, LogLevel level) =>
+        LogThrottle.ForRequest(context, typeof(PublishEndpoint).FullName!, level);
 }

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
+import { assertProblem, send } from "./requests.mjs";
 import { startTodoApp } from "./todoAppServer.mjs";
 
 /**
@@ -12,7 +13,7 @@ import { startTodoApp } from "./todoAppServer.mjs";
  */
 export function httpApi(fixture) {
   describe("TodoApp's HTTP API", () => {
-    /** @type {(method: string, path: string, options?: RequestOptions) => Promise<Answer>} */
+    /** @type {(method: string, path: string, options?: import("./requests.mjs").RequestOptions) => Promise<import("./requests.mjs").Answer>} */
     let request;
     /** @type {Record<string, string>} the session cookie of each signed-in sample user */
     const cookies = {};
@@ -303,41 +304,4 @@ export function httpApi(fixture) {
       }
     });
   });
-}
-
-/** Asserts a ProblemDetails answer of `status`. */
-function assertProblem(answer, status) {
-  assert.equal(answer.status, status, `expected ${status}, got ${answer.status}: ${answer.text}`);
-  assert.match(answer.headers.get("content-type") ?? "", /application\/problem\+json/, `not a problem: ${answer.text}`);
-  assert.equal(answer.json?.status, status, answer.text);
-}
-
-/**
- * @typedef {{ json?: unknown, body?: string, headers?: Record<string, string>, cookie?: string }} RequestOptions
- * @typedef {{ status: number, headers: Headers, text: string, json: any, setCookie: string }} Answer
- */
-
-/** @returns {Promise<Answer>} */
-async function send(url, method, path, { json, body, headers = {}, cookie } = {}) {
-  const response = await fetch(url + path, {
-    method,
-    headers: { ...(json === undefined ? {} : { "content-type": "application/json" }), ...headers, ...(cookie ? { cookie } : {}) },
-    // Bytes, not a string: fetch would add a text/plain content type to a string body.
-    body: json === undefined ? (body === undefined ? undefined : new TextEncoder().encode(body)) : JSON.stringify(json),
-  });
-  const text = await response.text();
-  let parsed;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    json: parsed,
-    setCookie: response.headers.getSetCookie().map((header) => header.split(";")[0]).join("; "),
-  };
 }

@@ -21,16 +21,18 @@ const dll = join(projectDir, "bin/Debug/net10.0/TodoApp.dll");
  *   url: string,
  *   publishApiKey: string | null,
  *   signIn(user: string): Promise<TodoApi>,
+ *   output(): string,
  *   stop(): Promise<void>,
  * }} TodoApp
  */
 
 /**
- * @param {{ publishApiKey?: string | null }} [options]  the key POST /api/invalidations accepts (a random one unless
- *   given; null leaves PublishApiKey unset, so the endpoint refuses everyone)
+ * @param {{ publishApiKey?: string | null, logLevel?: string }} [options]  the key POST /api/invalidations accepts (a
+ *   random one unless given; null leaves PublishApiKey unset, so the endpoint refuses everyone), and the app's default
+ *   log level (Warning unless given; appsettings.json's levels of particular categories still apply)
  * @returns {Promise<TodoApp>}
  */
-export async function startTodoApp({ publishApiKey = randomUUID() } = {}) {
+export async function startTodoApp({ publishApiKey = randomUUID(), logLevel = "Warning" } = {}) {
   if (!existsSync(dll)) {
     throw new Error(`The TodoApp is not built: run 'dotnet build samples/TodoApp' (${dll} is missing).`);
   }
@@ -46,7 +48,7 @@ export async function startTodoApp({ publishApiKey = randomUUID() } = {}) {
       dll,
       "--urls", "http://127.0.0.1:0",
       `--ConnectionStrings:Todos=Data Source=${join(dataDir, "todos.db")}`,
-      "--Logging:LogLevel:Default=Warning",
+      `--Logging:LogLevel:Default=${logLevel}`,
       "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
       ...(publishApiKey === null ? [] : [`--PublishApiKey=${publishApiKey}`]),
     ],
@@ -55,7 +57,8 @@ export async function startTodoApp({ publishApiKey = randomUUID() } = {}) {
   // A test process that dies without its after() hook still takes the app with it.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
-  const exited = new Promise((resolve) => child.once("exit", resolve));
+  // "close": the process has exited and its output has been read to the end.
+  const exited = new Promise((resolve) => child.once("close", resolve));
   let output = "";
 
   const stop = async () => {
@@ -120,6 +123,8 @@ export async function startTodoApp({ publishApiKey = randomUUID() } = {}) {
   return {
     url,
     publishApiKey,
+    // What the app wrote to its standard output and error so far.
+    output: () => output,
     ...todoApi("/api/todos"),
     // Signs in as `user` (no password: it is a sample) and answers with that user's own list.
     signIn: async (user) => todoApi("/api/me/todos", (await send("POST", "/api/session", { user })).cookie),

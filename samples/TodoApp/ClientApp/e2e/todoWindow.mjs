@@ -17,6 +17,13 @@ export class TodoWindow {
     this.hubTransports = new Set();
     /** How often this window asked the API for each path (GETs), such as `{ "/api/todos": 2 }`. */
     this.apiGets = {};
+    /** What the app's Content-Security-Policy blocked in this page, as the browser's console reported it. */
+    this.policyViolations = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" && message.text().includes("Content Security Policy")) {
+        this.policyViolations.push(message.text());
+      }
+    });
     const context = page.context();
     const windows = windowsByContext.get(context) ?? new Set();
     windowsByContext.set(context, windows);

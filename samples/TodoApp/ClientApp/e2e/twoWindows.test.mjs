@@ -2,7 +2,7 @@
 // other (B) shows within 2 s without a reload, and a window hears only of the todos it shows. Then signed-in
 // users (signedInUsers.mjs), on the same app and browser: a user's own list reaches only that user's windows. Then
 // four tabs of one browser on one shared connection (oneBrowser.mjs). Last, the API over plain HTTP (httpApi.mjs),
-// without a browser.
+// without a browser, and the app's safe defaults: headers, cookie, cache keys, limits, quiet logs (safeDefaults.mjs).
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
@@ -10,6 +10,7 @@ import { launchChromium } from "./chromium.mjs";
 import { matrix, searchOf } from "./matrix.mjs";
 import { httpApi } from "./httpApi.mjs";
 import { oneBrowser } from "./oneBrowser.mjs";
+import { safeDefaults } from "./safeDefaults.mjs";
 import { sideBySide } from "./sideBySide.mjs";
 import { signedInUsers } from "./signedInUsers.mjs";
 import { startTodoApp } from "./todoAppServer.mjs";
@@ -109,6 +110,8 @@ describe("TodoApp in two browser windows", () => {
 
           assertTransport(a);
           assertTransport(b);
+          // The app's Content-Security-Policy lets the SPA load and reach the hub over this transport.
+          assert.deepEqual([...a.policyViolations, ...b.policyViolations], []);
           t.diagnostic(`propagation: add ${ms(added)}, toggle ${ms(toggled)}, rename ${ms(renamedIn)}, delete ${ms(deleted)}; both windows heard of probe ${probed}`);
         } finally {
           await a.close();
@@ -216,6 +219,7 @@ describe("TodoApp in two browser windows", () => {
 signedInUsers(fixture);
 oneBrowser(fixture);
 httpApi(fixture);
+safeDefaults(fixture);
 
 /**
  * The first change after start-up pays for JIT compilation, EF Core's first save and each protocol's first
