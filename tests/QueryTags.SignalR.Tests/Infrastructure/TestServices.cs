@@ -34,7 +34,7 @@ internal sealed class TestServices
         Meters = provider.GetRequiredService<IMeterFactory>();
         Metrics = new TagInvalidationMetrics(Meters);
         Connections = new LocalConnections(HubContext, Log);
-        Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, NullLogger<TagAuthorizer>.Instance));
+        Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, new LogThrottle(), NullLogger<TagAuthorizer>.Instance));
         Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
         Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, evictors ?? [], LogThrottle, InvalidatorLogger);
     }
