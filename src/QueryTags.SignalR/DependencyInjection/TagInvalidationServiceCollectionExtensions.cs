@@ -43,6 +43,10 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());
         services.TryAddSingleton<ITagInvalidator, HubTagInvalidator>();
 
+        // The request a publish happens in, so its response can name the invalidation (see ResponseInvalidations).
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<ResponseInvalidations>();
+
         // The hub's own SignalR options (limits, detailed errors, the server-fault filter), applied after every other
         // configuration; HubOptionsSetup<T> makes SignalR read per-hub options at all.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HubOptions<InvalidationHub>>, HubOptionsSetup<InvalidationHub>>());

@@ -25,6 +25,7 @@ internal sealed class HubTagInvalidator(
     TagInvalidationMetrics metrics,
     IEnumerable<ITagEvictor> evictors,
     LogThrottle logThrottle,
+    ResponseInvalidations responses,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator
 {
     private readonly ITagEvictor[] _evictors = [.. evictors];
@@ -111,6 +112,7 @@ internal sealed class HubTagInvalidator(
 
             metrics.InvalidationPublished(groups.Count);
             Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, cursor.ToString());
+            responses.Note(message);
             return message;
         }
         catch (Exception ex)

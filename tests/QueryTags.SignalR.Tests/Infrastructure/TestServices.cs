@@ -36,7 +36,7 @@ internal sealed class TestServices
         Connections = new LocalConnections(HubContext, Log);
         Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, new LogThrottle(), NullLogger<TagAuthorizer>.Instance));
         Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
-        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, evictors ?? [], LogThrottle, InvalidatorLogger);
+        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, evictors ?? [], LogThrottle, new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()), InvalidatorLogger);
     }
 
     public IOptions<TagInvalidationOptions> Options { get; }
