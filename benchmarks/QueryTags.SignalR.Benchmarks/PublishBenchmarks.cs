@@ -53,6 +53,7 @@ public class PublishBenchmarks
             new TagInvalidationMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             evictors,
             new LogThrottle(),
+            new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()),
             NullLogger<HubTagInvalidator>.Instance);
     }
 
