@@ -22,9 +22,17 @@ internal sealed class ResponseInvalidations(IHttpContextAccessor accessor)
     /// <summary>Notes <paramref name="message"/> on the response of the request being handled, if any.</summary>
     public void Note(InvalidationMessage message)
     {
-        if (accessor.HttpContext is { } context)
+        try
         {
-            Note(context, message);
+            if (accessor.HttpContext is { } context)
+            {
+                Note(context, message);
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            // A request that ended under a flow that outlived it: the headers are a courtesy, and the invalidation
+            // was published; the publisher must not see it fail.
         }
     }
 
