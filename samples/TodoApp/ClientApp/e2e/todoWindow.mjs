@@ -17,6 +17,8 @@ export class TodoWindow {
     this.hubTransports = new Set();
     /** How often this window asked the API for each path (GETs), such as `{ "/api/todos": 2 }`. */
     this.apiGets = {};
+    /** The `QueryTags-Invalidation-Id` of each answer to a change of the todos this window made (null: none), in order. */
+    this.changeIds = [];
     const context = page.context();
     const windows = windowsByContext.get(context) ?? new Set();
     windowsByContext.set(context, windows);
@@ -27,6 +29,12 @@ export class TodoWindow {
       if (isHubConnection(socket.url())) {
         heard("webSockets");
         socket.on("framereceived", () => heard("webSockets"));
+      }
+    });
+    page.on("response", (response) => {
+      const request = response.request();
+      if (request.method() !== "GET" && new URL(request.url()).pathname.startsWith("/api/todos")) {
+        this.changeIds.push(response.headers()["querytags-invalidation-id"] ?? null);
       }
     });
     page.on("request", (request) => {
