@@ -56,6 +56,7 @@ public class PublishBenchmarks
                 metrics,
                 new ServerCaches(evictors, metrics, NullLogger<ServerCaches>.Instance),
                 new LogThrottle(),
+                new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()),
                 NullLogger<HubTagInvalidator>.Instance);
         }
     }

@@ -89,7 +89,8 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
     /// <summary>
     /// The server refused tags of a (re)subscribe, each with its rule (such as <c>forbidden</c> when the user may not
-    /// hold it); they are no longer held and will not be sent again.
+    /// hold it); they are no longer held and will not be sent again. Without a handler, each refused tag is logged as a
+    /// warning instead.
     /// </summary>
     public event EventHandler<TagsRejectedEventArgs>? Rejected;
 
@@ -384,7 +385,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
         if (answer.Rejected.Count > 0)
         {
-            Raise(Rejected, new TagsRejectedEventArgs(answer.Rejected));
+            ReportRejected(answer.Rejected);
         }
 
         if (answer.Reset)
@@ -435,6 +436,21 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         if (cursor is { } parsed)
         {
             _cursor = InvalidationCursor.Latest(_cursor, parsed);
+        }
+    }
+
+    // A refused tag must not vanish: with no handler to hear of it, the log says so.
+    private void ReportRejected(IReadOnlyList<TagRejection> rejections)
+    {
+        if (Rejected is { } handlers)
+        {
+            Raise(handlers, new TagsRejectedEventArgs(rejections));
+            return;
+        }
+
+        foreach (var rejection in rejections)
+        {
+            Log.TagRejected(_logger, rejection.Tag, rejection.Rule, rejection.Reason);
         }
     }
 

@@ -30,7 +30,13 @@ public static class TagInvalidationModelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(tags);
-        return EF.IsDesignTime ? builder : builder.HasAnnotation(EntityTags.DeclaredAnnotation, new DeclaredTags(entity => tags((TEntity)entity)));
+        if (EF.IsDesignTime)
+        {
+            return builder;
+        }
+
+        MissingInterceptorWarning.EnsureListening();
+        return builder.HasAnnotation(EntityTags.DeclaredAnnotation, new DeclaredTags(entity => tags((TEntity)entity)));
     }
 
     /// <summary>
@@ -49,6 +55,12 @@ public static class TagInvalidationModelBuilderExtensions
     public static ModelBuilder UseTagInvalidationConvention(this ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
-        return EF.IsDesignTime ? modelBuilder : modelBuilder.HasAnnotation(EntityTags.ConventionAnnotation, true);
+        if (EF.IsDesignTime)
+        {
+            return modelBuilder;
+        }
+
+        MissingInterceptorWarning.EnsureListening();
+        return modelBuilder.HasAnnotation(EntityTags.ConventionAnnotation, true);
     }
 }

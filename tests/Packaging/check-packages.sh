@@ -15,8 +15,10 @@
 #   server quick start        README's <!-- snippet:server-quickstart --> block as Program.cs of a `dotnet new web`
 #                             app on the packed QueryTags.SignalR: builds, listens, answers POST /api/todos/5/done
 #   .NET client snippet       README's <!-- snippet:dotnet-client --> block as Program.cs of a `dotnet new console`
-#                             app on the packed QueryTags.SignalR.Client: connects to that server, prints the POST's
+#                             app on the packed QueryTags.SignalR.Client (and Microsoft.Extensions.Logging.Console,
+#                             at the ASP.NET Core version the packages use): connects to that server, prints the POST's
 #                             invalidation, and is still running afterwards
+#   .NET client options page  docs/dotnet-client.md's <!-- snippet:dotnet-client-options --> block, built the same way
 #
 # The two apps restore into a packages folder of their own, so a QueryTags package of the same version extracted
 # earlier into the machine's global packages folder cannot stand in for the one just packed: QueryTags.* come
@@ -151,12 +153,12 @@ for id in "${packages[@]}"; do
 done
 
 # ---- the README's snippets as brand-new apps on the packed packages ----------------------------------------------
-snippet() { # snippet NAME: the code between <!-- snippet:NAME --> and <!-- /snippet --> in README.md, fences dropped
+snippet() { # snippet NAME: the code between <!-- snippet:NAME --> and <!-- /snippet --> in README.md or docs/*.md, fences dropped
   awk -v start="<!-- snippet:$1 -->" '
     $0 == start { inside = 1; next }
     inside && $0 == "<!-- /snippet -->" { exit }
     inside && /^```/ { next }
-    inside { print }' "$root/README.md"
+    inside { print }' "$root/README.md" "$root"/docs/*.md
 }
 
 # Nothing above the temp folder (a stray Directory.Build.props in /tmp) reaches the apps.
@@ -184,8 +186,11 @@ cat >"$work/nuget.config" <<EOF
 </configuration>
 EOF
 
-new_app() { # new_app TEMPLATE NAME SNIPPET PACKAGE: creates, restores and builds $work/NAME; its log is $work/NAME.log
-  local dir=$work/$2 log=$work/$2.log code
+# The version of ASP.NET Core (and so of Microsoft.Extensions.*) the packages are built on.
+aspnetcore_version=$(sed -n 's:.*<AspNetCoreVersion>\(.*\)</AspNetCoreVersion>.*:\1:p' "$root/Directory.Packages.props")
+
+new_app() { # new_app TEMPLATE NAME SNIPPET PACKAGE [OTHER@VERSION...]: creates, restores and builds $work/NAME; its log is $work/NAME.log
+  local dir=$work/$2 log=$work/$2.log code other
   code=$(snippet "$3")
   if [ -z "$code" ]; then
     echo "README.md has no <!-- snippet:$3 --> … <!-- /snippet --> block" >"$log"
@@ -195,6 +200,7 @@ new_app() { # new_app TEMPLATE NAME SNIPPET PACKAGE: creates, restores and build
     dotnet new "$1" -n "$2" -o "$dir" --no-restore \
       && printf '%s\n' "$code" >"$dir/Program.cs" \
       && dotnet add "$dir/$2.csproj" package "$4" --version "${version_of[$4]:?$4 was not packed}" --no-restore \
+      && for other in "${@:5}"; do dotnet add "$dir/$2.csproj" package "${other%@*}" --version "${other#*@}" --no-restore || return 1; done \
       && dotnet restore "$dir" --packages "$work/packages" \
       && dotnet build "$dir" --no-restore -nologo -clp:ErrorsOnly
   } >"$log" 2>&1
@@ -203,10 +209,20 @@ new_app() { # new_app TEMPLATE NAME SNIPPET PACKAGE: creates, restores and build
 # Both apps build at once (they share nothing but the packages folder, which NuGet locks).
 new_app web QuickStart server-quickstart QueryTags.SignalR &
 server_build=$!
-new_app console ClientSnippet dotnet-client QueryTags.SignalR.Client &
+# The snippet logs to the console, as its comment says.
+new_app console ClientSnippet dotnet-client QueryTags.SignalR.Client "Microsoft.Extensions.Logging.Console@$aspnetcore_version" &
 client_build=$!
+new_app console ClientOptionsPage dotnet-client-options QueryTags.SignalR.Client "Microsoft.Extensions.Logging.Console@$aspnetcore_version" &
+options_build=$!
 wait "$server_build"; server_built=$?
 wait "$client_build"; client_built=$?
+wait "$options_build"; options_built=$?
+if [ "$options_built" -ne 0 ]; then
+  fail ".NET client options page" "docs/dotnet-client.md's full example did not build"
+  tail_log "$work/ClientOptionsPage.log"
+else
+  pass
+fi
 
 server_url=""
 if [ "$server_built" -ne 0 ]; then

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
 using QueryTags.SignalR.Client;
 using QueryTags.SignalR.FunctionalTests.Infrastructure;
 
@@ -140,6 +141,30 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
         Assert.Equal([new Tag("early")], client.HeldTags);
         var sent = await Server.InvalidateAsync(["early"]);
         Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
+    }
+
+    [Fact]
+    public async Task A_refused_tag_is_logged_as_a_warning_when_no_Rejected_handler_hears_of_it()
+    {
+        var logs = new LogCapture(LogLevel.Warning);
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(logs));
+        Tag tooLong = new(Enumerable.Range(0, 9).Select(i => (TagSegment)i).ToArray());
+        await using var unheard = TagInvalidationClient.Create(Server.HubUrl, options => options.LoggerFactory = loggerFactory);
+        await unheard.StartAsync().Within();
+        await using var heard = TagInvalidationClient.Create(Server.HubUrl, options => options.LoggerFactory = loggerFactory);
+        var rejected = new EventRecorder<TagsRejectedEventArgs>();
+        heard.Rejected += rejected.Record;
+        await heard.StartAsync().Within();
+
+        await unheard.SubscribeAsync([tooLong]).Within();
+        await heard.SubscribeAsync([tooLong]).Within();
+
+        Assert.Equal(TagRules.TooManySegments, Assert.Single((await rejected.NextAsync()).Rejections).Rule);
+        var warning = Assert.Single(logs.Entries, entry => entry.Category == typeof(TagInvalidationClient).FullName);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains(tooLong.Canonical, warning.Message, StringComparison.Ordinal);
+        Assert.Contains(TagRules.TooManySegments, warning.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(TagInvalidationClient.Rejected), warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,9 +4,15 @@
  * - `unauthorized`: 401, the hub wants a signed-in user;
  * - `forbidden`: 403, the hub refused this page's origin or this user;
  * - `protocol-not-supported`: the server does not speak the hub protocol the client asked for;
- * - `gave-up`: the reconnect policy returned null after transient failures.
+ * - `gave-up`: the reconnect policy returned null after transient failures;
+ * - `unreachable`: the one that does not stop it: a first start failed {@link unreachableAfter} times in a row (a
+ *   hub on another origin without CORS, a dev server's proxy or the server down); the client keeps trying, with
+ *   the status `connecting`.
  */
-export type TagInvalidationFailure = "hub-not-found" | "unauthorized" | "forbidden" | "protocol-not-supported" | "gave-up";
+export type TagInvalidationFailure = "hub-not-found" | "unauthorized" | "forbidden" | "protocol-not-supported" | "gave-up" | "unreachable";
+
+/** Failed tries of a first start after which the client says the hub is unreachable (and keeps trying). */
+export const unreachableAfter = 3;
 
 /** A failure of the connection that the client does not retry; `hint` says what usually fixes it. */
 export class TagInvalidationConnectionError extends Error {
@@ -31,6 +37,10 @@ export const failureFrom = (data: Pick<TagInvalidationConnectionError, "failure"
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+// SignalR's HttpError carries the status; negotiate failures wrap it into their message.
+const statusOf = (error: unknown, detail: string): number =>
+  Number((error as { statusCode?: unknown } | null)?.statusCode ?? /Status code '(\d{3})'/.exec(detail)?.[1]);
+
 /**
  * The failure retrying cannot fix that `error` (from a start or a reconnect attempt to the hub at `url`) stands for;
  * with `gaveUp` (the reconnect policy returned null) always one. Undefined for a transient failure (server down,
@@ -38,8 +48,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  */
 export function permanentFailure(error: unknown, url: string, gaveUp = false): TagInvalidationConnectionError | undefined {
   const detail = message(error);
-  // SignalR's HttpError carries the status; negotiate failures wrap it into their message.
-  const status = Number((error as { statusCode?: unknown } | null)?.statusCode ?? /Status code '(\d{3})'/.exec(detail)?.[1]);
+  const status = statusOf(error, detail);
   const protocol = /protocol '(.*)' is not supported/i.exec(detail)?.[1];
   const failed = (failure: TagInvalidationFailure, hint: string) => new TagInvalidationConnectionError(failure, hint, detail, status || undefined);
   // The hub path answered something that is not a negotiate response (an SPA's fallback page, most often).
@@ -54,4 +63,22 @@ export function permanentFailure(error: unknown, url: string, gaveUp = false): T
           : gaveUp
             ? failed("gave-up", "the reconnect policy gave up; call start() to try again")
             : undefined;
+}
+
+/**
+ * What a first start that failed {@link unreachableAfter} times in a row with transient errors most likely means, for the hub at
+ * `url` seen from a page at `page` (its origin). A browser reports a cross-origin request that CORS blocks, a proxy
+ * that is not running (or answers 5xx for an app that is down) and a server that is down alike, as a bare
+ * `TypeError: Failed to fetch`, so the hint names CORS for a hub on another origin, and the server and the proxy.
+ */
+export function unreachableFailure(error: unknown, url: string, page = globalThis.location?.origin): TagInvalidationConnectionError {
+  const detail = message(error);
+  const hub = page && new URL(url, page).origin;
+  const cors = hub && hub !== page ? ` ${hub} is not this page's origin: it needs a CORS policy (AllowCredentials) and the page's origin in AllowedOrigins.` : "";
+  return new TagInvalidationConnectionError(
+    "unreachable",
+    `cannot reach the hub at ${url} after ${unreachableAfter} tries (still trying).${cors} Is the server up, and a dev server's proxy of /hubs running (ws: true)?`,
+    detail,
+    statusOf(error, detail) || undefined,
+  );
 }

@@ -1,5 +1,5 @@
 import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
-import type { TagInvalidationConnectionError } from "./connectionError.js";
+import { unreachableAfter, type TagInvalidationConnectionError } from "./connectionError.js";
 import { toError } from "./logging.js";
 import type { TagInvalidationStatus } from "./status.js";
 
@@ -15,13 +15,16 @@ export interface ConnectionStarterOptions {
   readonly failure: (error: unknown, gaveUp?: boolean) => TagInvalidationConnectionError | undefined;
   /** Called once the connection is connected; the start settles when it does. */
   readonly onConnected: () => Promise<void>;
+  /** Called once per start, with the last error, when its first {@link unreachableAfter} tries failed with transient errors; it keeps trying. */
+  readonly onUnreachable?: (error: unknown) => void;
 }
 
 /**
  * Starts and stops a connection. SignalR's automatic reconnect covers a connection that was up; a first
  * start that fails is not retried by SignalR, so this tries it again with the retry policy until it
  * succeeds, a failure retrying cannot fix comes (404, 401, 403, a protocol the server lacks), the policy gives
- * up, or {@link stop} is called. It warns once per outage, not once per try.
+ * up, or {@link stop} is called. It warns once per outage, not once per try, and after a few failed tries says the
+ * hub is unreachable, with a hint.
  */
 export class ConnectionStarter {
   readonly #options: ConnectionStarterOptions;
@@ -84,6 +87,11 @@ export class ConnectionStarter {
 
           // Once per outage: a warning for each try would flood the console while a server is down.
           logger.log(attempt ? LogLevel.Debug : LogLevel.Warning, `QueryTags: cannot connect yet (${toError(error).message}); retrying with back-off, next in ${delay} ms.`);
+          // A few tries in, a browser's bare "Failed to fetch" needs a hint: CORS, a proxy, the server down.
+          if (attempt + 1 === unreachableAfter) {
+            this.#options.onUnreachable?.(error);
+          }
+
           await this.#sleep(delay);
           continue;
         }

@@ -1,6 +1,6 @@
 import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
 import { chunks } from "./chunks.js";
-import { permanentFailure, type TagInvalidationConnectionError } from "./connectionError.js";
+import { permanentFailure, unreachableFailure, type TagInvalidationConnectionError } from "./connectionError.js";
 import { ConnectionStarter } from "./connectionStarter.js";
 import { latestCursor } from "./cursor.js";
 import { toError } from "./logging.js";
@@ -107,6 +107,8 @@ export class HubEngine implements ConnectionBackend {
       setStatus: (status) => this.#setStatus(status),
       failure: (error, gaveUp) => permanentFailure(error, connection.baseUrl, gaveUp),
       onConnected: () => this.#subscribeHeld(),
+      // Still connecting, now with the reason: reported to each tab once, and shown by the state until it connects.
+      onUnreachable: (error) => this.#setStatus("connecting", unreachableFailure(error, connection.baseUrl)),
     });
 
     // SignalR calls each kind of callback in one loop, where one that throws skips the rest: none of ours may.

@@ -14,7 +14,10 @@ export type TagInvalidationRole = "own" | "leader" | "follower";
 /** The status with the error that made it `failed`, and the role. */
 export interface TagInvalidationState {
   readonly status: TagInvalidationStatus;
-  /** Why the status is `failed`; undefined otherwise. */
+  /**
+   * Why the status is `failed`; or, while `connecting`, why a first start keeps failing (failure `unreachable`, after
+   * a few tries: a hub on another origin without CORS, a proxy or the server down); undefined otherwise.
+   */
   readonly error: TagInvalidationConnectionError | undefined;
   readonly role: TagInvalidationRole;
 }
@@ -53,10 +56,10 @@ export class StateStore implements ValueStore<TagInvalidationState> {
     },
   };
 
-  /** Changes the state; a status other than `failed` clears the error. */
+  /** Changes the state; a status other than `failed` or `connecting` clears the error. */
   set(change: Partial<TagInvalidationState>): void {
     const next = { ...this.#state, ...change };
-    if (next.status !== "failed") {
+    if (next.status !== "failed" && next.status !== "connecting") {
       next.error = undefined;
     }
 

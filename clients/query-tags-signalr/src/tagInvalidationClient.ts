@@ -11,7 +11,7 @@ import { RecentInvalidations } from "./recentInvalidations.js";
 import { StateStore, type TagInvalidationRole, type TagInvalidationState, type TagInvalidationStatusStore, type ValueStore } from "./status.js";
 import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 import { TagLedger } from "./tagLedger.js";
-import { defaultTagLimits, readTag, TagError, tagMatches, toTag, type Tag, type TagLimits } from "./tags.js";
+import { canonical, defaultTagLimits, readTag, TagError, tagMatches, toTag, type Tag, type TagLimits } from "./tags.js";
 
 /** The settings a client takes besides its connection. */
 export type TagInvalidationClientSettings = Pick<TagInvalidationClientOptions, "reconnectPolicy" | "tagLimits" | "maxTagsPerCall" | "firstSubscribeMarginMs">;
@@ -154,15 +154,32 @@ export class TagInvalidationClient implements TabView {
    * Applies an invalidation this tab learned of itself, from the response to its own change (the
    * `QueryTags-Invalidation-Id` header, or the id `InvalidateTagsAsync` returned): the held tags it matches are
    * reported now, and its push, when it comes, reports none of them again; if the push came first, nothing is
-   * reported. So the tab that made a change refetches once. With `siblings`, the browser's other tabs on the
+   * reported. So the tab that made a change refetches once. The header's value may list several ids (a request that
+   * saved several times, `"id-1, id-2"`): each is applied, the held tags reported once. With `siblings`, the browser's other tabs on the
    * shared connection count it as applied too and skip its push: for apps that copy the refetched data into the
    * other tabs themselves (TanStack's broadcastQueryClient).
    */
   apply(invalidation: { readonly id: string; readonly tags: readonly Tag[] }, { siblings = false } = {}): void {
     const tags = invalidation.tags.map((tag) => toTag(tag, this.tagLimits));
-    this.#match({ id: invalidation.id, tags, cursor: null, origin: null });
+    // A request that saved several times lists each invalidation ("id-1, id-2", an HTTP list): the held tags are
+    // reported once for all of them, and none of their pushes reports them again.
+    const ids = invalidation.id.split(",").map((id) => id.trim()).filter(Boolean);
+    const held = this.#matching(tags);
+    const fresh = new Map<string, Tag>();
+    for (const id of ids) {
+      for (const tag of this.#recentInvalidations.unapplied(id, held)) {
+        fresh.set(canonical(tag), tag);
+      }
+    }
+
+    if (fresh.size > 0) {
+      this.#events.emit({ type: "invalidate", message: { id: invalidation.id, tags, cursor: null, origin: null }, matchedTags: [...fresh.values()] });
+    }
+
     if (siblings) {
-      this.#backend.share?.(invalidation.id, tags);
+      for (const id of ids) {
+        this.#backend.share?.(id, tags);
+      }
     }
   }
 

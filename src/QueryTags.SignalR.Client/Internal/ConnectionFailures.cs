@@ -27,9 +27,23 @@ internal static partial class ConnectionFailures
         }
 
         return gaveUp
-            ? new TagInvalidationConnectionException(TagInvalidationFailure.GaveUp, "the retry policy gave up; call StartAsync to try again", null, error)
+            ? new TagInvalidationConnectionException(
+                TagInvalidationFailure.GaveUp,
+                Unreachable(error, hubUrl) is { } unreachable ? $"the retry policy gave up: {unreachable}; call StartAsync to try again" : "the retry policy gave up; call StartAsync to try again",
+                null,
+                error)
             : null;
     }
+
+    /// <summary>
+    /// What to check when <paramref name="error"/> (or an exception inside it) says no server answered at all
+    /// (connection refused, an unknown host), or null when one did.
+    /// </summary>
+    public static string? Unreachable(Exception error, Uri? hubUrl) =>
+        Flatten(error).Any(inner => inner is HttpRequestException { StatusCode: null } http
+            && (http.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError || http.InnerException is System.Net.Sockets.SocketException))
+            ? $"could not reach the server of {hubUrl?.ToString() ?? "the client's URL"}: is it up, and is the URL right?"
+            : null;
 
     private static (TagInvalidationFailure Failure, string Hint)? Failure(Exception error, string url) => error switch
     {

@@ -49,7 +49,7 @@ internal static class ConnectionStarter
                     throw ConnectionFailures.Classify(ex, hubUrl, gaveUp: true)!;
                 }
 
-                Log.StartFailed(logger, failures == 0 ? LogLevel.Warning : LogLevel.Debug, failures + 1, wait, ex);
+                Log.StartFailed(logger, failures == 0 ? LogLevel.Warning : LogLevel.Debug, failures + 1, wait, ConnectionFailures.Unreachable(ex, hubUrl) is { } unreachable ? " " + char.ToUpperInvariant(unreachable[0]) + unreachable[1..] : "", ex);
                 await Task.Delay(wait, cancellationToken);
             }
         }

@@ -12,9 +12,12 @@ internal static partial class Log
     public static partial void HandlerFailed(ILogger logger, string @event, Exception exception);
 
     // A warning for the first failed attempt of an outage, Debug for the attempts after it: one warning per outage.
-    [LoggerMessage(EventId = 3, Message = "Starting the connection failed (attempt {Attempt}); trying again in {RetryDelay}.", EventName = nameof(StartFailed))]
-    public static partial void StartFailed(ILogger logger, LogLevel level, int attempt, TimeSpan retryDelay, Exception exception);
+    [LoggerMessage(EventId = 3, Message = "Starting the connection failed (attempt {Attempt}); trying again in {RetryDelay}.{Hint}", EventName = nameof(StartFailed))]
+    public static partial void StartFailed(ILogger logger, LogLevel level, int attempt, TimeSpan retryDelay, string hint, Exception exception);
 
     [LoggerMessage(4, LogLevel.Error, "The connection failed for good ({Failure}): {Hint}", EventName = nameof(ConnectionFailed))]
     public static partial void ConnectionFailed(ILogger logger, TagInvalidationFailure failure, string hint, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "The server refused tag {Tag} ({Rule}: {Reason}); the client no longer holds it. Handle the Rejected event to act on refusals.", EventName = nameof(TagRejected))]
+    public static partial void TagRejected(ILogger logger, string tag, string rule, string reason);
 }

@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "A transaction of {Context} ended without a commit that EF Core saw; the {TagCount} tag(s) saved in it are not published.")]
     public static partial void TransactionTagsDropped(ILogger logger, string context, int tagCount);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Context} declares the tags its changes invalidate (InvalidatesTags or UseTagInvalidationConvention), but its options lack the interceptor: its saves publish no invalidation, and clients keep stale data. Add it where the context is configured: AddDbContext<{Context}>((services, options) => options.Use...(...).UseTagInvalidation(services)). Said once per model.")]
+    public static partial void InterceptorMissing(ILogger logger, string context);
 }

@@ -6,7 +6,9 @@ namespace QueryTags.SignalR;
 /// Which tags a connection may hold. Each rule has a pattern: a tag whose leading segments match it falls under
 /// the rule. A string segment written <c>"{claim}"</c> in a pattern is a placeholder: it matches a tag segment equal
 /// to one of the connection's values of that claim (<c>["user", "{sub}"]</c> covers <c>["user", "alice", ...]</c> for
-/// the user whose <c>sub</c> is <c>alice</c>, and refuses it to everyone else); <c>"{*}"</c> stands for any string
+/// the user whose <c>sub</c> is <c>alice</c>, and refuses it to everyone else). A placeholder names the claim as the token
+/// does: <c>{sub}</c> also matches the <c>sub</c> that <c>AddJwtBearer</c> renames to <c>ClaimTypes.NameIdentifier</c>
+/// by default (<c>MapInboundClaims</c>), and likewise for every claim a JWT handler renames. <c>"{*}"</c> stands for any string
 /// or integer segment (<c>["project", "{*}"]</c> covers each project). A tag is allowed when every rule it
 /// falls under allows it; a tag no rule covers is allowed, unless <see cref="DenyByDefault"/> is on.
 /// </summary>

@@ -18,7 +18,10 @@ namespace Microsoft.AspNetCore.Builder;
 /// </remarks>
 public static class TagInvalidationEndpointConventionBuilderExtensions
 {
-    /// <summary>Invalidates fixed tags after a 2xx: <c>.InvalidatesTags(["todos"])</c>.</summary>
+    /// <summary>
+    /// Invalidates fixed tags after a 2xx, written as they are: <c>.InvalidatesTags(["todos"])</c>, or several,
+    /// <c>.InvalidatesTags(["todos"], ["stats"])</c> (a lambda without parameters is not one of the forms).
+    /// </summary>
     /// <typeparam name="TBuilder">The endpoint, group or controller builder.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="tags">The tags, such as <c>["todos"]</c> or <c>[["todos"], ["lists"]]</c>.</param>

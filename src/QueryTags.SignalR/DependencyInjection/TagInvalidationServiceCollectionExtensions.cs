@@ -48,6 +48,10 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<ITagInvalidator>(provider => provider.GetRequiredService<HubTagInvalidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UnsentInvalidationSweeper>());
 
+        // The request a publish happens in, so its response can name the invalidation (see ResponseInvalidations).
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<ResponseInvalidations>();
+
         // The hub's own SignalR options (limits, detailed errors, the server-fault filter), applied after every other
         // configuration; HubOptionsSetup<T> makes SignalR read per-hub options at all.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HubOptions<InvalidationHub>>, HubOptionsSetup<InvalidationHub>>());

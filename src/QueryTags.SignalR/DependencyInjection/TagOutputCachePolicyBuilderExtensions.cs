@@ -17,14 +17,18 @@ namespace Microsoft.AspNetCore.Builder;
 /// </remarks>
 public static class TagOutputCachePolicyBuilderExtensions
 {
-    /// <summary>Tags the cached response with fixed tags: <c>.CacheOutput(policy =&gt; policy.InvalidatedByTags(["todos"]))</c>.</summary>
+    /// <summary>
+    /// Tags the cached response with fixed tags, written as they are: <c>.CacheOutput(policy =&gt; policy.InvalidatedByTags(["todos"]))</c>,
+    /// or several, <c>policy.InvalidatedByTags(["todos"], ["stats"])</c>. There is no form with a lambda without
+    /// parameters: <c>() =&gt; [["todos"]]</c> does not compile.
+    /// </summary>
     /// <param name="policy">The output cache policy.</param>
-    /// <param name="tags">The tags of the cached data.</param>
+    /// <param name="tags">The tags of the cached data, such as <c>["todos"]</c>, or <c>["todos"], ["stats"]</c>.</param>
     /// <returns>The policy, for chaining.</returns>
     public static OutputCachePolicyBuilder InvalidatedByTags(this OutputCachePolicyBuilder policy, params Tag[] tags) =>
         policy.InvalidatedByTags(RequestTagSource.Fixed(tags));
 
-    /// <summary>Tags the cached response with tags computed from the request.</summary>
+    /// <summary>Tags the cached response with tags computed from the request: <c>policy.InvalidatedByTags(context =&gt; [["user", context.User.Identity!.Name!]])</c>.</summary>
     /// <param name="policy">The output cache policy.</param>
     /// <param name="tags">Computes the tags of the cached data from the request.</param>
     /// <returns>The policy, for chaining.</returns>

@@ -98,11 +98,9 @@ internal static class EndpointInvalidation
                 // Not the request's token: the change is saved, so the others must hear of it even if this caller left.
                 var invalidator = context.RequestServices.GetRequiredService<ITagInvalidator>();
                 var message = await invalidator.InvalidateTagsAsync(tags, cancellationToken: CancellationToken.None);
-                if (!context.Response.HasStarted)
-                {
-                    context.Response.Headers[InvalidationHeaders.Id] = message.Id;
-                    context.Response.Headers[InvalidationHeaders.Cursor] = message.Cursor?.ToString();
-                }
+
+                // The app's invalidator noted it already; one of the app's own making may not have.
+                ResponseInvalidations.Note(context, message);
             }
             catch (Exception ex)
             {

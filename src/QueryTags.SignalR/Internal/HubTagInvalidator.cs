@@ -26,6 +26,7 @@ internal sealed class HubTagInvalidator(
     TagInvalidationMetrics metrics,
     ServerCaches caches,
     LogThrottle logThrottle,
+    ResponseInvalidations responses,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator
 {
     private readonly TagLimits _limits = options.Value.Limits;
@@ -102,6 +103,7 @@ internal sealed class HubTagInvalidator(
 
             metrics.InvalidationPublished(groups.Count);
             Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, cursor.ToString());
+            responses.Note(message);
             return message;
         }
         catch (Exception ex)

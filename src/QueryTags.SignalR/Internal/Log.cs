@@ -30,4 +30,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Information, "A connection from the origin {Origin} to {Path} was refused: it is neither this server's origin nor an allowed one.", EventName = nameof(OriginRefused))]
     public static partial void OriginRefused(ILogger logger, string origin, string path);
+
+    [LoggerMessage(18, LogLevel.Debug, "Connection {ConnectionId} may not hold {Tag}: the rule {Pattern} asks for a claim '{ClaimType}' equal to the tag's segment, and the user has none that is. The user's claim types: {ClaimTypes}.", EventName = nameof(PlaceholderUnmatched))]
+    public static partial void PlaceholderUnmatched(ILogger logger, string connectionId, string tag, string pattern, string claimType, string claimTypes);
 }

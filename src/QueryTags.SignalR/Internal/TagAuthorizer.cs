@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
@@ -12,7 +13,7 @@ namespace QueryTags.SignalR.Internal;
 /// answers are kept per connection (see <see cref="ConnectionSubscriptions.AuthorizationAnswers"/>): the user of
 /// a connection does not change, and a page holding many tags under one prefix asks once.
 /// </summary>
-internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, IServiceProvider services, ILogger<TagAuthorizer> logger)
+internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, IServiceProvider services, LogThrottle logThrottle, ILogger<TagAuthorizer> logger)
 {
     // Answers kept per connection at most; past it they are forgotten and asked again, so a client that asks for
     // ever new tags cannot grow the server's memory.
@@ -35,16 +36,36 @@ internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, I
 
             covered = true;
             var user = context.User ?? new();
-            if (!rule.Pattern.MatchesClaims(tag, user) || !await AllowsAsync(rule, index, tag, context, connection))
+            if (rule.Pattern.UnmatchedClaim(tag, user) is { } claimType)
             {
-                // The rule as written names what was asked; the user's claims never appear.
-                return $"{TagRules.Describe(TagRules.Forbidden)}: {tag} is refused by the rule {rule.Pattern.Text}";
+                LogUnmatched(context.ConnectionId, tag, rule, claimType, user);
+                return Refusal(tag, rule);
+            }
+
+            if (!await AllowsAsync(rule, index, tag, context, connection))
+            {
+                return Refusal(tag, rule);
             }
         }
 
         return covered || !_options.DenyByDefault
             ? null
             : $"{TagRules.Describe(TagRules.Forbidden)}: no rule allows {tag} (deny by default)";
+    }
+
+    // The rule as written names what was asked; the user's claims never appear.
+    private static string Refusal(Tag tag, TagAuthorizationRule rule) =>
+        $"{TagRules.Describe(TagRules.Forbidden)}: {tag} is refused by the rule {rule.Pattern.Text}";
+
+    // For the app's developer, at Debug: which claim types the user had (a token whose claims were renamed shows it),
+    // never their values.
+    private void LogUnmatched(string connectionId, Tag tag, TagAuthorizationRule rule, string claimType, ClaimsPrincipal user)
+    {
+        if (logThrottle.Allows(logger, LogLevel.Debug))
+        {
+            var types = string.Join(", ", user.Claims.Select(claim => claim.Type).Distinct(StringComparer.Ordinal));
+            Log.PlaceholderUnmatched(logger, connectionId, tag.Canonical, rule.Pattern.Text, claimType, types.Length == 0 ? "(none)" : types);
+        }
     }
 
     private async ValueTask<bool> AllowsAsync(TagAuthorizationRule rule, int index, Tag tag, HubCallerContext context, ConnectionSubscriptions connection)

@@ -35,9 +35,9 @@ internal sealed class TestServices
         Metrics = new TagInvalidationMetrics(Meters);
         Caches = new ServerCaches(evictors ?? [], Metrics, CachesLogger);
         Connections = new LocalConnections(HubContext, Log, Caches);
-        Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, NullLogger<TagAuthorizer>.Instance));
+        Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, new LogThrottle(), NullLogger<TagAuthorizer>.Instance));
         Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
-        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LogThrottle, InvalidatorLogger);
+        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LogThrottle, new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()), InvalidatorLogger);
     }
 
     public IOptions<TagInvalidationOptions> Options { get; }

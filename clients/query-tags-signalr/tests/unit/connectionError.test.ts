@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { permanentFailure } from "../../src/connectionError.js";
+import { permanentFailure, unreachableFailure } from "../../src/connectionError.js";
 
 // What SignalR's JavaScript client reports, and the failure each stands for.
 const url = "http://localhost:5080/hubs/invalidation";
@@ -31,5 +31,28 @@ describe("permanentFailure", () => {
   ])("transient, retried: %s", (message) => {
     expect(permanentFailure(new Error(message), url)).toBeUndefined();
     expect(permanentFailure(new Error(message), url, true)).toMatchObject({ failure: "gave-up" });
+  });
+});
+
+describe("unreachableFailure", () => {
+  const failedToFetch = new Error("Failed to complete negotiation with the server: TypeError: Failed to fetch");
+
+  test("a hub on another origin than the page: CORS, then the server", () => {
+    const found = unreachableFailure(failedToFetch, "https://api.example.com/hubs/invalidation", "http://localhost:5173");
+    expect(found).toMatchObject({ failure: "unreachable", detail: failedToFetch.message, statusCode: undefined });
+    expect(found.hint).toContain("after 3 tries (still trying)");
+    expect(found.hint).toContain("https://api.example.com is not this page's origin");
+    expect(found.hint).toContain("a CORS policy (AllowCredentials) and the page's origin in AllowedOrigins");
+    expect(found.hint).toContain("Is the server up");
+  });
+
+  test("a hub on the page's origin (a dev server's proxy), or a proxy that answers 5xx: the server and the proxy", () => {
+    for (const error of [failedToFetch, new Error("Failed to complete negotiation with the server: Error: Bad Gateway: Status code '502'")]) {
+      const found = unreachableFailure(error, "/hubs/invalidation", "http://localhost:5173");
+      expect(found.hint).not.toContain("CORS");
+      expect(found.hint).toContain("Is the server up, and a dev server's proxy of /hubs running (ws: true)");
+    }
+
+    expect(unreachableFailure(new Error("Error: Bad Gateway: Status code '502'"), "/hubs/invalidation", "http://localhost:5173")).toMatchObject({ statusCode: 502 });
   });
 });

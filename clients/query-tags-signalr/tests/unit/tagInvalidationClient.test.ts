@@ -1,5 +1,5 @@
 import { HubConnectionState, LogLevel, type IRetryPolicy } from "@microsoft/signalr";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { createSignalRInvalidatorClient, TagError, TagInvalidationConnectionError, type TagInvalidationEvent, type TagInvalidationClientOptions, type TagInvalidationStatus } from "../../src/index.js";
 import { FakeHubConnection, settle, subscribeResult } from "./fakeHubConnection.js";
 
@@ -212,6 +212,23 @@ describe("server events", () => {
     expect(events).toMatchObject([{ type: "invalidate", matchedTags: [["todo", 9007199254740991]] }]);
   });
 
+  test("apply() with a response's list of ids reports the held tags once, and none of those pushes again", async () => {
+    const { connection, client, events } = await started();
+    client.subscribe([["todos"], ["todo", 5]]);
+    await settle();
+
+    // A request that saved twice answers "QueryTags-Invalidation-Id: id-1, id-2".
+    client.apply({ id: "id-1, id-2", tags: [["todos"], ["todo", 5]] });
+    connection.receive("invalidate", invalidation("id-1", [["todos"], ["todo", 5]], "e:3"));
+    connection.receive("invalidate", invalidation("id-2", [["todos"]], "e:4"));
+
+    expect(events.map((event) => event.type === "invalidate" && event.matchedTags)).toEqual([[["todos"], ["todo", 5]]]);
+    // A push that came first keeps its own: a later save's id still refetches what it matches.
+    connection.receive("invalidate", invalidation("id-3", [["todos"]], "e:5"));
+    client.apply({ id: "id-3,id-4", tags: [["todos"]] });
+    expect(events.map((event) => event.type === "invalidate" && event.matchedTags)).toEqual([[["todos"], ["todo", 5]], [["todos"]], [["todos"]]]);
+  });
+
   test("the server's reset is reported with its reason, and its cursor is kept", async () => {
     const { connection, client, events } = await started();
     connection.receive("reset", { reason: "backplane-restored", cursor: "f:3" });
@@ -285,6 +302,39 @@ describe("status and lifetime", () => {
     // One warning per outage, not one per try.
     expect(logs.filter((log) => log.level === LogLevel.Warning)).toEqual([{ level: LogLevel.Warning, message: expect.stringMatching(/cannot connect yet \(server down\); retrying with back-off/) }]);
     expect(logs.filter((log) => log.level === LogLevel.Debug)).toHaveLength(1);
+  });
+
+  test("a first start that keeps failing says so after 3 tries, with a hint naming the server and the proxy, and keeps trying", async () => {
+    vi.useFakeTimers();
+    try {
+      const { connection, client, events, listen } = setup();
+      listen();
+      // What a browser's fetch reports for a hub on another origin without CORS, or for a dev server's dead proxy.
+      connection.startError = () => (connection.startCalls < 6 ? new TypeError("Failed to fetch") : undefined);
+      const starting = client.start();
+
+      // The forever policy: at once, then after 1, 2 and 5 s, then every 10 s.
+      await vi.advanceTimersByTimeAsync(0);
+      expect(connection.startCalls).toBe(2);
+      expect(events).toEqual([]);
+      expect(client.state.get()).toMatchObject({ status: "connecting", error: undefined });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(connection.startCalls).toBe(3);
+      const error = client.state.get().error;
+      expect(client.state.get()).toMatchObject({ status: "connecting", error: { failure: "unreachable", detail: "Failed to fetch" } });
+      // Which origin the page is on decides whether it names CORS too (connectionError.test.ts).
+      expect(error?.hint).toContain("Is the server up, and a dev server's proxy of /hubs running");
+      expect(events).toEqual([{ type: "error", error }]);
+
+      // Still trying, and said once: the fourth and fifth tries add nothing; the sixth connects and clears it.
+      await vi.advanceTimersByTimeAsync(2_000 + 5_000 + 10_000);
+      await starting;
+      expect(connection.startCalls).toBe(6);
+      expect(client.state.get()).toEqual({ status: "connected", error: undefined, role: "own" });
+      expect(events).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("a start that the policy gives up on rejects, and the status is failed with the error", async () => {

@@ -164,6 +164,7 @@ export function oneBrowser(fixture) {
       await pastTheWindow();
       const changing = tabs.find((tab) => !tab.page.url().includes("/todos/"));
       changing.apiGets = {};
+      changing.changeIds = [];
       const titles = ["Once A", "Once B", "Once C"];
       for (const title of titles) {
         await changing.add(title);
@@ -180,8 +181,12 @@ export function oneBrowser(fixture) {
       await pastTheWindow();
       await pause(400);
 
-      // Three adds, a toggle and a clear: five changes, five fetches of the list.
+      // Three adds, a toggle and a clear: five changes, five fetches of the list. Each answer names the invalidation
+      // its save (or, for the clear, its endpoint) published, which the tab applies: it fetches whichever comes
+      // first, the answer or the push, and not the other.
       assert.deepEqual(changing.apiGets, { "/api/todos": 5 });
+      assert.equal(changing.changeIds.length, 5);
+      assert.ok(changing.changeIds.every((id) => /^[0-9a-f]{32}$/.test(id ?? "")), `invalidation ids of the changes: ${JSON.stringify(changing.changeIds)}`);
       t.diagnostic(`the changing tab's fetches for 5 changes: ${JSON.stringify(changing.apiGets)}`);
       for (const title of ["Once A", "Once C"]) {
         const todo = (await (await fetch(`${app.url}/api/todos`)).json()).find((item) => item.title === title);

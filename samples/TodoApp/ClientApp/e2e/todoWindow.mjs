@@ -24,6 +24,8 @@ export class TodoWindow {
         this.policyViolations.push(message.text());
       }
     });
+    /** The `QueryTags-Invalidation-Id` of each answer to a change of the todos this window made (null: none), in order. */
+    this.changeIds = [];
     const context = page.context();
     const windows = windowsByContext.get(context) ?? new Set();
     windowsByContext.set(context, windows);
@@ -34,6 +36,12 @@ export class TodoWindow {
       if (isHubConnection(socket.url())) {
         heard("webSockets");
         socket.on("framereceived", () => heard("webSockets"));
+      }
+    });
+    page.on("response", (response) => {
+      const request = response.request();
+      if (request.method() !== "GET" && new URL(request.url()).pathname.startsWith("/api/todos")) {
+        this.changeIds.push(response.headers()["querytags-invalidation-id"] ?? null);
       }
     });
     page.on("request", (request) => {

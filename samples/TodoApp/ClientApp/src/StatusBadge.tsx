@@ -5,7 +5,7 @@ const roles = { leader: "shared, this tab holds it", follower: "shared", own: "t
 
 /**
  * The hub connection's state, transport and protocol, whose connection it is (shared by the browser's tabs, or this
- * tab's own), and, when it failed, what to check.
+ * tab's own), and, when it failed or cannot reach the hub yet, what to check.
  */
 export function StatusBadge({ settings }: { settings: ConnectionSettings }) {
   const { status, error, role } = useTagInvalidationState();

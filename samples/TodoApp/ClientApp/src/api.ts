@@ -7,11 +7,11 @@ export async function send<T>(method: string, url: string, body?: unknown, optio
 }
 
 /**
- * Like {@link send}, for a change whose endpoint declares the tags it invalidates: also answers the id of the
- * invalidation the server published for it (its `QueryTags-Invalidation-Id` header), or null.
+ * Like {@link send}, for a change: also answers the ids of the invalidations the server published while handling it
+ * (its `QueryTags-Invalidation-Id` header: each EF Core save publishes one, a declarative endpoint one), or null.
  */
-export async function sendChange<T>(method: string, url: string, body?: unknown): Promise<{ result: T; invalidationId: string | null }> {
-  const { result, response } = await request<T>(method, url, body);
+export async function sendChange<T>(method: string, url: string, body?: unknown, options?: { notFound: T }): Promise<{ result: T; invalidationId: string | null }> {
+  const { result, response } = await request<T>(method, url, body, options);
   return { result, invalidationId: response.headers.get("QueryTags-Invalidation-Id") };
 }
 

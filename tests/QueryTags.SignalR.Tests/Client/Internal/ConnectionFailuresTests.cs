@@ -56,6 +56,19 @@ public class ConnectionFailuresTests
     }
 
     [Fact]
+    public void A_policy_that_gave_up_on_a_server_it_never_reached_says_so_with_the_url()
+    {
+        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (localhost:5080)", new IOException("refused"));
+
+        var gaveUp = ConnectionFailures.Classify(new AggregateException(refused), HubUrl, gaveUp: true);
+
+        Assert.Equal(TagInvalidationFailure.GaveUp, gaveUp?.Failure);
+        Assert.Contains($"could not reach the server of {HubUrl}: is it up, and is the URL right?", gaveUp?.Hint, StringComparison.Ordinal);
+        Assert.Equal($"could not reach the server of {HubUrl}: is it up, and is the URL right?", ConnectionFailures.Unreachable(refused, HubUrl));
+        Assert.Null(ConnectionFailures.Unreachable(Status(HttpStatusCode.ServiceUnavailable), HubUrl));
+    }
+
+    [Fact]
     public void The_gated_policy_answers_null_for_a_failure_retrying_cannot_fix_and_remembers_the_reason()
     {
         var policy = new GatedRetryPolicy(new ForeverRetryPolicy(), HubUrl);

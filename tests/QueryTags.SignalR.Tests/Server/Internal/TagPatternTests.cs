@@ -35,6 +35,19 @@ public class TagPatternTests
     }
 
     [Fact]
+    public void A_placeholder_matches_its_claim_renamed_by_a_jwt_handler_but_not_another_claim_renamed_to_the_same_type()
+    {
+        var pattern = new TagPattern(["user", "{sub}"]);
+        // As AddJwtBearer maps a token's "sub" and "nameid" (both to NameIdentifier), keeping each one's token name.
+        var user = new ClaimsPrincipal(new ClaimsIdentity([Renamed(ClaimTypes.NameIdentifier, "sub", "alice"), Renamed(ClaimTypes.NameIdentifier, "nameid", "bob")], "jwt"));
+
+        Assert.Null(pattern.UnmatchedClaim(["user", "alice"], user));
+        Assert.Equal("sub", pattern.UnmatchedClaim(["user", "bob"], user));
+        // A NameIdentifier a cookie sign-in set is not a token's "sub".
+        Assert.False(pattern.MatchesClaims(["user", "carol"], User((ClaimTypes.NameIdentifier, "carol"))));
+    }
+
+    [Fact]
     public void A_wildcard_covers_any_string_or_integer_and_asks_no_claim()
     {
         var pattern = new TagPattern(["project", "{*}"]);
@@ -60,6 +73,13 @@ public class TagPatternTests
         var error = Assert.Throws<ArgumentException>(() => new TagPattern(["user", "{}"]));
 
         Assert.Contains("names no claim", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Claim Renamed(string type, string tokenName, string value)
+    {
+        var claim = new Claim(type, value);
+        claim.Properties[TagPattern.ShortTypeNameProperty] = tokenName;
+        return claim;
     }
 
     private static ClaimsPrincipal User(params (string Type, string Value)[] claims) =>

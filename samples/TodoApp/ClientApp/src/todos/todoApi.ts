@@ -29,12 +29,16 @@ export const fetchTodos = (owner: ListOwner): Promise<Todo[]> => send("GET", lis
 /** The shared todo, or null when it does not exist (any more). */
 export const fetchTodo = (id: number): Promise<Todo | null> => send("GET", `/api/todos/${id}`, undefined, { notFound: null });
 
-export const createTodo = (owner: ListOwner, title: string): Promise<Todo> => send("POST", listUrl(owner), { title });
+/** A change's answer, and the ids of the invalidations its saves published (see `sendChange`). */
+export type Changed<T> = { result: T; invalidationId: string | null };
 
-export const updateTodo = (owner: ListOwner, id: number, change: TodoChange): Promise<Todo> => send("PATCH", `${listUrl(owner)}/${id}`, change);
+export const createTodo = (owner: ListOwner, title: string): Promise<Changed<Todo>> => sendChange("POST", listUrl(owner), { title });
+
+export const updateTodo = (owner: ListOwner, id: number, change: TodoChange): Promise<Changed<Todo>> => sendChange("PATCH", `${listUrl(owner)}/${id}`, change);
 
 /** Deletes the todo; one that is already gone counts as deleted. */
-export const deleteTodo = (owner: ListOwner, id: number): Promise<void> => send("DELETE", `${listUrl(owner)}/${id}`, undefined, { notFound: undefined });
+export const deleteTodo = (owner: ListOwner, id: number): Promise<Changed<void>> =>
+  sendChange("DELETE", `${listUrl(owner)}/${id}`, undefined, { notFound: undefined });
 
 /** Deletes every done todo of the list, in one go; answers how many there were, and the id of the invalidation it published. */
-export const clearDone = (owner: ListOwner): Promise<{ result: { deleted: number }; invalidationId: string | null }> => sendChange("DELETE", `${listUrl(owner)}/done`);
+export const clearDone = (owner: ListOwner): Promise<Changed<{ deleted: number }>> => sendChange("DELETE", `${listUrl(owner)}/done`);
