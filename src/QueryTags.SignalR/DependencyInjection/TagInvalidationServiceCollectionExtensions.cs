@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,7 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<HubTagInvalidator>();
         services.TryAddSingleton<ITagInvalidator>(provider => provider.GetRequiredService<HubTagInvalidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UnsentInvalidationSweeper>());
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, CacheFillStartupFilter>());
 
         // The request a publish happens in, so its response can name the invalidation (see ResponseInvalidations).
         services.AddHttpContextAccessor();

@@ -11,9 +11,9 @@ namespace QueryTags.SignalR.Internal;
 /// and stores its answer after that save's eviction puts the old answer back, and the clients the save's push made
 /// refetch can read it (so can requests that waited for it, with request coalescing): nobody would tell them again.
 /// The guard reads the log's position before the handler runs; before the answer is stored it asks the log whether
-/// any of the answer's tags was invalidated since, and if so stores nothing; after the store (the response's
-/// <c>OnCompleted</c>) it asks again, and if one was, publishes those tags once more, which evicts the entry and
-/// makes its readers refetch.
+/// any of the answer's tags was invalidated since, and if so stores nothing; after the store (when the app's pipeline
+/// returns to <see cref="CacheFillStartupFilter"/>'s middleware, outside every other) it asks again, and if one was,
+/// publishes those tags once more, which evicts the entry and makes its readers refetch.
 /// </summary>
 /// <remarks>
 /// It runs as an output cache requirement, which the middleware evaluates at each of its steps: before the lookup
@@ -70,7 +70,6 @@ internal sealed class CacheFillGuard
             // Unguarded: served as usual, never stored.
         }
 
-        http.Response.OnCompleted(static state => ((Fill)state).Guard.AfterStoreAsync((Fill)state), fill);
         fill.Context = context;
     }
 
@@ -95,6 +94,13 @@ internal sealed class CacheFillGuard
             fill.Refused = true;
         }
     }
+
+    /// <summary>
+    /// Once the pipeline returned (the output cache stored what it stores), and before the response ends for a body
+    /// of unknown length: a change logged since the request began may have been evicted before the store.
+    /// </summary>
+    public static Task AfterPipelineAsync(HttpContext context) =>
+        context.Items.TryGetValue(StateKey, out var found) && found is Fill fill ? fill.Guard.AfterStoreAsync(fill) : Task.CompletedTask;
 
     private async Task AfterStoreAsync(Fill fill)
     {
