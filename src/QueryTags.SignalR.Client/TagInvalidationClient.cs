@@ -51,7 +51,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// that returns null makes a failed start throw at once.
     /// </param>
     public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null)
-        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, hubUrl: null, reconnectPolicy: null)
+        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, new ServerStopRetryPolicy(startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultServerStopJitter), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, hubUrl: null, reconnectPolicy: null)
     {
     }
 
@@ -137,9 +137,11 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         var options = new TagInvalidationClientOptions();
         configure?.Invoke(options);
         var logger = options.LoggerFactory?.CreateLogger<TagInvalidationClient>() ?? (ILogger)NullLogger.Instance;
-        var reconnectPolicy = new GatedRetryPolicy(options.ReconnectPolicy, hubUrl);
-        var connection = TagInvalidationConnectionFactory.Create(hubUrl, options, reconnectPolicy);
-        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, options.ReconnectPolicy, options.FirstSubscribeMargin, hubUrl, reconnectPolicy);
+        var retryAfter = new RetryAfterNote();
+        var policy = new ServerStopRetryPolicy(options.ReconnectPolicy, options.ServerStopJitter, retryAfter);
+        var reconnectPolicy = new GatedRetryPolicy(policy, hubUrl);
+        var connection = TagInvalidationConnectionFactory.Create(hubUrl, options, reconnectPolicy, retryAfter);
+        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, policy, options.FirstSubscribeMargin, hubUrl, reconnectPolicy);
     }
 
     /// <summary>
