@@ -31,6 +31,10 @@ export const failureFrom = (data: Pick<TagInvalidationConnectionError, "failure"
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** The HTTP status a failed request answered: SignalR's HttpError carries it, and negotiate failures wrap it into their message. */
+export const statusOf = (error: unknown): number | undefined =>
+  Number((error as { statusCode?: unknown } | null)?.statusCode ?? /Status code '(\d{3})'/.exec(message(error))?.[1]) || undefined;
+
 /**
  * The failure retrying cannot fix that `error` (from a start or a reconnect attempt to the hub at `url`) stands for;
  * with `gaveUp` (the reconnect policy returned null) always one. Undefined for a transient failure (server down,
@@ -38,8 +42,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  */
 export function permanentFailure(error: unknown, url: string, gaveUp = false): TagInvalidationConnectionError | undefined {
   const detail = message(error);
-  // SignalR's HttpError carries the status; negotiate failures wrap it into their message.
-  const status = Number((error as { statusCode?: unknown } | null)?.statusCode ?? /Status code '(\d{3})'/.exec(detail)?.[1]);
+  const status = statusOf(error);
   const protocol = /protocol '(.*)' is not supported/i.exec(detail)?.[1];
   const failed = (failure: TagInvalidationFailure, hint: string) => new TagInvalidationConnectionError(failure, hint, detail, status || undefined);
   // The hub path answered something that is not a negotiate response (an SPA's fallback page, most often).
