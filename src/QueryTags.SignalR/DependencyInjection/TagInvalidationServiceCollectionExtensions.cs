@@ -42,6 +42,12 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<LocalConnections>();
         services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());
         services.TryAddSingleton<HubDrain>();
+        if (!services.Any(service => service.ServiceType == typeof(HubDrainHealthCheck)))
+        {
+            // A stopping node reports unhealthy, so a balancer probing it sends new connections elsewhere.
+            services.AddSingleton<HubDrainHealthCheck>();
+            services.AddHealthChecks().AddCheck<HubDrainHealthCheck>(HubDrainHealthCheck.Name);
+        }
         services.TryAddSingleton<ITagInvalidator, HubTagInvalidator>();
 
         // The hub's own SignalR options (limits, detailed errors, the server-fault filter), applied after every other
