@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using QueryTags.SignalR.Client;
 
 namespace QueryTags.SignalR.LoadTest.Clients;
@@ -25,6 +27,13 @@ internal sealed class MovingClients : IAsyncDisposable
     public int ToldToGo => _clients.Count(client => client.WentWithoutError);
 
     public int Resets => _clients.Count(client => client.WasReset);
+
+    /// <summary>The reconnect attempts that failed, by what they met (an HTTP status, or the exception's type).</summary>
+    public string FailedAttempts()
+    {
+        var failures = _clients.SelectMany(client => client.Policy.Failures).GroupBy(failure => failure).OrderByDescending(group => group.Count()).ToList();
+        return failures.Count == 0 ? "none" : string.Join(", ", failures.Select(group => $"{group.Count():N0} {group.Key}"));
+    }
 
     public static async Task<MovingClients> ConnectAsync(Uri hubUrl, int count, Tag tag, int concurrency = 50)
     {
@@ -104,6 +113,7 @@ internal sealed class MovingClients : IAsyncDisposable
             {
                 options.Transports = HttpTransportType.WebSockets;
                 options.Protocol = TagInvalidationProtocol.MessagePack;
+                options.ReconnectPolicy = Policy;
             });
             Client.Invalidated += (_, e) =>
             {
@@ -142,6 +152,8 @@ internal sealed class MovingClients : IAsyncDisposable
 
         public TagInvalidationClient Client { get; }
 
+        public RecordingForeverPolicy Policy { get; } = new();
+
         public bool WentWithoutError { get; private set; }
 
         public bool WasReset { get; private set; }
@@ -157,5 +169,31 @@ internal sealed class MovingClients : IAsyncDisposable
                 return _live.Contains(sequence) || _covered.Exists(range => sequence > range.After && sequence <= range.UpTo);
             }
         }
+    }
+
+    /// <summary>The client's default delays (at once, then 1, 2, 5 s, then every 10 s), recording what each failed reconnect attempt met.</summary>
+    private sealed class RecordingForeverPolicy : IRetryPolicy
+    {
+        private static readonly TimeSpan[] Delays = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+
+        public ConcurrentQueue<string> Failures { get; } = new();
+
+        public TimeSpan? NextRetryDelay(RetryContext retryContext)
+        {
+            if (retryContext.PreviousRetryCount > 0 && retryContext.RetryReason is { } reason)
+            {
+                Failures.Enqueue(Describe(reason));
+            }
+
+            return retryContext.PreviousRetryCount < Delays.Length ? Delays[retryContext.PreviousRetryCount] : TimeSpan.FromSeconds(10);
+        }
+
+        private static string Describe(Exception reason) => reason switch
+        {
+            HttpRequestException { StatusCode: { } status } => ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            AggregateException { InnerExceptions: [var inner] } => Describe(inner),
+            _ when reason.InnerException is { } inner => $"{reason.GetType().Name}/{Describe(inner)}",
+            _ => reason.GetType().Name,
+        };
     }
 }
