@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ namespace QueryTags.SignalR.Internal;
 /// token runs its callbacks last registered first. It blocks that callback, as SignalR's does, because SignalR's would
 /// otherwise cut the connections before their close messages are written.
 /// </remarks>
-internal sealed class HubDrain(LocalConnections connections, IOptions<TagInvalidationOptions> options, ILogger<InvalidationHub> logger)
+internal sealed class HubDrain(IServiceProvider services, IOptions<TagInvalidationOptions> options, ILogger<InvalidationHub> logger)
 {
     /// <summary>Seconds a refused client is told to wait: by then this node is gone or the balancer sends it elsewhere.</summary>
     public const int RetryAfterSeconds = 1;
@@ -45,6 +46,10 @@ internal sealed class HubDrain(LocalConnections connections, IOptions<TagInvalid
     {
         _draining = true;
         var started = Stopwatch.GetTimestamp();
+
+        // Looked up now, not when MapTagInvalidation creates the drain: the connections need the log, which reads the
+        // options, and options that cannot work must stop the host when it starts, not when its hub is mapped.
+        var connections = services.GetRequiredService<LocalConnections>();
         Log.DrainStarted(logger, connections.AskAllToLeave());
 
         // A connection is gone when the hub let it go and its transport's request ended (the close handshake of a
