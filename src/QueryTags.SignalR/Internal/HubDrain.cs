@@ -52,21 +52,34 @@ internal sealed class HubDrain(IServiceProvider services, IOptions<TagInvalidati
         var connections = services.GetRequiredService<LocalConnections>();
         Log.DrainStarted(logger, connections.AskAllToLeave());
 
-        // A connection is gone when the hub let it go and its transport's request ended (the close handshake of a
-        // WebSocket, the last poll): cut earlier, a close message still in a buffer would be lost.
+        // Waited for through a task, not with a sleeping loop: the stopping callback may hold a thread of the pool
+        // (a SIGTERM's), and a thread blocked on a task's result lets the pool add threads for the closes meanwhile.
         var timeout = options.Value.DrainTimeout;
+        if (WaitUntilGoneAsync(connections, started, timeout).Result)
+        {
+            Log.Drained(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        else
+        {
+            Log.DrainTimedOut(logger, connections.Count, Volatile.Read(ref _transportRequests), timeout);
+        }
+    }
+
+    // A connection is gone when the hub let it go and its transport's request ended (the close handshake of a
+    // WebSocket, the last poll): cut earlier, a close message still in a buffer would be lost.
+    private async Task<bool> WaitUntilGoneAsync(LocalConnections connections, long started, TimeSpan timeout)
+    {
         while (!connections.IsEmpty || Volatile.Read(ref _transportRequests) > 0)
         {
             if (Stopwatch.GetElapsedTime(started) >= timeout)
             {
-                Log.DrainTimedOut(logger, connections.Count, Volatile.Read(ref _transportRequests), timeout);
-                return;
+                return false;
             }
 
-            Thread.Sleep(PollInterval);
+            await Task.Delay(PollInterval);
         }
 
-        Log.Drained(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return true;
     }
 
     /// <summary>
