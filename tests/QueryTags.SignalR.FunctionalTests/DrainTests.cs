@@ -69,6 +69,10 @@ public sealed class DrainTests(ITestOutputHelper output)
         Assert.True(stopTime < TimeSpan.FromSeconds(15), $"The node took {stopTime} to stop.");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refusal.Status);
         Assert.Equal("1", refusal.RetryAfter);
+
+        // A new WebSocket was refused too; a long poll went through (to SignalR, which knows no such connection).
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refusal.WebSocket);
+        Assert.Equal(HttpStatusCode.NotFound, refusal.LongPoll);
         Assert.Equal(clients.Length, await OpenConnectionsAsync(nodeB));
         foreach (var client in clients)
         {
@@ -79,8 +83,11 @@ public sealed class DrainTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>What a client, as a new connection, got from the stopping node; it keeps asking until the node stops.</summary>
-    private static async Task<(HttpStatusCode Status, string? RetryAfter)> NegotiateDuringTheDrainAsync(KestrelServer node, Task stopped)
+    /// <summary>
+    /// What new connections got from the stopping node: it keeps negotiating until one is refused (or the node is gone),
+    /// then tries a WebSocket and a long poll at once, while the stuck socket holds the drain open.
+    /// </summary>
+    private static async Task<(HttpStatusCode Status, string? RetryAfter, HttpStatusCode WebSocket, HttpStatusCode LongPoll)> NegotiateDuringTheDrainAsync(KestrelServer node, Task stopped)
     {
         using var http = new HttpClient { BaseAddress = node.Address, Timeout = TestTimeouts.Default };
         while (!stopped.IsCompleted)
@@ -90,7 +97,8 @@ public sealed class DrainTests(ITestOutputHelper output)
                 using var response = await http.PostAsync("/hubs/invalidation/negotiate?negotiateVersion=1", null);
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                 {
-                    return (response.StatusCode, response.Headers.RetryAfter?.ToString());
+                    using var poll = await http.GetAsync("/hubs/invalidation?id=unknown");
+                    return (response.StatusCode, response.Headers.RetryAfter?.ToString(), await WebSocketStatusAsync(node), poll.StatusCode);
                 }
             }
             catch (HttpRequestException)
@@ -101,7 +109,22 @@ public sealed class DrainTests(ITestOutputHelper output)
             await Task.Delay(10);
         }
 
-        return (default, null);
+        return default;
+    }
+
+    private static async Task<HttpStatusCode> WebSocketStatusAsync(KestrelServer node)
+    {
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        try
+        {
+            await socket.ConnectAsync(new Uri($"ws://{node.Address.Authority}/hubs/invalidation?id=unknown"), CancellationToken.None).Within();
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+        }
+
+        return socket.HttpStatusCode;
     }
 
     private static async Task<int> OpenConnectionsAsync(KestrelServer node)
