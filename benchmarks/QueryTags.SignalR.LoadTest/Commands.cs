@@ -20,7 +20,12 @@ internal static class Commands
           report RESULTS.json [--out DIR]
               renders an earlier run's .md and .svg again (and the README, for a full run of everything)
           smoke
-              a few seconds against our hub: exits 0 when deliveries arrived and nothing failed (no timing checks)
+              a few seconds against our hub: exits 0 when deliveries arrived and nothing failed (no timing checks), then
+              SIGTERM to a server with 1,000 connections of QueryTags' .NET client: prints how long its process took to exit
+          drain [--connections N]
+              stopping a node with N connections (1,000) of QueryTags' .NET client: SIGTERM to one server (its process's
+              exit time), then a rolling deploy of two nodes on Redis behind a YARP balancer (exit time, when the
+              clients were back on the other node, whether they heard every invalidation published across the move)
           serve SYSTEM [--redis HOST:PORT]
               the server process of a SignalR system (the load generator starts it)
         """;
@@ -44,6 +49,8 @@ internal static class Commands
             {
                 ["run", .. var rest] => await RunBenchmarkAsync(rest),
                 ["smoke"] => await SmokeAsync(),
+                ["drain"] => await DrainAsync(1000),
+                ["drain", "--connections", var count] => await DrainAsync((int)Number("--connections", count, 1, whole: true)),
                 ["report", var json] => Report(json, output: null),
                 ["report", var json, "--out", var output] => Report(json, output),
                 ["serve", var system] => await ServeAsync(BenchSystems.Parse(system), redis: null),
@@ -151,8 +158,23 @@ internal static class Commands
             problems.Add("churn: no subscribe calls or no reconnects completed");
         }
 
+        // A stopping server with a thousand connections that reconnect: printed, with a bound far above what it takes
+        // (about a second) and below the host's 30 s shutdown timeout, which clients let back in used to hold it for.
+        var exit = await DrainScenario.RunOneNodeAsync(1000, Console.WriteLine);
+        if (exit > TimeSpan.FromSeconds(15))
+        {
+            problems.Add($"drain: the server process took {exit.TotalSeconds:0.0} s to exit after SIGTERM");
+        }
+
         Console.WriteLine(problems.Count == 0 ? "smoke: deliveries arrived, nothing failed" : $"smoke failed:{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", problems)}");
         return problems.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> DrainAsync(int connections)
+    {
+        await DrainScenario.RunOneNodeAsync(connections, Console.WriteLine);
+        await DrainScenario.RunRollingAsync(connections, Console.WriteLine);
+        return 0;
     }
 
     private static async Task<int> ServeAsync(BenchSystem system, string? redis)

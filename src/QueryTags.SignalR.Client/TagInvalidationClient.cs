@@ -48,10 +48,11 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// <param name="startRetryPolicy">
     /// How <see cref="StartAsync"/> retries a connection that fails to start; null for forever (at once, then 1, 2
     /// and 5 s, then every 10 s). Pass the policy the connection reconnects with, so both agree; a policy
-    /// that returns null makes a failed start throw at once.
+    /// that returns null makes a failed start throw at once. A retry after a server that is stopping (503) also
+    /// waits a random part of <see cref="TagInvalidationClientOptions.DefaultServerStopJitter"/>.
     /// </param>
     public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null)
-        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, hubUrl: null, reconnectPolicy: null)
+        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, new ServerStopRetryPolicy(startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultServerStopJitter), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, hubUrl: null, reconnectPolicy: null)
     {
     }
 
@@ -138,9 +139,11 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         var options = new TagInvalidationClientOptions();
         configure?.Invoke(options);
         var logger = options.LoggerFactory?.CreateLogger<TagInvalidationClient>() ?? (ILogger)NullLogger.Instance;
-        var reconnectPolicy = new GatedRetryPolicy(options.ReconnectPolicy, hubUrl);
-        var connection = TagInvalidationConnectionFactory.Create(hubUrl, options, reconnectPolicy);
-        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, options.ReconnectPolicy, options.FirstSubscribeMargin, hubUrl, reconnectPolicy);
+        var retryAfter = new RetryAfterNote();
+        var policy = new ServerStopRetryPolicy(options.ReconnectPolicy, options.ServerStopJitter, retryAfter);
+        var reconnectPolicy = new GatedRetryPolicy(policy, hubUrl);
+        var connection = TagInvalidationConnectionFactory.Create(hubUrl, options, reconnectPolicy, retryAfter);
+        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, policy, options.FirstSubscribeMargin, hubUrl, reconnectPolicy);
     }
 
     /// <summary>

@@ -25,6 +25,17 @@ public sealed class TagInvalidationClientOptions
     /// </summary>
     public IRetryPolicy ReconnectPolicy { get; set; } = new ForeverRetryPolicy();
 
+    /// <summary>The default of <see cref="ServerStopJitter"/>: 2 seconds.</summary>
+    public static readonly TimeSpan DefaultServerStopJitter = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// When the server stops (a node of a rolling deploy closes the connection asking the client to reconnect, or
+    /// answers a connection attempt 503), the reconnect waits a random part of this window on top of the policy's
+    /// delay (and at least the server's <c>Retry-After</c>), so the clients of a stopping node reach the others spread
+    /// over it instead of all at once. Zero reconnects at the policy's delay. Default 2 seconds.
+    /// </summary>
+    public TimeSpan ServerStopJitter { get; set; } = DefaultServerStopJitter;
+
     /// <summary>Most tags sent in one hub call; larger subscribes are split. Match the server's limit. Default 256.</summary>
     public int MaxTagsPerCall { get; set; } = 256;
 

@@ -56,6 +56,14 @@ public sealed class TagInvalidationOptions
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long a stopping node waits for its hub connections to leave. When the host stops (SIGTERM, a rolling
+    /// deploy), the hub refuses new connections (503 with <c>Retry-After</c>) and asks every connection to reconnect,
+    /// which sends its clients to another node; the host stops once they are gone or this long has passed, whichever
+    /// comes first. Connections still open then are cut. Default 1 second.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Largest body, in bytes, of a request to the publish endpoint (<c>MapTagInvalidationPublisher</c>); a larger one
     /// is answered 413. Default 64 KB (65,536).
     /// </summary>

@@ -13,6 +13,7 @@ namespace QueryTags.SignalR.TestServer;
 /// (see <see cref="TestAuthentication"/>; the tag rules are <see cref="TestTagRules"/>). With
 /// <c>--Redis=host:port</c> it is one node of several (backplane and log in Redis). Options bind from the
 /// <c>TagInvalidation</c> configuration section (for example <c>--TagInvalidation:RetentionWindow=00:00:01</c>).
+/// <c>--StopDelay=00:00:01</c> makes the host's stopping callbacks take that long more while its server still listens.
 /// </summary>
 public static class TestServerApp
 {
@@ -63,6 +64,13 @@ public static class TestServerApp
         }
 
         var app = builder.Build();
+        if (builder.Configuration.GetValue<TimeSpan?>("StopDelay") is { } stopDelay)
+        {
+            // Registered before the hubs are mapped, so it runs after their stopping work: the server keeps listening
+            // that much longer, as it does while SignalR waits for slow transports or an app finishes its own work.
+            app.Lifetime.ApplicationStopping.Register(() => Thread.Sleep(stopDelay));
+        }
+
         app.MapHealthChecks("/health");
         var tracker = app.Services.GetRequiredService<ConnectionTracker>();
         app.Use((context, next) => tracker.TrackPollsAsync(context, next));

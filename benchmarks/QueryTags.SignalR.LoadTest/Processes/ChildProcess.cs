@@ -79,6 +79,17 @@ internal sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>Sends SIGTERM, as an orchestrator stopping it would, and returns once it has exited.</summary>
+    public async Task TerminateAsync()
+    {
+        if (Kill(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     public string LastLines()
     {
         lock (_lastLines)
@@ -94,6 +105,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private static void KillAll()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using QueryTags.SignalR.LoadTest.Server;
@@ -37,6 +38,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public Uri Http2ClientUrl => new(_http2Address ?? throw new InvalidOperationException($"{System.Id()} has no HTTP/2 endpoint."), BenchServerApp.HubPath);
 
     public int Pid => _process.Pid;
+
+    /// <summary>The last lines it printed.</summary>
+    public string LastLines() => _process.LastLines();
 
     public static async Task<ServerProcess> StartAsync(BenchSystem system, string? redis = null)
     {
@@ -92,6 +96,23 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             ?? throw new InvalidOperationException("POST /bench/publish answered nothing.");
     }
 
+    /// <summary>Publishes one invalidation of <paramref name="tag"/> (our hub only); returns its sequence in the log.</summary>
+    public async Task<long> InvalidateAsync(Tag tag)
+    {
+        using var response = await _control.PostAsync($"/bench/invalidate?tag={Uri.EscapeDataString(tag.Canonical)}", null);
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<InvalidateReport>())?.Sequence
+            ?? throw new InvalidOperationException("POST /bench/invalidate answered nothing.");
+    }
+
+    /// <summary>Sends SIGTERM and waits for the process to exit; returns how long that took.</summary>
+    public async Task<TimeSpan> TerminateAsync()
+    {
+        var began = Stopwatch.GetTimestamp();
+        await _process.TerminateAsync();
+        return Stopwatch.GetElapsedTime(began);
+    }
+
     /// <summary>Runs a full collection in the server; returns its managed (JS: V8) heap in bytes.</summary>
     /// <param name="releaseMemory">Also have the GC return the memory it keeps committed (.NET: an aggressive collection; Node: no difference).</param>
     public async Task<long> CollectGarbageAsync(bool releaseMemory = false)
@@ -125,4 +146,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private static partial Regex Http2Line();
 
     private sealed record GcReport(long ManagedBytes);
+
+    private sealed record InvalidateReport(long Sequence);
 }

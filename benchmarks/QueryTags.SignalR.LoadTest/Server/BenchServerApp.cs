@@ -12,7 +12,8 @@ namespace QueryTags.SignalR.LoadTest.Server;
 /// <summary>
 /// The server process of one SignalR system (the <c>serve</c> command): its hub at <c>/hubs/invalidation</c>
 /// with MessagePack, and the control endpoints the load generator drives, the same ones the socket.io server
-/// has: <c>POST /bench/publish</c> (a <see cref="PublishRequest"/>) and <c>POST /bench/gc</c> (a full blocking
+/// has: <c>POST /bench/publish</c> (a <see cref="PublishRequest"/>), <c>POST /bench/invalidate?tag=</c> (ours only: one
+/// invalidation, answered with its sequence) and <c>POST /bench/gc</c> (a full blocking
 /// collection, then the managed heap size, so memory is read at a steady state; <c>?release=true</c> also has the
 /// GC return the memory it keeps committed).
 /// It listens on two free loopback ports: Kestrel's default protocols (WebSockets over HTTP/1.1 without TLS), and
@@ -45,7 +46,8 @@ internal static class BenchServerApp
                 http2 = listen;
             });
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
+            .AddFilter("QueryTags.SignalR.InvalidationHub", LogLevel.Information);
 
         ISignalRServerBuilder signalR;
         if (system == BenchSystem.QueryTags)
@@ -75,6 +77,7 @@ internal static class BenchServerApp
         }
 
         builder.Services.AddSingleton<PublishLoop>();
+        builder.Services.AddHealthChecks();
         var app = builder.Build();
         _ = system switch
         {
@@ -83,7 +86,15 @@ internal static class BenchServerApp
             BenchSystem.SignalRBroadcast => app.MapHub<BroadcastBaselineHub>(HubPath),
             _ => throw new ArgumentException($"{system.Id()} is not served by .NET.", nameof(system)),
         };
+        app.MapHealthChecks("/health");
         app.MapPost("/bench/publish", (PublishRequest request, PublishLoop loop, CancellationToken aborted) => loop.RunAsync(request, aborted));
+        if (system == BenchSystem.QueryTags)
+        {
+            // One invalidation, answered with its sequence: the drain scenario counts what its clients heard against it.
+            app.MapPost("/bench/invalidate", async (string tag, ITagInvalidator invalidator) =>
+                new { sequence = (await invalidator.InvalidateTagsAsync([Tag.Parse(tag)])).Cursor!.Value.Sequence });
+        }
+
         app.MapPost("/bench/gc", (bool? release) =>
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);

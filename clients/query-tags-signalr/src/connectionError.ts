@@ -37,9 +37,9 @@ export const failureFrom = (data: Pick<TagInvalidationConnectionError, "failure"
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-// SignalR's HttpError carries the status; negotiate failures wrap it into their message.
-const statusOf = (error: unknown, detail: string): number =>
-  Number((error as { statusCode?: unknown } | null)?.statusCode ?? /Status code '(\d{3})'/.exec(detail)?.[1]);
+/** The HTTP status a failed request answered: SignalR's HttpError carries it, and negotiate failures wrap it into their message. */
+export const statusOf = (error: unknown): number | undefined =>
+  Number((error as { statusCode?: unknown } | null)?.statusCode ?? /Status code '(\d{3})'/.exec(message(error))?.[1]) || undefined;
 
 /**
  * The failure retrying cannot fix that `error` (from a start or a reconnect attempt to the hub at `url`) stands for;
@@ -48,7 +48,7 @@ const statusOf = (error: unknown, detail: string): number =>
  */
 export function permanentFailure(error: unknown, url: string, gaveUp = false): TagInvalidationConnectionError | undefined {
   const detail = message(error);
-  const status = statusOf(error, detail);
+  const status = statusOf(error);
   const protocol = /protocol '(.*)' is not supported/i.exec(detail)?.[1];
   const failed = (failure: TagInvalidationFailure, hint: string) => new TagInvalidationConnectionError(failure, hint, detail, status || undefined);
   // The hub path answered something that is not a negotiate response (an SPA's fallback page, most often).
@@ -79,6 +79,6 @@ export function unreachableFailure(error: unknown, url: string, page = globalThi
     "unreachable",
     `cannot reach the hub at ${url} after ${unreachableAfter} tries (still trying).${cors} Is the server up, and a dev server's proxy of /hubs running (ws: true)?`,
     detail,
-    statusOf(error, detail) || undefined,
+    statusOf(error),
   );
 }

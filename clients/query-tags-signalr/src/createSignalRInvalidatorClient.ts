@@ -8,8 +8,8 @@ import {
   type IRetryPolicy,
   type ITransport,
 } from "@microsoft/signalr";
-import { foreverRetryPolicy } from "./foreverRetryPolicy.js";
 import { gatedPolicy, HubEngine, type EngineEvent } from "./hubEngine.js";
+import { reconnectPolicyOf } from "./reconnectPolicy.js";
 import { consoleLogger } from "./logging.js";
 import { browserSharing, SharedConnection, type SharingEnvironment } from "./sharedConnection.js";
 import { TagInvalidationClient } from "./tagInvalidationClient.js";
@@ -41,6 +41,13 @@ export interface TagInvalidationClientOptions {
   shareConnection?: boolean;
   /** When to reconnect, and to retry a failed start. Default: at once, then 1, 2 and 5 s, then every 10 s, forever. */
   reconnectPolicy?: IRetryPolicy;
+  /**
+   * When the server stops (a node of a rolling deploy closes the connection asking the client to reconnect, or
+   * answers a connection attempt 503), the reconnect waits a random part of this window on top of the policy's delay
+   * (and at least the server's Retry-After), so the clients of a stopping node reach the others spread over it
+   * instead of all at once. 0 reconnects at the policy's delay. Default 2000 ms.
+   */
+  serverStopJitterMs?: number;
   /** The tag limits of the server: tags are checked before they are sent. Default 8 segments of 128 characters. */
   tagLimits?: TagLimits;
   /** Most tags in one hub call; larger batches are split. Match the server's limit. Default 256. */
@@ -74,7 +81,7 @@ export function createSignalRInvalidatorClient(options: TagInvalidationClientOpt
 
   // A connection per leadership when shared: a tab that takes over builds its own.
   const engine = (cursor: string | null, emit: (event: EngineEvent) => void) => {
-    const gate = gatedPolicy(options.reconnectPolicy ?? foreverRetryPolicy, url);
+    const gate = gatedPolicy(reconnectPolicyOf(options), url);
     const builder = new HubConnectionBuilder()
       .withUrl(url, { ...(transport !== undefined && { transport }), ...(accessTokenFactory && { accessTokenFactory }) })
       .withAutomaticReconnect(gate)

@@ -2,7 +2,7 @@ import type { HubConnection, ILogger } from "@microsoft/signalr";
 import { failureFrom } from "./connectionError.js";
 import type { TagInvalidationClientOptions } from "./createSignalRInvalidatorClient.js";
 import { latestCursor } from "./cursor.js";
-import { foreverRetryPolicy } from "./foreverRetryPolicy.js";
+import { reconnectPolicyOf } from "./reconnectPolicy.js";
 import { HubEngine, type ConnectionBackend, type EngineEvent } from "./hubEngine.js";
 import { Listeners } from "./listeners.js";
 import { logError, toError } from "./logging.js";
@@ -14,7 +14,7 @@ import { TagLedger } from "./tagLedger.js";
 import { canonical, defaultTagLimits, readTag, TagError, tagMatches, toTag, type Tag, type TagLimits } from "./tags.js";
 
 /** The settings a client takes besides its connection. */
-export type TagInvalidationClientSettings = Pick<TagInvalidationClientOptions, "reconnectPolicy" | "tagLimits" | "maxTagsPerCall" | "firstSubscribeMarginMs">;
+export type TagInvalidationClientSettings = Pick<TagInvalidationClientOptions, "reconnectPolicy" | "serverStopJitterMs" | "tagLimits" | "maxTagsPerCall" | "firstSubscribeMarginMs">;
 
 /** What a backend needs of the tab it serves. */
 export interface TabView {
@@ -76,7 +76,7 @@ export class TagInvalidationClient implements TabView {
       : new HubEngine({
           connection,
           logger,
-          retryPolicy: settings.reconnectPolicy ?? foreverRetryPolicy,
+          retryPolicy: reconnectPolicyOf(settings),
           maxTagsPerCall: settings.maxTagsPerCall ?? 256,
           emit: (event) => this.receive(event),
         });

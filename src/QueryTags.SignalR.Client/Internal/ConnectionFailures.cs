@@ -64,7 +64,7 @@ internal static partial class ConnectionFailures
         (TagInvalidationFailure.HubNotFound, $"is the hub mapped at {url}? (app.MapTagInvalidation() maps /hubs/invalidation)");
 
     // Transports that fall back report an AggregateException of their attempts; SignalR wraps some errors once more.
-    private static IEnumerable<Exception> Flatten(Exception error)
+    public static IEnumerable<Exception> Flatten(Exception error)
     {
         yield return error;
         var inner = error is AggregateException aggregate ? aggregate.InnerExceptions : error.InnerException is { } one ? [one] : [];

@@ -12,14 +12,17 @@ namespace QueryTags.SignalR.Client.Internal;
 /// </summary>
 internal static class ConnectionStarter
 {
-    /// <summary>Returns once the connection is up, or at once when it is not disconnected (it was started elsewhere).</summary>
+    /// <summary>
+    /// Returns once the connection is up, or at once when it is not disconnected (it was started elsewhere). The waits
+    /// between attempts follow <c>time</c>'s clock: the system's unless a test fakes it.
+    /// </summary>
     /// <exception cref="TagInvalidationConnectionException">
     /// A failure retrying cannot fix, or the policy gave up (the last attempt's error inside).
     /// </exception>
     /// <exception cref="OperationCanceledException">
     /// <paramref name="cancellationToken"/> was cancelled before the connection was up; it is left disconnected.
     /// </exception>
-    public static async Task StartAsync(HubConnection connection, IRetryPolicy policy, ILogger logger, Uri? hubUrl, CancellationToken cancellationToken)
+    public static async Task StartAsync(HubConnection connection, IRetryPolicy policy, ILogger logger, Uri? hubUrl, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var began = Stopwatch.GetTimestamp();
         for (var failures = 0; connection.State == HubConnectionState.Disconnected; failures++)
@@ -50,7 +53,7 @@ internal static class ConnectionStarter
                 }
 
                 Log.StartFailed(logger, failures == 0 ? LogLevel.Warning : LogLevel.Debug, failures + 1, wait, ConnectionFailures.Unreachable(ex, hubUrl) is { } unreachable ? " " + char.ToUpperInvariant(unreachable[0]) + unreachable[1..] : "", ex);
-                await Task.Delay(wait, cancellationToken);
+                await Task.Delay(wait, time ?? TimeProvider.System, cancellationToken);
             }
         }
     }

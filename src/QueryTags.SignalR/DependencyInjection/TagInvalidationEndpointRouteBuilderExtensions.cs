@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using QueryTags.SignalR;
 using QueryTags.SignalR.Internal;
 
@@ -33,6 +34,12 @@ public static class TagInvalidationEndpointRouteBuilderExtensions
         }
 
         var hub = endpoints.MapHub<InvalidationHub>(pattern, configure ?? (static _ => { }));
+
+        // A stopping node refuses new connections and sends its own elsewhere. Attached after MapHub created
+        // SignalR's connection manager, so the drain runs before SignalR cuts every connection (see HubDrain).
+        var drain = endpoints.ServiceProvider.GetRequiredService<HubDrain>();
+        drain.AttachTo(endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>());
+        hub.Add(endpoint => endpoint.RequestDelegate = drain.Guard(endpoint.RequestDelegate!, endpoint.Metadata.OfType<NegotiateMetadata>().Any()));
 
         // Before SignalR sees the request (negotiate, WebSocket upgrade, SSE, polls): another site's page must not
         // connect with the user's cookies.

@@ -45,6 +45,13 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<TagSubscriptionService>();
         services.TryAddSingleton<LocalConnections>();
         services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());
+        services.TryAddSingleton<HubDrain>();
+        if (!services.Any(service => service.ServiceType == typeof(HubDrainHealthCheck)))
+        {
+            // A stopping node reports unhealthy, so a balancer probing it sends new connections elsewhere.
+            services.AddSingleton<HubDrainHealthCheck>();
+            services.AddHealthChecks().AddCheck<HubDrainHealthCheck>(HubDrainHealthCheck.Name);
+        }
         services.TryAddSingleton<HubTagInvalidator>();
         services.TryAddSingleton<ITagInvalidator>(provider => provider.GetRequiredService<HubTagInvalidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UnsentInvalidationSweeper>());

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace QueryTags.SignalR.Internal;
 
@@ -20,6 +21,12 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
     private const int GroupStep = 2;
 
     private readonly Dictionary<string, int> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Asks SignalR to close the connection with a close message that allows a reconnect (a stopping node sends its
+    /// clients elsewhere); null when the transport has no such feature.
+    /// </summary>
+    public IConnectionLifetimeNotificationFeature? Lifetime { get; init; }
 
     /// <summary>Serializes subscribe and unsubscribe of one connection, group joins included.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);

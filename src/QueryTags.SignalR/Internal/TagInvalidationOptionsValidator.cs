@@ -32,6 +32,11 @@ internal sealed class TagInvalidationOptionsValidator : IValidateOptions<TagInva
         {
             failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.HandshakeTimeout)} must be positive; it is {options.HandshakeTimeout}.");
         }
+        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.DrainTimeout)} must be between zero and 5 minutes (a stopping host waits this long at most); it is {options.DrainTimeout}.");
+        }
+
         foreach (var origin in options.AllowedOrigins)
         {
             if (!AllowedOrigin.IsOrigin(origin))

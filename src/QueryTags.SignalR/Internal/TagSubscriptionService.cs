@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,10 @@ internal sealed class TagSubscriptionService(
 
     public void Connected(HubCallerContext context)
     {
-        localConnections.Add(context.ConnectionId, new ConnectionSubscriptions(_options.MaxGroupDepth));
+        localConnections.Add(context.ConnectionId, new ConnectionSubscriptions(_options.MaxGroupDepth)
+        {
+            Lifetime = context.Features.Get<IConnectionLifetimeNotificationFeature>(),
+        });
         metrics.ConnectionOpened();
     }
 

@@ -118,6 +118,27 @@ describe("transient failures", () => {
     expect(errors).not.toHaveBeenCalled();
   });
 
+  test("a server stopped with a client connected exits by itself within seconds; the client says reconnecting, not connected, until another server answers", async () => {
+    // Like a real app, it stops its background work for a second before its server stops listening.
+    const first = await startTestServer({ args: ["--StopDelay=00:00:01"] });
+    let second: TestServer | undefined;
+    cleanups.push(() => second?.stop());
+    const { client: app, statuses } = client({ url: first.hubUrl, serverStopJitterMs: 200 });
+    app.subscribe([["todos"]]);
+    await app.start();
+
+    // The server drains: it tells the client to reconnect and refuses it (503) until it exits. It used to let the
+    // client straight back in, say connected, and stay up until its 30 s shutdown timeout (killed here after 5 s).
+    const stopped = await first.stop();
+    expect(stopped.killed).toBe(false);
+    expect(app.status.get()).toBe("reconnecting");
+    expect(statuses).toEqual(["connecting", "connected", "reconnecting"]);
+
+    second = await startTestServer({ url: first.url });
+    await vi.waitFor(() => expect(app.status.get()).toBe("connected"), { timeout: 20_000, interval: 50 });
+    expect(statuses).toEqual(["connecting", "connected", "reconnecting", "connected"]);
+  });
+
   test("a server that is not up yet: the start retries with back-off and warns once", async () => {
     const { client: early, statuses, warnings } = client({ url: "http://127.0.0.1:9/hubs/invalidation", reconnectPolicy: { nextRetryDelayInMilliseconds: () => 50 } });
 

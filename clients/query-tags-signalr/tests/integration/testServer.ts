@@ -23,7 +23,8 @@ export interface TestServer {
   burst(tags: unknown[][], count: number, durationMs: number): Promise<{ id: string; cursor: string; version: number; elapsedMs: number }>;
   /** GET /version: how often a burst changed "the data". */
   version(): Promise<number>;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited within 5 s; says how long it took and whether it had to be killed. */
+  stop(): Promise<{ ms: number; killed: boolean }>;
 }
 
 /**
@@ -91,10 +92,13 @@ export async function startTestServer({ args = [], url: address }: { args?: stri
     version: async () => (await post("/version", undefined, "GET")).version,
     async stop() {
       process.off("exit", killOnExit);
+      const began = performance.now();
+      let killed = false;
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      const timer = setTimeout(() => (killed = child.kill("SIGKILL")), 5_000);
       await exited;
       clearTimeout(timer);
+      return { ms: performance.now() - began, killed };
     },
   };
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -80,6 +82,41 @@ public class ConnectionStarterTests
 
         Assert.Equal(0, _factory.Attempts);
         Assert.Empty(_logger.Entries);
+    }
+
+    [Fact]
+    public async Task A_start_refused_by_a_stopping_server_waits_its_Retry_After_and_a_part_of_the_jitter_before_trying_again()
+    {
+        var factory = new RefusingConnectionFactory(() => new HttpRequestException("Response status code does not indicate success: 503 (Service Unavailable).", null, HttpStatusCode.ServiceUnavailable));
+        await using var connection = Connection(factory);
+        var retryAfter = new RetryAfterNote();
+        var policy = new ServerStopRetryPolicy(new ForeverRetryPolicy(), jitter: TimeSpan.FromSeconds(2), retryAfter, random: () => 0.5);
+        var time = new FakeTimeProvider();
+        using var stop = new CancellationTokenSource();
+        using var refused = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Headers = { RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(3)) } };
+        retryAfter.Note(refused, time.GetUtcNow());
+
+        var starting = ConnectionStarter.StartAsync(connection, policy, _logger, HubUrl, stop.Token, time);
+        await factory.Attempted.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        // The forever policy's first delay is none: Retry-After's 3 s, then half of the 2 s jitter.
+        time.Advance(TimeSpan.FromMilliseconds(3999));
+        Assert.Equal(1, factory.Attempts);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitUntilAsync(() => factory.Attempts == 2);
+        Assert.Equal("Starting the connection failed (attempt 1); trying again in 00:00:04.", _logger.Entries[0].Message);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => starting.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not come true within 15 s.");
+            await Task.Delay(5);
+        }
     }
 
     private static readonly Uri HubUrl = new("http://127.0.0.1:1/hubs/invalidation");
