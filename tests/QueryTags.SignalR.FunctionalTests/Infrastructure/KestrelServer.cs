@@ -94,6 +94,36 @@ public sealed class KestrelServer : IAsyncDisposable
         return cookies;
     }
 
+    /// <summary>
+    /// Signs the holder of <paramref name="cookies"/> out with the test server's <c>POST /signout</c>, as a browser
+    /// would: the cookie leaves the container first, so whatever reconnects afterwards (a client that uses the same
+    /// container) no longer sends it, whichever comes first, the sign-out's answer or the server closing connections.
+    /// </summary>
+    public async Task SignOutAsync(CookieContainer cookies)
+    {
+        var header = cookies.GetCookieHeader(Address);
+        foreach (Cookie cookie in cookies.GetCookies(Address))
+        {
+            cookie.Expired = true;
+        }
+
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = Address, Timeout = TestTimeouts.Default };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/signout");
+        request.Headers.Add("Cookie", header);
+        using var response = await http.SendAsync(request).Within();
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The test server's <c>POST /signout</c> with a bearer token: what the token opened is signed out.</summary>
+    public async Task SignOutAsync(string bearer)
+    {
+        using var http = Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/signout");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await http.SendAsync(request).Within();
+        response.EnsureSuccessStatusCode();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().Within();
