@@ -41,6 +41,9 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<TagSubscriptionService>();
         services.TryAddSingleton<LocalConnections>();
         services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());
+        services.TryAddSingleton<ConnectionBindings>();
+        services.TryAddSingleton<LocalUserConnections>();
+        services.TryAddSingleton<IUserConnections>(provider => provider.GetRequiredService<LocalUserConnections>());
         services.TryAddSingleton<ITagInvalidator, HubTagInvalidator>();
 
         // The hub's own SignalR options (limits, detailed errors, the server-fault filter), applied after every other

@@ -12,6 +12,7 @@ internal sealed class TagSubscriptionService(
     InvalidationLog log,
     TagInvalidationMetrics metrics,
     LocalConnections localConnections,
+    LocalUserConnections userConnections,
     TimeProvider time,
     LogThrottle logThrottle,
     ILogger<InvalidationHub> logger)
@@ -22,6 +23,7 @@ internal sealed class TagSubscriptionService(
     public void Connected(HubCallerContext context)
     {
         localConnections.Add(context.ConnectionId, new ConnectionSubscriptions(_options.MaxGroupDepth));
+        userConnections.Opened(context);
         metrics.ConnectionOpened();
     }
 
@@ -33,6 +35,7 @@ internal sealed class TagSubscriptionService(
             metrics.TagsHeldChanged(-subscriptions.Count);
         }
 
+        userConnections.Closed(context);
         metrics.ConnectionClosed();
     }
 

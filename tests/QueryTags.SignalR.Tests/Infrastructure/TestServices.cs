@@ -35,7 +35,8 @@ internal sealed class TestServices
         Metrics = new TagInvalidationMetrics(Meters);
         Connections = new LocalConnections(HubContext, Log);
         Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, NullLogger<TagAuthorizer>.Instance));
-        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
+        UserConnections = new LocalUserConnections(new ConnectionBindings(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new Microsoft.AspNetCore.Http.Connections.ConnectionOptions())), SubscriptionLogger);
+        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, UserConnections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
         Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, evictors ?? [], LogThrottle, InvalidatorLogger);
     }
 
@@ -56,6 +57,8 @@ internal sealed class TestServices
     public TagInvalidationMetrics Metrics { get; }
 
     public LocalConnections Connections { get; }
+
+    public LocalUserConnections UserConnections { get; }
 
     public TagAdmission Admission { get; }
 
