@@ -43,13 +43,7 @@ public sealed class SignOutTests(AuthenticatedServerFixture fixture) : IClassFix
     public async Task After_sign_out_the_client_comes_back_anonymous_and_holds_only_what_anyone_may(Transport transport)
     {
         var cookies = await Server.SignInAsync(TestUser.Alice);
-        await using var client = TagInvalidationClient.Create(Server.HubUrl, options =>
-        {
-            options.Transports = transport.Type;
-            options.Protocol = transport.Protocol;
-            options.FirstSubscribeMargin = TimeSpan.Zero;
-            options.ConfigureHttpConnection = Credentials.Cookies(cookies);
-        });
+        await using var client = CookieClient(Server.HubUrl, transport, cookies);
         var watch = new ClientWatch(client);
         Tag sentinel = ["signed-out-sentinel", Guid.NewGuid().ToString("N")];
         await client.StartAsync().Within();
@@ -67,6 +61,22 @@ public sealed class SignOutTests(AuthenticatedServerFixture fixture) : IClassFix
         await Server.InvalidateAsync(["account", "alice"]);
         var sentinelId = (await Server.InvalidateAsync(sentinel)).Id;
         Assert.Equal(sentinelId, (await watch.Wire.NextAsync()).Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task After_sign_out_a_client_of_the_hub_that_requires_a_user_reports_unauthorized(Transport transport)
+    {
+        var cookies = await Server.SignInAsync(TestUser.Alice);
+        await using var client = CookieClient(Server.SecureHubUrl, transport, cookies);
+        var failed = new EventRecorder<TagInvalidationFailedEventArgs>();
+        client.Failed += failed.Record;
+        await client.StartAsync().Within();
+        await client.SubscribeAsync([["account", "alice"]]).Within();
+
+        await Server.SignOutAsync(cookies);
+
+        Assert.Equal(TagInvalidationFailure.Unauthorized, (await failed.NextAsync()).Exception.Failure);
     }
 
     [Fact]
@@ -90,4 +100,13 @@ public sealed class SignOutTests(AuthenticatedServerFixture fixture) : IClassFix
         Assert.Empty(await anonymous.ReceivedBeforeSentinelAsync(Server, ["anonymous-sentinel", Guid.NewGuid().ToString("N")]));
         Assert.Equal(HubConnectionState.Connected, bob.Connection.State);
     }
+
+    private static TagInvalidationClient CookieClient(Uri hubUrl, Transport transport, CookieContainer cookies) =>
+        TagInvalidationClient.Create(hubUrl, options =>
+        {
+            options.Transports = transport.Type;
+            options.Protocol = transport.Protocol;
+            options.FirstSubscribeMargin = TimeSpan.Zero;
+            options.ConfigureHttpConnection = Credentials.Cookies(cookies);
+        });
 }

@@ -21,7 +21,7 @@ namespace QueryTags.SignalR.TestServer;
 /// </summary>
 /// <remarks>
 /// <para><c>POST /token</c> with a JSON object of claims, such as <c>{"sub":"alice","org_id":"acme","role":"admin"}</c>,
-/// answers <c>{"token":"..."}</c>, valid for an hour. A string or number is one claim; an array is one claim per
+/// answers <c>{"token":"..."}</c>, valid for an hour (or <c>?seconds=N</c>), to the second: no clock skew. A string or number is one claim; an array is one claim per
 /// item (<c>"project":[7,8]</c>).</para>
 /// <para><c>POST /signin</c> with the same body sets the sign-in cookie; <c>POST /signout</c> clears it and closes the
 /// hub connections of the user it was sent as (<see cref="IUserConnections"/>), cookie or token.</para>
@@ -71,6 +71,8 @@ public static class TestAuthentication
                     IssuerSigningKey = SigningKey,
                     NameClaimType = "sub",
                     RoleClaimType = "role",
+                    // A token is refused the moment it expires, as the tests of short-lived tokens expect.
+                    ClockSkew = TimeSpan.Zero,
                 };
                 options.Events = new JwtBearerEvents
                 {
@@ -107,7 +109,7 @@ public static class TestAuthentication
 
     public static void MapTestAuthentication(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/token", async (HttpRequest request) =>
+        endpoints.MapPost("/token", async (HttpRequest request, int? seconds) =>
         {
             if (await ReadIdentityAsync(request) is not { } identity)
             {
@@ -119,7 +121,7 @@ public static class TestAuthentication
                 Issuer = Issuer,
                 Audience = Issuer,
                 Subject = identity,
-                Expires = DateTime.UtcNow.AddHours(1),
+                Expires = DateTime.UtcNow.AddSeconds(seconds ?? 3600),
                 SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256),
             });
             return Results.Ok(new { token });

@@ -75,10 +75,12 @@ public sealed class KestrelServer : IAsyncDisposable
     public ProjectChecks Projects => Services.GetRequiredService<ProjectChecks>();
 
     /// <summary>A bearer token for these claims, from the test server's <c>POST /token</c>.</summary>
-    public async Task<string> TokenAsync(TestUser user)
+    /// <param name="user">Whose claims.</param>
+    /// <param name="lifetime">How long the token is valid, in whole seconds; an hour unless given.</param>
+    public async Task<string> TokenAsync(TestUser user, TimeSpan? lifetime = null)
     {
         using var http = new HttpClient { BaseAddress = Address };
-        using var response = await http.PostAsJsonAsync("/token", user.Claims).Within();
+        using var response = await http.PostAsJsonAsync(lifetime is { } valid ? $"/token?seconds={(int)valid.TotalSeconds}" : "/token", user.Claims).Within();
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>().Within();
         return body.GetProperty("token").GetString()!;
