@@ -54,16 +54,18 @@ internal sealed class ConnectionBindings(TimeProvider time, IOptions<ConnectionO
     /// <summary>
     /// Ends the connection of <paramref name="token"/> for its client: later requests naming the token are refused,
     /// and those in flight (a pending poll, the event stream, the WebSocket) are reset, as a network failure would
-    /// reset them, so the client reconnects. False when the token is unknown.
+    /// reset them, so the client reconnects. False when the token is unknown or was closed before.
     /// </summary>
-    public bool Close(string token)
+    public bool Close(string token) => _bindings.TryGetValue(token, out var binding) && Close(binding);
+
+    private static bool Close(Binding binding)
     {
-        if (!_bindings.TryGetValue(token, out var binding))
+        if (binding.Close() is not { } inFlight)
         {
             return false;
         }
 
-        foreach (var request in binding.Close())
+        foreach (var request in inFlight)
         {
             request.Abort();
         }
@@ -72,15 +74,15 @@ internal sealed class ConnectionBindings(TimeProvider time, IOptions<ConnectionO
     }
 
     /// <summary>
-    /// Closes every connection <paramref name="identity"/> negotiated on this node, as <see cref="Close"/> does, those
-    /// whose hub connection has not started yet included; how many.
+    /// Closes every connection <paramref name="identity"/> negotiated on this node, as <see cref="Close(string)"/> does, those
+    /// whose hub connection has not started yet included; how many were open.
     /// </summary>
     public int CloseAll(ConnectionIdentity identity)
     {
         var closed = 0;
-        foreach (var (token, binding) in _bindings)
+        foreach (var binding in _bindings.Values)
         {
-            if (binding.Identity == identity && Close(token))
+            if (binding.Identity == identity && Close(binding))
             {
                 closed++;
             }
@@ -141,11 +143,16 @@ internal sealed class ConnectionBindings(TimeProvider time, IOptions<ConnectionO
             }
         }
 
-        /// <summary>Closes the binding; the requests in flight.</summary>
-        public HttpContext[] Close()
+        /// <summary>Closes the binding: the requests in flight, or null when it was closed before.</summary>
+        public HttpContext[]? Close()
         {
             lock (_gate)
             {
+                if (_closed)
+                {
+                    return null;
+                }
+
                 _closed = true;
                 return [.. _inFlight];
             }

@@ -58,6 +58,7 @@ public class ConnectionBindingsTests
         Assert.Null(_bindings.Enter("token", Alice, new DefaultHttpContext(), out var other));
         Assert.False(other);
         _bindings.Exit(binding, poll);
+        Assert.False(_bindings.Close("token"));
         Assert.False(_bindings.Close("unknown"));
     }
 
@@ -70,6 +71,7 @@ public class ConnectionBindingsTests
         _bindings.Bind("anonymous", ConnectionIdentity.Anonymous);
 
         Assert.Equal(2, _bindings.CloseAll(Alice));
+        Assert.Equal(0, _bindings.CloseAll(Alice));
 
         Assert.Equal((false, false, true), (Known("alice's"), Known("alice's, not started yet"), Known("bob's", Bob)));
         Assert.NotNull(_bindings.Enter("anonymous", ConnectionIdentity.Anonymous, new DefaultHttpContext(), out _));
