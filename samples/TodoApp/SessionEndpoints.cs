@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
+using QueryTags.SignalR;
 
 namespace TodoApp;
 
 /// <summary>
 /// Sign-in without a password under <c>/api/session</c>: <c>POST {"user": "alice"}</c> signs in as a sample user
-/// (a session cookie), <c>DELETE</c> signs out, <c>GET</c> says who is signed in.
+/// (a session cookie), <c>DELETE</c> signs out, <c>GET</c> says who is signed in. Signing out, or in as someone
+/// else, closes the previous user's hub connections (<see cref="IUserConnections"/>): a WebSocket is authenticated
+/// once, when it opens, and would otherwise go on receiving that user's invalidations.
 /// </summary>
 public static class SessionEndpoints
 {
@@ -33,13 +36,30 @@ public static class SessionEndpoints
             });
         }
 
+        if (SampleUsers.NameOf(context.User) is { } previous && previous != request.User)
+        {
+            CloseConnectionsWhenAnswered(context);
+        }
+
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SampleUsers.PrincipalOf(request.User));
         return TypedResults.Ok(new Session(request.User));
     }
 
     private static async Task<NoContent> SignOutAsync(HttpContext context)
     {
+        CloseConnectionsWhenAnswered(context);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.NoContent();
+    }
+
+    // The request's user is the one signing out (SignOutAsync leaves HttpContext.User as it is). The connections close
+    // once the answer, which clears the cookie, has gone out: a connection closed earlier could reconnect with the old
+    // cookie (a cleared cookie is still valid when sent again), as the user who just left. The SPA restarts its
+    // connection after the answer too; this closes what it does not restart (another tab's, a page that is not the SPA).
+    private static void CloseConnectionsWhenAnswered(HttpContext context)
+    {
+        var user = context.User;
+        var connections = context.RequestServices.GetRequiredService<IUserConnections>();
+        context.Response.OnCompleted(() => connections.CloseAsync(user));
     }
 }

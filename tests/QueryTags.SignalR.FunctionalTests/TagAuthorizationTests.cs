@@ -167,34 +167,25 @@ public sealed class TagAuthorizationTests(AuthenticatedServerFixture fixture) : 
             options.FirstSubscribeMargin = TimeSpan.Zero;
             options.AccessTokenProvider = () => Task.FromResult<string?>(token);
         });
-        var wire = new EventRecorder<InvalidationMessage>();
-        client.Connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, message => wire.Record(null, message));
-        var rejected = new EventRecorder<TagsRejectedEventArgs>();
-        client.Rejected += rejected.Record;
-        var reconnected = new TaskCompletionSource();
-        client.Connection.Reconnected += _ =>
-        {
-            reconnected.TrySetResult();
-            return Task.CompletedTask;
-        };
+        var watch = new ClientWatch(client);
         await client.StartAsync().Within();
         await client.SubscribeAsync([["account", "alice"]]).Within();
         var before = await Server.InvalidateAsync(["account", "alice"]);
-        Assert.Equal(before.Id, (await wire.NextAsync()).Id);
+        Assert.Equal(before.Id, (await watch.Wire.NextAsync()).Id);
 
         // The user signs out and bob signs in on the same page; the connection drops and comes back as bob's.
         token = fixture.Token(TestUser.Bob);
         Assert.True(Server.AbortAllConnections() >= 1);
-        await reconnected.Task.Within();
+        await watch.Reconnected.Within();
 
-        var refused = Assert.Single((await rejected.NextAsync()).Rejections);
+        var refused = Assert.Single((await watch.Rejected.NextAsync()).Rejections);
         Assert.Equal(("[\"account\",\"alice\"]", TagRules.Forbidden), (refused.Tag, refused.Rule));
         Assert.Empty(client.HeldTags);
         await Server.InvalidateAsync(["account", "alice"]);
         Tag sentinel = TestUser.Bob.FreshAccountTag();
         Assert.Empty((await client.SubscribeAsync([sentinel]).Within())!.Rejected);
         var sentinelId = (await Server.InvalidateAsync(sentinel)).Id;
-        Assert.Equal(sentinelId, (await wire.NextAsync()).Id);
+        Assert.Equal(sentinelId, (await watch.Wire.NextAsync()).Id);
     }
 
     [Fact]

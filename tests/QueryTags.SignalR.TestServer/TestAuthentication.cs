@@ -21,9 +21,10 @@ namespace QueryTags.SignalR.TestServer;
 /// </summary>
 /// <remarks>
 /// <para><c>POST /token</c> with a JSON object of claims, such as <c>{"sub":"alice","org_id":"acme","role":"admin"}</c>,
-/// answers <c>{"token":"..."}</c>, valid for an hour. A string or number is one claim; an array is one claim per
+/// answers <c>{"token":"..."}</c>, valid for an hour (or <c>?seconds=N</c>), to the second: no clock skew. A string or number is one claim; an array is one claim per
 /// item (<c>"project":[7,8]</c>).</para>
-/// <para><c>POST /signin</c> with the same body sets the sign-in cookie; <c>POST /signout</c> clears it.</para>
+/// <para><c>POST /signin</c> with the same body sets the sign-in cookie; <c>POST /signout</c> clears it and closes the
+/// hub connections of the user it was sent as (<see cref="IUserConnections"/>), cookie or token.</para>
 /// <para>The default scheme picks the token when the request has an <c>Authorization: Bearer</c> header or, on a hub
 /// path, an <c>access_token</c> query parameter (browsers cannot set headers on WebSockets and Server-Sent Events,
 /// so SignalR's JavaScript client sends it there), and the cookie otherwise. Claims keep their JWT names
@@ -70,6 +71,8 @@ public static class TestAuthentication
                     IssuerSigningKey = SigningKey,
                     NameClaimType = "sub",
                     RoleClaimType = "role",
+                    // A token is refused the moment it expires, as the tests of short-lived tokens expect.
+                    ClockSkew = TimeSpan.Zero,
                 };
                 options.Events = new JwtBearerEvents
                 {
@@ -106,7 +109,7 @@ public static class TestAuthentication
 
     public static void MapTestAuthentication(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/token", async (HttpRequest request) =>
+        endpoints.MapPost("/token", async (HttpRequest request, int? seconds) =>
         {
             if (await ReadIdentityAsync(request) is not { } identity)
             {
@@ -118,7 +121,7 @@ public static class TestAuthentication
                 Issuer = Issuer,
                 Audience = Issuer,
                 Subject = identity,
-                Expires = DateTime.UtcNow.AddHours(1),
+                Expires = DateTime.UtcNow.AddSeconds(seconds ?? 3600),
                 SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256),
             });
             return Results.Ok(new { token });
@@ -133,9 +136,13 @@ public static class TestAuthentication
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
             return Results.NoContent();
         });
-        endpoints.MapPost("/signout", async (HttpContext context) =>
+        // As an app signs out: the cookie is cleared, and the user's hub connections close once the answer is sent
+        // (a browser then reconnects without the cookie).
+        endpoints.MapPost("/signout", async (HttpContext context, IUserConnections connections) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            var user = context.User;
+            context.Response.OnCompleted(() => connections.CloseAsync(user));
             return Results.NoContent();
         });
     }

@@ -6,7 +6,8 @@ namespace QueryTags.SignalR.TestServer;
 
 /// <summary>
 /// The app the functional, JS and browser tests run: the hub at <c>/hubs/invalidation</c> open to anyone, the
-/// same hub at <c>/hubs/secure</c> for authenticated users only (JSON and MessagePack on both),
+/// same hub at <c>/hubs/secure</c> for authenticated users only, closing a connection when its credentials expire
+/// (JSON and MessagePack on both),
 /// <c>POST /invalidate</c> to publish (a test tool), the library's publish endpoint at <c>POST /api/invalidations</c>
 /// for callers with the claim <c>role</c> = <c>publisher</c>, <c>POST /connections/abort</c> to cut every connection, <c>GET /health</c>,
 /// and the test tools <c>POST /token</c>, <c>POST /signin</c> and <c>POST /signout</c> that hand out any identity
@@ -77,7 +78,8 @@ public static class TestServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTagInvalidation();
-        app.MapTagInvalidation(SecureHubPath).RequireAuthorization();
+        // A connection of the secure hub closes when the credentials it opened with expire (see docs/security.md).
+        app.MapTagInvalidation(SecureHubPath, options => options.CloseOnAuthenticationExpiration = true).RequireAuthorization();
         app.MapTestAuthentication();
         app.MapTagInvalidationPublisher(PublishPath).RequireAuthorization(TestAuthentication.PublishersPolicy);
         app.MapPost("/invalidate", InvalidateAsync);

@@ -66,7 +66,8 @@ public static class RedisTagInvalidationBuilderExtensions
 
     /// <summary>
     /// Keeps the invalidation log in Redis, so every node answers cursors alike, and registers the outage
-    /// recovery and the health check <c>querytags-redis-log</c> (map it with <c>app.MapHealthChecks(...)</c>).
+    /// recovery and the health check <c>querytags-redis-log</c> (map it with <c>app.MapHealthChecks(...)</c>);
+    /// <see cref="IUserConnections"/> then closes a user's connections on every node.
     /// Use it with <c>.AddSignalR().AddStackExchangeRedis(...)</c>, which carries the invalidations between nodes;
     /// <see cref="AddRedis(ITagInvalidationBuilder, string)"/> does both.
     /// </summary>
@@ -84,6 +85,7 @@ public static class RedisTagInvalidationBuilderExtensions
             .Validate(options => !string.IsNullOrEmpty(options.KeyPrefix), "RedisInvalidationLogOptions.KeyPrefix must not be empty.")
             .ValidateOnStart();
         services.Replace(ServiceDescriptor.Singleton<InvalidationLog>(provider => provider.GetRequiredService<RedisInvalidationLog>()));
+        services.Replace(ServiceDescriptor.Singleton<IUserConnections>(provider => provider.GetRequiredService<RedisUserConnections>()));
         if (services.Any(descriptor => descriptor.ServiceType == typeof(RedisConnections)))
         {
             return builder;
@@ -95,6 +97,8 @@ public static class RedisTagInvalidationBuilderExtensions
         services.AddSingleton<RedisOutageMonitor>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RedisInvalidationLog>());
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RedisOutageMonitor>());
+        services.AddSingleton<RedisUserConnections>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RedisUserConnections>());
         services.AddSingleton<RedisInvalidationLogHealthCheck>();
         services.AddHealthChecks().AddCheck<RedisInvalidationLogHealthCheck>(HealthCheckName);
 

@@ -17,6 +17,9 @@ internal sealed class RedisInvalidationLog(
     RedisConnections connections,
     RedisLogEpochs epochs) : InvalidationLog, IHostedService, IAsyncDisposable
 {
+    /// <summary>What the log's connection is called among <see cref="RedisConnections"/>.</summary>
+    public const string Role = "invalidation log";
+
     private readonly RedisKey[] _keys = new[] { "epoch", "sequence", "tags", "entries", "forgotten", "unsent", "unsent-tags" }
         .Select(name => (RedisKey)(redisOptions.Value.KeyPrefix + name)).ToArray();
 
@@ -37,7 +40,7 @@ internal sealed class RedisInvalidationLog(
         // With AbortOnConnectFail off this returns even when Redis is down, and keeps connecting in the
         // background: a node starts, and reports unhealthy, rather than crash-looping.
         _redis = await ConnectionMultiplexer.ConnectAsync(redisOptions.Value.Build());
-        connections.Add(_redis, "invalidation log");
+        connections.Add(_redis, Role);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -16,6 +16,8 @@ public static class TagInvalidationEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <see cref="InvalidationHub"/> at <paramref name="pattern"/>. Requests whose <c>Origin</c> header names
     /// another origin than the server's and <see cref="TagInvalidationOptions.AllowedOrigins"/> are refused with 403.
+    /// Each connection is bound to the identity that negotiated it: a later request of the connection (a poll, a send)
+    /// with another user's credentials, or none, is answered as for a connection that does not exist.
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
     /// <param name="pattern">The hub's path; <c>/hubs/invalidation</c> by default.</param>
@@ -35,14 +37,20 @@ public static class TagInvalidationEndpointRouteBuilderExtensions
 
         var hub = endpoints.MapHub<InvalidationHub>(pattern, configure ?? (static _ => { }));
 
-        // A stopping node refuses new connections and sends its own elsewhere. Attached after MapHub created
+        // Each wrapper added wraps the ones before it, so a request meets them in reverse order.
+        // Third: a connection's requests must carry the identity that negotiated it.
+        hub.Add(static endpoint => endpoint.RequestDelegate = endpoint.Metadata.OfType<NegotiateMetadata>().Any()
+            ? IdentityBinding.Negotiate(endpoint.RequestDelegate!)
+            : IdentityBinding.Guard(endpoint.RequestDelegate!));
+
+        // Second: a stopping node refuses new connections and sends its own elsewhere. Attached after MapHub created
         // SignalR's connection manager, so the drain runs before SignalR cuts every connection (see HubDrain).
         var drain = endpoints.ServiceProvider.GetRequiredService<HubDrain>();
         drain.AttachTo(endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>());
         hub.Add(endpoint => endpoint.RequestDelegate = drain.Guard(endpoint.RequestDelegate!, endpoint.Metadata.OfType<NegotiateMetadata>().Any()));
 
-        // Before SignalR sees the request (negotiate, WebSocket upgrade, SSE, polls): another site's page must not
-        // connect with the user's cookies.
+        // First, before SignalR sees the request (negotiate, WebSocket upgrade, SSE, polls): another site's page must
+        // not connect with the user's cookies (and its negotiate binds nothing).
         hub.Add(static endpoint => endpoint.RequestDelegate = AllowedOrigin.Guard(endpoint.RequestDelegate!));
         return hub;
     }

@@ -45,6 +45,9 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<TagSubscriptionService>();
         services.TryAddSingleton<LocalConnections>();
         services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());
+        services.TryAddSingleton<ConnectionBindings>();
+        services.TryAddSingleton<LocalUserConnections>();
+        services.TryAddSingleton<IUserConnections>(provider => provider.GetRequiredService<LocalUserConnections>());
         services.TryAddSingleton<HubDrain>();
         if (!services.Any(service => service.ServiceType == typeof(HubDrainHealthCheck)))
         {

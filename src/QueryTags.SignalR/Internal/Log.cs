@@ -31,6 +31,12 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Information, "A connection from the origin {Origin} to {Path} was refused: it is neither this server's origin nor an allowed one.", EventName = nameof(OriginRefused))]
     public static partial void OriginRefused(ILogger logger, string origin, string path);
 
-    [LoggerMessage(18, LogLevel.Debug, "Connection {ConnectionId} may not hold {Tag}: the rule {Pattern} asks for a claim '{ClaimType}' equal to the tag's segment, and the user has none that is. The user's claim types: {ClaimTypes}.", EventName = nameof(PlaceholderUnmatched))]
+    [LoggerMessage(22, LogLevel.Debug, "Connection {ConnectionId} may not hold {Tag}: the rule {Pattern} asks for a claim '{ClaimType}' equal to the tag's segment, and the user has none that is. The user's claim types: {ClaimTypes}.", EventName = nameof(PlaceholderUnmatched))]
     public static partial void PlaceholderUnmatched(ILogger logger, string connectionId, string tag, string pattern, string claimType, string claimTypes);
+
+    [LoggerMessage(23, LogLevel.Information, "A {Method} request to {Path} named a connection that another identity opened (or, after a sign-out, the same browser without its credentials); it was answered as for an unknown connection.", EventName = nameof(ConnectionRequestRefused))]
+    public static partial void ConnectionRequestRefused(ILogger logger, string method, string path);
+
+    [LoggerMessage(24, LogLevel.Information, "Closed {Count} hub connection(s) of a user on this node; the clients reconnect with the credentials they now have.", EventName = nameof(UserConnectionsClosed))]
+    public static partial void UserConnectionsClosed(ILogger logger, int count);
 }

@@ -13,6 +13,7 @@ internal sealed class TagSubscriptionService(
     InvalidationLog log,
     TagInvalidationMetrics metrics,
     LocalConnections localConnections,
+    LocalUserConnections userConnections,
     TimeProvider time,
     LogThrottle logThrottle,
     ILogger<InvalidationHub> logger)
@@ -26,6 +27,7 @@ internal sealed class TagSubscriptionService(
         {
             Lifetime = context.Features.Get<IConnectionLifetimeNotificationFeature>(),
         });
+        userConnections.Opened(context);
         metrics.ConnectionOpened();
     }
 
@@ -37,6 +39,7 @@ internal sealed class TagSubscriptionService(
             metrics.TagsHeldChanged(-subscriptions.Count);
         }
 
+        userConnections.Closed(context);
         metrics.ConnectionClosed();
     }
 

@@ -75,10 +75,12 @@ public sealed class KestrelServer : IAsyncDisposable
     public ProjectChecks Projects => Services.GetRequiredService<ProjectChecks>();
 
     /// <summary>A bearer token for these claims, from the test server's <c>POST /token</c>.</summary>
-    public async Task<string> TokenAsync(TestUser user)
+    /// <param name="user">Whose claims.</param>
+    /// <param name="lifetime">How long the token is valid, in whole seconds; an hour unless given.</param>
+    public async Task<string> TokenAsync(TestUser user, TimeSpan? lifetime = null)
     {
         using var http = new HttpClient { BaseAddress = Address };
-        using var response = await http.PostAsJsonAsync("/token", user.Claims).Within();
+        using var response = await http.PostAsJsonAsync(lifetime is { } valid ? $"/token?seconds={(int)valid.TotalSeconds}" : "/token", user.Claims).Within();
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>().Within();
         return body.GetProperty("token").GetString()!;
@@ -92,6 +94,36 @@ public sealed class KestrelServer : IAsyncDisposable
         using var response = await http.PostAsJsonAsync("/signin", user.Claims).Within();
         response.EnsureSuccessStatusCode();
         return cookies;
+    }
+
+    /// <summary>
+    /// Signs the holder of <paramref name="cookies"/> out with the test server's <c>POST /signout</c>, as a browser
+    /// would: the cookie leaves the container first, so whatever reconnects afterwards (a client that uses the same
+    /// container) no longer sends it, whichever comes first, the sign-out's answer or the server closing connections.
+    /// </summary>
+    public async Task SignOutAsync(CookieContainer cookies)
+    {
+        var header = cookies.GetCookieHeader(Address);
+        foreach (Cookie cookie in cookies.GetCookies(Address))
+        {
+            cookie.Expired = true;
+        }
+
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = Address, Timeout = TestTimeouts.Default };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/signout");
+        request.Headers.Add("Cookie", header);
+        using var response = await http.SendAsync(request).Within();
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The test server's <c>POST /signout</c> with a bearer token: what the token opened is signed out.</summary>
+    public async Task SignOutAsync(string bearer)
+    {
+        using var http = Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/signout");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await http.SendAsync(request).Within();
+        response.EnsureSuccessStatusCode();
     }
 
     public async ValueTask DisposeAsync()

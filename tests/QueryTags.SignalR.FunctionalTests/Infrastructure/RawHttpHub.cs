@@ -32,12 +32,16 @@ public sealed class RawHttpHub : IAsyncDisposable
 
     public string ConnectionId { get; }
 
+    /// <summary>The URL every request of this connection goes to: the hub's, with the connection token as <c>id</c>.</summary>
+    public Uri ConnectionUrl => _url;
+
     /// <summary>Negotiates, opens the transport and completes the JSON handshake.</summary>
     /// <param name="receiveBuffer">The sockets' receive buffer in bytes (small: an event stream nobody reads fills it soon).</param>
-    public static async Task<RawHttpHub> StartAsync(Uri hubUrl, HttpTransportType transport, int? receiveBuffer = null)
+    /// <param name="credentials">Who every request of the connection says it is; nobody unless given.</param>
+    public static async Task<RawHttpHub> StartAsync(Uri hubUrl, HttpTransportType transport, int? receiveBuffer = null, RawCredentials? credentials = null)
     {
-        var (id, token) = await RawHubSocket.NegotiateAsync(hubUrl);
-        var http = new HttpClient(RawHubSocket.Handler(receiveBuffer)) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = (credentials ?? RawCredentials.Nobody).Client(receiveBuffer);
+        var (id, token) = await RawHubSocket.NegotiateAsync(http, hubUrl);
         var hub = new RawHttpHub(http, new Uri($"{hubUrl}?id={Uri.EscapeDataString(token)}"), transport, id);
         if (transport == HttpTransportType.ServerSentEvents)
         {

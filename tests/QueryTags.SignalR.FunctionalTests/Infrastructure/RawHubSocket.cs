@@ -70,6 +70,12 @@ public sealed class RawHubSocket : IAsyncDisposable
     public static async Task<(string Id, string Token)> NegotiateAsync(Uri hubUrl)
     {
         using var http = new HttpClient { Timeout = TestTimeouts.Default };
+        return await NegotiateAsync(http, hubUrl);
+    }
+
+    /// <summary>POST <c>negotiate</c> with <paramref name="http"/> (and the credentials it sends).</summary>
+    public static async Task<(string Id, string Token)> NegotiateAsync(HttpClient http, Uri hubUrl)
+    {
         using var response = await http.PostAsync(new Uri(hubUrl + "/negotiate?negotiateVersion=1"), null).Within();
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>().Within();

@@ -36,7 +36,8 @@ internal sealed class TestServices
         Caches = new ServerCaches(evictors ?? [], Metrics, CachesLogger);
         Connections = new LocalConnections(HubContext, Log, Caches);
         Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, new LogThrottle(), NullLogger<TagAuthorizer>.Instance));
-        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
+        UserConnections = new LocalUserConnections(new ConnectionBindings(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new Microsoft.AspNetCore.Http.Connections.ConnectionOptions())), SubscriptionLogger);
+        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, UserConnections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
         Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LogThrottle, new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()), InvalidatorLogger);
     }
 
@@ -61,6 +62,8 @@ internal sealed class TestServices
     public TagInvalidationMetrics Metrics { get; }
 
     public LocalConnections Connections { get; }
+
+    public LocalUserConnections UserConnections { get; }
 
     public TagAdmission Admission { get; }
 

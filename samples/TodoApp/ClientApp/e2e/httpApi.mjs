@@ -3,7 +3,7 @@
 // suites.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
+import { HttpTransportType, HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
 import { assertProblem, send } from "./requests.mjs";
 import { startTodoApp } from "./todoAppServer.mjs";
 
@@ -287,6 +287,37 @@ export function httpApi(fixture) {
         assertProblem(await publish({ tags: [["todos"]], padding: "x".repeat(200_000) }, withKey), 413);
         await new Promise((resolve) => setTimeout(resolve, 200));
         assert.equal(heard.length, heardBefore, "a refused publish reached the hub");
+      } finally {
+        await hub.stop();
+      }
+    });
+
+    it("signing out closes the user's WebSocket to the hub, which comes back without the cookie and may not hold the user's tags", { timeout: 15_000 }, async () => {
+      const { url } = fixture.app;
+      const signedIn = await request("POST", "/api/session", { json: { user: "alice" } });
+      assert.equal(signedIn.status, 200);
+      // Node's client sends these headers on every request, the WebSocket's included, and reads them each time.
+      const headers = { cookie: signedIn.setCookie };
+      const hub = new HubConnectionBuilder()
+        .withUrl(`${url}/hubs/invalidation`, { transport: HttpTransportType.WebSockets, headers })
+        .withAutomaticReconnect([0, 250, 1000])
+        .configureLogging(LogLevel.None)
+        .build();
+      const reconnected = new Promise((resolve) => hub.onreconnected(resolve));
+      await hub.start();
+      try {
+        const subscribed = await hub.invoke("Subscribe", [["user", "alice", "todos"]], null);
+        assert.deepEqual(subscribed.rejected ?? [], []);
+
+        // As a browser: once the sign-out's answer is in, the cookie is no longer sent. (Removed first, since the
+        // server closes the connection as it sends that answer.)
+        delete headers.cookie;
+        assert.equal((await request("DELETE", "/api/session", { cookie: signedIn.setCookie })).status, 204);
+
+        // A WebSocket is authenticated once, when it opens: only the server closing it ends alice's hold.
+        await reconnected;
+        const again = await hub.invoke("Subscribe", [["user", "alice", "todos"], ["todos"]], null);
+        assert.deepEqual(again.rejected.map(({ index, rule }) => [Number(index), String(rule)]), [[0, "forbidden"]]);
       } finally {
         await hub.stop();
       }

@@ -2,8 +2,9 @@
 // BroadcastChannel): one hub connection for all of them, counted on the wire; each tab refetches only its own
 // matching queries; when the leader's tab closes or is about to freeze, a change made right after still reaches the others within
 // 2 s; the tab that made a change fetches each matching query once per change; with ?share=off, four connections; a
-// hub URL with no hub shows "failed" with its hint; a user switch in one tab restarts the shared connection once, and
-// no tab keeps the previous user's list or hears of it. twoWindows.test.mjs runs it on its app and browser.
+// hub URL with no hub shows "failed" with its hint; a user switch in one tab restarts the shared connection once (the
+// server closing the previous user's connection may add a reconnect), not once per tab, and no tab keeps the previous
+// user's list or hears of it. twoWindows.test.mjs runs it on its app and browser.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { loadTimeout, propagated, TodoWindow, untilHeard } from "./todoWindow.mjs";
@@ -196,7 +197,7 @@ export function oneBrowser(fixture) {
   });
 
   describe("TodoApp in two tabs of one browser when the user changes", () => {
-    it("a switch in one tab restarts the shared connection once; neither tab keeps the previous user's list or hears of it", { timeout: 90_000 }, async (t) => {
+    it("a switch in one tab restarts the shared connection once, not once per tab; no tab keeps the previous user's list or hears of it", { timeout: 90_000 }, async (t) => {
       const { app } = fixture;
       const context = await fixture.browser.newContext({ viewport });
       const wire = countConnections(context);
@@ -205,33 +206,38 @@ export function oneBrowser(fixture) {
       try {
         const secret = await alicesList.createTodo("Alice's shared-tab secret");
         made.push({ api: alicesList, todo: secret });
-        const [switching, other] = [await TodoWindow.open(context, app.url), await TodoWindow.open(context, app.url)];
+        // Three tabs, so that a restart per tab (three connections) stands apart from what a switch may make (two).
+        const tabs = [await TodoWindow.open(context, app.url), await TodoWindow.open(context, app.url), await TodoWindow.open(context, app.url)];
+        const [switching] = tabs;
         assert.equal(wire.connections, 1);
 
         await switching.signInAs("alice");
-        // The other tab shares the cookie: it reads the new session and shows alice's list too.
-        await Promise.all([switching, other].map((tab) => tab.privateItem(secret.title).waitFor({ timeout: loadTimeout })));
-        await untilHeard([switching, other], async (attempt) => made.push({ api: alicesList, todo: await alicesList.createTodo(`Alice's probe ${attempt}`) }));
+        // The other tabs share the cookie: they read the new session and show alice's list too.
+        await Promise.all(tabs.map((tab) => tab.privateItem(secret.title).waitFor({ timeout: loadTimeout })));
+        await untilHeard(tabs, async (attempt) => made.push({ api: alicesList, todo: await alicesList.createTodo(`Alice's probe ${attempt}`) }));
         assert.equal(wire.connections, 2, "hub connections after one sign-in (one restart)");
 
         await switching.signInAs("bob");
-        await Promise.all([switching, other].map((tab) => tab.ownList("bob").waitFor({ timeout: loadTimeout })));
-        for (const tab of [switching, other]) {
+        await Promise.all(tabs.map((tab) => tab.ownList("bob").waitFor({ timeout: loadTimeout })));
+        for (const tab of tabs) {
           assert.equal(await tab.page.getByText(secret.title).count(), 0, "a tab still shows alice's todo after the switch to bob");
         }
 
-        await untilHeard([switching, other], async (attempt) => made.push({ api: app, todo: await app.createTodo(`Shared probe ${attempt}`) }));
-        assert.equal(wire.connections, 3, "hub connections after the switch to bob (one more restart, not one per tab)");
+        await untilHeard(tabs, async (attempt) => made.push({ api: app, todo: await app.createTodo(`Shared probe ${attempt}`) }));
+        // The restart, and (when it came first) the reconnect after the server closed alice's connection as she
+        // signed in as someone else: one or two, never one per tab.
+        const afterBob = wire.connections;
+        assert.ok(afterBob === 3 || afterBob === 4, `hub connections after the switch to bob: ${afterBob}, not 3 or 4 (one more restart, and perhaps a reconnect; not one per tab)`);
 
-        // Neither tab hears of alice's list now: her change, then a shared sentinel, makes one message each.
-        const heard = await Promise.all([switching, other].map((tab) => tab.messagesReceived()));
+        // No tab hears of alice's list now: her change, then a shared sentinel, makes one message each.
+        const heard = await Promise.all(tabs.map((tab) => tab.messagesReceived()));
         await alicesList.updateTodo(secret.id, { title: `${secret.title}, revised` });
         const sentinel = await app.createTodo("Shared after alice's revision");
         made.push({ api: app, todo: sentinel });
-        await Promise.all([switching, other].map((tab) => tab.item(sentinel.title).waitFor({ timeout: loadTimeout })));
+        await Promise.all(tabs.map((tab) => tab.item(sentinel.title).waitFor({ timeout: loadTimeout })));
         await pause(300);
-        assert.deepEqual(await Promise.all([switching, other].map((tab) => tab.messagesReceived())), heard.map((count) => count + 1), "a tab received a message about alice's todo after the switch to bob");
-        t.diagnostic(`hub connections: 1 for two tabs, 1 more per user switch (${wire.connections} after two switches)`);
+        assert.deepEqual(await Promise.all(tabs.map((tab) => tab.messagesReceived())), heard.map((count) => count + 1), "a tab received a message about alice's todo after the switch to bob");
+        t.diagnostic(`hub connections: 1 for three tabs, 1 more per sign-in, 1 or 2 more per switch of user (${afterBob} after two changes)`);
       } finally {
         await context.close();
         for (const { api, todo } of made) {

@@ -127,7 +127,7 @@ export function signedInUsers(fixture) {
           probes.push({ api: app, todo: shared });
         });
 
-        it("a window that signs in as alice shows her list, and not once it switches to bob", { timeout: 90_000 }, async () => {
+        it("a window that signs in as alice shows her list, and not once it switches to bob, nor bob's once it signs out", { timeout: 90_000 }, async () => {
           const secret = await alicesList.createTodo(`Alice's plan (${label})`);
           const window = await open(await person());
           assert.equal(await window.signedInAs(), null);
@@ -151,10 +151,20 @@ export function signedInUsers(fixture) {
           await window.item(shared.title).waitFor({ timeout: loadTimeout });
           assert.equal(await window.messagesReceived(), heard + 1, "bob's window received a message about alice's todo");
 
+          // Signed out: the server closes bob's connections as the window restarts its own, which comes back
+          // anonymous and hears the shared list only, not bob's.
+          const bobsList = await app.signIn("bob");
           await window.signInAs(null);
           await window.page.getByTestId("my-todos").waitFor({ state: "detached", timeout: loadTimeout });
+          await settle([window], app);
+          const heardSignedOut = await window.messagesReceived();
+          const bobs = await bobsList.createTodo(`Bob's, after his sign-out (${label})`);
+          const sharedAfter = await app.createTodo(`Shared after bob's sign-out (${label})`);
+          await window.item(sharedAfter.title).waitFor({ timeout: loadTimeout });
+          assert.equal(await window.messagesReceived(), heardSignedOut + 1, "the signed-out window received a message about bob's todo");
+          assert.match(await window.page.getByTestId("connection-status").textContent(), new RegExp(`connected · ${label}`));
           assertTransport(window);
-          probes.push({ api: alicesList, todo: secret }, { api: app, todo: shared });
+          probes.push({ api: alicesList, todo: secret }, { api: app, todo: shared }, { api: bobsList, todo: bobs }, { api: app, todo: sharedAfter });
         });
       });
     }
