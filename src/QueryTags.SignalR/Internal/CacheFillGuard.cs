@@ -7,13 +7,17 @@ using QueryTags.SignalR.Telemetry;
 namespace QueryTags.SignalR.Internal;
 
 /// <summary>
-/// Keeps an output-cached answer from outliving a change it did not see. A GET that read the database before a save
-/// and stores its answer after that save's eviction puts the old answer back, and the clients the save's push made
-/// refetch can read it (so can requests that waited for it, with request coalescing): nobody would tell them again.
-/// The guard reads the log's position before the handler runs; before the answer is stored it asks the log whether
-/// any of the answer's tags was invalidated since, and if so stores nothing; after the store (when the app's pipeline
-/// returns to <see cref="CacheFillStartupFilter"/>'s middleware, outside every other) it asks again, and if one was,
-/// publishes those tags once more, which evicts the entry and makes its readers refetch.
+/// Keeps an output-cached answer from outliving a change it did not see, so the clients a save's push made refetch
+/// are never left with the old answer and nobody to tell them again. Two races lead there. A GET that read the
+/// database before a save and stores its answer after that save's eviction puts the old answer back. And the
+/// middleware shares one lookup per key among concurrent requests: a lookup that read the entry before the eviction
+/// answers a request made after the push with the old entry.
+/// The guard reads the log before the lookup: its position, which it stamps on the response
+/// (<see cref="InvalidationHeaders.DataCursor"/>, stored with the answer), and the last invalidation of the answer's
+/// tags. An answer to store is not stored when one of its tags was invalidated since; when that happens during the
+/// store, or when a cached answer's stamp is older than the last invalidation of its tags, the tags are published
+/// once more (once the app's pipeline returns to <see cref="CacheFillStartupFilter"/>'s middleware, outside every
+/// other), which evicts the entry and makes its readers refetch.
 /// </summary>
 /// <remarks>
 /// It runs as an output cache requirement, which the middleware evaluates at each of its steps: before the lookup
@@ -63,7 +67,12 @@ internal sealed class CacheFillGuard
         http.Items[StateKey] = fill;
         try
         {
-            fill.Start = await guard._log.CurrentAsync(http.RequestAborted);
+            var state = await guard._log.ReadTagsAsync(tags, http.RequestAborted);
+            fill.Start = state.Current;
+            fill.LastInvalidated = state.LastInvalidated.Count == 0 ? 0 : state.LastInvalidated.Values.Max();
+
+            // Stored with the answer when it is stored; replaced by the stored one when a cached answer is served.
+            http.Response.Headers[InvalidationHeaders.DataCursor] = state.Current.ToString();
         }
         catch (InvalidationLogUnavailableException)
         {
@@ -104,26 +113,46 @@ internal sealed class CacheFillGuard
 
     private async Task AfterStoreAsync(Fill fill)
     {
-        if (fill.Served || fill.Refused || !fill.Checked || fill.Context is not { AllowCacheStorage: true })
+        if (fill.Context is not { } context)
         {
             return;
         }
 
         try
         {
-            var changed = await ChangedSinceAsync(fill, CancellationToken.None);
+            IReadOnlyList<Tag> changed;
+            if (fill.Served)
+            {
+                changed = ServedStale(context.HttpContext, fill) ? fill.Tags : [];
+            }
+            else if (!fill.Refused && fill.Checked && context.AllowCacheStorage)
+            {
+                changed = await ChangedSinceAsync(fill, CancellationToken.None);
+            }
+            else
+            {
+                return;
+            }
+
             if (changed.Count > 0)
             {
                 _metrics.CacheFillRepaired();
-                Log.CacheFillRepaired(_logger, fill.Context.HttpContext.Request.Path, changed.Count);
+                Log.CacheFillRepaired(_logger, context.HttpContext.Request.Path, changed.Count);
                 await _invalidator.InvalidateTagsAsync(changed, "querytags:cache-fill", CancellationToken.None);
             }
         }
         catch (Exception ex)
         {
-            Log.CacheFillRepairFailed(_logger, fill.Context.HttpContext.Request.Path, ex);
+            Log.CacheFillRepairFailed(_logger, context.HttpContext.Request.Path, ex);
         }
     }
+
+    // A cached answer whose data was read before the last invalidation of its tags that this request's first read
+    // saw: that invalidation's eviction should have removed it, so it came from a lookup made before the eviction.
+    private static bool ServedStale(HttpContext context, Fill fill) =>
+        fill.Start is { } start
+        && InvalidationCursor.TryParse(context.Response.Headers[InvalidationHeaders.DataCursor].ToString(), out var read)
+        && (read.Epoch != start.Epoch || read.Sequence < fill.LastInvalidated);
 
     // The answer's tags invalidated after the request began: all of them when the log cannot tell (a reset).
     private async Task<IReadOnlyList<Tag>> ChangedSinceAsync(Fill fill, CancellationToken cancellationToken)
@@ -146,6 +175,9 @@ internal sealed class CacheFillGuard
         public IReadOnlyList<Tag> Tags { get; } = tags;
 
         public InvalidationCursor? Start { get; set; }
+
+        // The last invalidation of any prefix of the tags when the request began.
+        public long LastInvalidated { get; set; }
 
         // The response body before the middleware's recording stream: the handler ran when it has been replaced.
         public Stream? Body { get; init; }

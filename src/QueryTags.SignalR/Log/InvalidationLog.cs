@@ -50,6 +50,10 @@ public abstract class InvalidationLog
         return CursorAnswer.For(state, held, since, age);
     }
 
+    /// <summary>The position now and the last invalidation of every prefix of <paramref name="tags"/>, in one read.</summary>
+    internal ValueTask<InvalidationLogState> ReadTagsAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken) =>
+        ReadAsync(CursorAnswer.PrefixesOf(tags), cancellationToken);
+
     /// <summary>The log's current position, such as a <c>reset</c> message carries.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     public async ValueTask<InvalidationCursor> CurrentAsync(CancellationToken cancellationToken) =>
