@@ -39,6 +39,22 @@ install_missing() {
 }
 install_missing
 
+# ---- docs links: tests/Docs/check-links.mjs -----------------------------------------------------------------
+# Every relative link in README.md and docs/*.md resolves: the file it names exists, and an #anchor names a heading
+# of that Markdown file as GitHub renders it. Counted as one test; each broken link is printed.
+docs_links() {
+  local out
+  echo "== docs: relative links in README.md and docs/*.md"
+  if out=$(node tests/Docs/check-links.mjs 2>&1); then
+    record "docs links ($(tail -n 1 <<<"$out" | sed 's/^links: //'))" 1 0
+  else
+    grep -v '^links: ' <<<"$out"
+    record "docs links" 0 1
+  fi
+}
+docs_links
+# ---- end of docs links ----------------------------------------------------------------------------------------
+
 echo "== restore and build"
 if ! dotnet build QueryTags.SignalR.sln -c Debug -nologo -clp:ErrorsOnly 2>&1 | tail -n 40; then :; fi
 if [ "${PIPESTATUS[0]}" -ne 0 ]; then
