@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and writes benchmarks/results/<date>.json, .md and .svg (a full run also updates the
-# README's Performance section). Benchmarks measure; they are not tests: nothing here passes or fails on a figure.
+# Runs the benchmarks and writes benchmarks/results/<date>.json, .md and .svg (a full run also updates the latest
+# full run on docs/performance.md). Benchmarks measure; they are not tests: nothing here passes or fails on a figure.
 #   ./bench.sh --quick   a few minutes: fewer rates, shorter windows, 2,000 idle connections (<date>-quick.*)
-#   ./bench.sh           about fifteen minutes: the figures the README shows
+#   ./bench.sh           about fifteen minutes: the figures docs/performance.md shows
 # It builds Release, runs the BenchmarkDotNet micro-benchmarks, then the load benchmark: our hub, a plain SignalR
 # hub with groups, a naive broadcast hub and socket.io 4, each in its own process on 127.0.0.1, against the same
 # load clients and workload. Needs the .NET 10 SDK, Node 20 with npm, and redis-server (installed when missing).

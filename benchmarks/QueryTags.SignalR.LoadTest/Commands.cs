@@ -18,7 +18,7 @@ internal static class Commands
               drawn from a Zipf distribution of exponent S (1; 0 is uniform) over M ids (10,000); the targeted and churn
               scenarios invalidate at R per second (100). Any of these makes it a "custom" run (<date>-custom.*).
           report RESULTS.json [--out DIR]
-              renders an earlier run's .md and .svg again (and the README, for a full run of everything)
+              renders an earlier run's .md and .svg again (and docs/performance.md, for a full run of everything)
           smoke
               a few seconds against our hub: exits 0 when deliveries arrived and nothing failed (no timing checks), then
               SIGTERM to a server with 1,000 connections of QueryTags' .NET client: prints how long its process took to exit

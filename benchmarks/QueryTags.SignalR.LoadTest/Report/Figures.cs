@@ -40,7 +40,7 @@ internal sealed record BaselineRatios(
     double? IdleBytesPerConnection,
     double? IdleHttp2BytesPerConnection);
 
-/// <summary>What the summary, the README table and the JSON's <c>figures</c> show.</summary>
+/// <summary>What the summary, the performance page's table and the JSON's <c>figures</c> show.</summary>
 internal sealed record Figures(IReadOnlyList<SystemFigures> Systems, IReadOnlyList<BaselineRatios> Ratios, IReadOnlyList<TargetCheck> Targets)
 {
     public static Figures From(BenchResults results)

@@ -76,7 +76,7 @@ internal static class MarkdownSummary
         return md.ToString();
     }
 
-    /// <summary>Machine, targets and ratios: the part the README's Performance section shows.</summary>
+    /// <summary>Machine, targets and ratios: the part the performance page (<c>docs/performance.md</c>) shows.</summary>
     public static string Headline(BenchResults results, Figures figures)
     {
         var md = new StringBuilder();

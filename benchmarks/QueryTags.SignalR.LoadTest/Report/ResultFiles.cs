@@ -6,7 +6,7 @@ namespace QueryTags.SignalR.LoadTest.Report;
 /// <summary>
 /// Writes a run as <c>&lt;date&gt;.json</c> (everything), <c>&lt;date&gt;.md</c> (the summary) and
 /// <c>&lt;date&gt;.svg</c> (latency against delivered rate), with <c>-quick</c> after the date for a quick run; a
-/// full run of everything also updates the README's Performance section.
+/// full run of everything also updates the performance page (<c>docs/performance.md</c>).
 /// </summary>
 internal static class ResultFiles
 {
@@ -28,7 +28,7 @@ internal static class ResultFiles
             ?? throw new InvalidOperationException($"{jsonPath} holds no results.");
     }
 
-    /// <param name="complete">Every system and every scenario ran: only such a full run may stand in the README.</param>
+    /// <param name="complete">Every system and every scenario ran: only such a full run may stand on the performance page.</param>
     public static IReadOnlyList<string> Write(BenchResults results, string directory, bool complete)
     {
         Directory.CreateDirectory(directory);
@@ -42,12 +42,12 @@ internal static class ResultFiles
         File.WriteAllText(json, JsonSerializer.Serialize(new { results, figures }, Json) + "\n");
         File.WriteAllText(chart, LatencyChart.Render(results));
         File.WriteAllText(markdown, MarkdownSummary.Render(results, figures, Path.GetFileName(chart)));
-        var readme = Path.Combine(Processes.BenchPaths.RepositoryRoot, "README.md");
+        var page = PerformancePageSection.DefaultPath;
 
-        // The README links the summary: only results written to the repository's own folder may stand there.
+        // The page links the summary: only results written to the repository's own folder may stand there.
         var published = Path.GetFullPath(directory).TrimEnd('/') == Path.GetFullPath(DefaultDirectory).TrimEnd('/');
-        return complete && published && results.Mode == Scenarios.BenchProfile.Full.Name && ReadmePerformanceSection.Update(readme, results, figures, markdown)
-            ? [json, markdown, chart, readme]
+        return complete && published && results.Mode == Scenarios.BenchProfile.Full.Name && PerformancePageSection.Update(page, results, figures, markdown)
+            ? [json, markdown, chart, page]
             : [json, markdown, chart];
     }
 }
