@@ -98,8 +98,9 @@ unset QUERYTAGS_MEASUREMENTS
 
 # ---- packaging: tests/Packaging/check-packages.sh --------------------------------------------------------------
 # Packs every project in src/ (Release, into a temp folder), checks each package's metadata and dependencies, then
-# runs the README's server quick start and .NET client snippet as brand-new apps on the packed packages, against
-# each other. It prints only what failed, and last "packaging: N passed, N failed".
+# compiles every C# snippet of README.md and docs/*.md on the packed packages (each marked with how) and runs the
+# README's server quick start and .NET client snippet as brand-new apps, against each other. It prints only what
+# failed, and last "packaging: N passed, N failed".
 packaging() {
   local log="$work/packaging.log" started=$SECONDS rc summary p f
   echo "== packaging: pack, inspect, install into new apps"

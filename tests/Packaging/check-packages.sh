@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The packaging check: packs the solution with the README's command, checks every package, then installs the
-# packages into two brand-new apps made of the README's own snippets and runs them against each other.
+# The packaging check: packs the solution with the README's command, checks every package, then compiles every C#
+# snippet of README.md and docs/*.md on the packed packages and runs the README's server and .NET client against each
+# other.
 # Quiet on success; prints what failed (with a log tail) and, last, "packaging: N passed, N failed".
 # KEEP_WORK=1 keeps the temp folder (packages, apps, logs) and prints where it is.
 #
@@ -12,15 +13,21 @@
 #   <id> dependencies         every QueryTags.* dependency was packed too, at that version; only
 #                             QueryTags.SignalR.StackExchangeRedis depends on StackExchange.Redis or on SignalR's
 #                             Redis backplane (Microsoft.AspNetCore.SignalR.StackExchangeRedis), and it does
-#   server quick start        README's <!-- snippet:server-quickstart --> block as Program.cs of a `dotnet new web`
-#                             app on the packed QueryTags.SignalR: builds, listens, answers POST /api/todos/5/done
-#   .NET client snippet       README's <!-- snippet:dotnet-client --> block as Program.cs of a `dotnet new console`
-#                             app on the packed QueryTags.SignalR.Client (and Microsoft.Extensions.Logging.Console,
-#                             at the ASP.NET Core version the packages use): connects to that server, prints the POST's
-#                             invalidation, and is still running afterwards
-#   .NET client options page  docs/dotnet-client.md's <!-- snippet:dotnet-client-options --> block, built the same way
+#   docs snippets: every C# block is marked
+#                             every ```csharp block of README.md and docs/*.md sits between <!-- snippet:NAME KIND -->
+#                             and <!-- /snippet -->, with a kind this check knows, and a name no other block has
+#   docs snippets build       the blocks of kinds statements(...) and types, compiled together in one new app on every
+#                             package (docs/testing.md, "The docs snippets")
+#   snippet NAME (PAGE)       a block of kind web or console (other than the two below), built as the Program.cs of a
+#                             new app of its own
+#   server quick start        README's server-quickstart block as Program.cs of a `dotnet new web` app on the packed
+#                             QueryTags.SignalR: builds, listens, answers POST /api/todos/5/done
+#   .NET client snippet       README's dotnet-client block as Program.cs of a `dotnet new console` app on the packed
+#                             QueryTags.SignalR.Client (and Microsoft.Extensions.Logging.Console, at the ASP.NET Core
+#                             version the packages use): connects to that server, prints the POST's invalidation, and
+#                             is still running afterwards
 #
-# The two apps restore into a packages folder of their own, so a QueryTags package of the same version extracted
+# The apps restore into a packages folder of their own, so a QueryTags package of the same version extracted
 # earlier into the machine's global packages folder cannot stand in for the one just packed: QueryTags.* come
 # from the fresh artifacts only (package source mapping), everything else from the machine's global packages
 # folder, read as a local source, or else from nuget.org.
@@ -152,14 +159,52 @@ for id in "${packages[@]}"; do
   verdict "$id dependencies"
 done
 
-# ---- the README's snippets as brand-new apps on the packed packages ----------------------------------------------
-snippet() { # snippet NAME: the code between <!-- snippet:NAME --> and <!-- /snippet --> in README.md or docs/*.md, fences dropped
-  awk -v start="<!-- snippet:$1 -->" '
-    $0 == start { inside = 1; next }
-    inside && $0 == "<!-- /snippet -->" { exit }
-    inside && /^```/ { next }
-    inside { print }' "$root/README.md" "$root"/docs/*.md
-}
+# ---- the docs' C# snippets, compiled on the packed packages --------------------------------------------------------
+# Every C# block of README.md and docs/*.md sits between <!-- snippet:NAME KIND --> and <!-- /snippet -->; KIND says
+# how it is compiled (docs/testing.md, "The docs snippets"):
+#   web                   the Program.cs of a new `dotnet new web` app on QueryTags.SignalR
+#   console               the Program.cs of a new `dotnet new console` app on QueryTags.SignalR.Client and
+#                         Microsoft.Extensions.Logging.Console
+#   statements(PARAMS)    the body of a method taking PARAMS (what the block uses of the app around it), in one
+#                         `dotnet new web` app shared by every such block, on every package and what the blocks use;
+#                         the block's leading `using` lines go to the top of its file
+#   types                 a file of its own in that shared app
+#   skip: REASON          not compiled (the page says why)
+# Each block starts with a #line directive, so a compile error names the page and its line.
+snippets=$work/snippets
+mkdir -p "$snippets"
+# Writes $snippets/index (page, name, kind, the line of the block's first line of code; tab-separated), each block's
+# code to $snippets/NAME.code, and what is wrong with the markers themselves to $snippets/problems.
+(cd "$root" && awk -v out="$snippets" '
+  FNR == 1 { inside = 0 }
+  /^<!-- snippet:/ && / -->$/ {
+    spec = $0; sub(/^<!-- snippet:/, "", spec); sub(/ -->$/, "", spec)
+    name = spec; sub(/ .*$/, "", name)
+    kind = ""; if (index(spec, " ") > 0) kind = substr(spec, index(spec, " ") + 1)
+    if (kind == "") print FILENAME ":" FNR ": snippet " name " names no kind (web, console, statements(...), types or skip: why)" > (out "/problems")
+    if (seen[name]++) print FILENAME ":" FNR ": a second snippet named " name > (out "/problems")
+    inside = 1; fences = 0; code = out "/" name ".code"; printf "" > code
+    next
+  }
+  inside && $0 == "<!-- /snippet -->" {
+    inside = 0; close(code)
+    if (fences != 2) print FILENAME ":" FNR ": snippet " name " is not one fenced block" > (out "/problems")
+    next
+  }
+  inside && /^```/ {
+    if (++fences == 1) printf "%s\t%s\t%s\t%d\n", FILENAME, name, kind, FNR + 1 > (out "/index")
+    next
+  }
+  inside { print > code; next }
+  tolower($0) ~ /^[ \t]*```[ \t]*(csharp|cs|c#)([ \t].*)?$/ { print FILENAME ":" FNR ": a C# block outside <!-- snippet:NAME KIND --> markers" > (out "/problems") }
+  END { if (inside) print FILENAME ": snippet " name " has no <!-- /snippet -->" > (out "/problems") }
+' README.md docs/*.md)
+touch "$snippets/index" "$snippets/problems"
+problems=()
+while IFS= read -r problem; do problems+=("$problem"); done < <(
+  cat "$snippets/problems"
+  awk -F '\t' '$3 !~ /^(web|console|types|statements\(.*\)|skip: .+)$/ { print $1 ": snippet " $2 " has a kind the check does not know: " $3 }' "$snippets/index")
+verdict "docs snippets: every C# block is marked, with a kind"
 
 # Nothing above the temp folder (a stray Directory.Build.props in /tmp) reaches the apps.
 for file in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo '<Project />' >"$work/$file"; done
@@ -169,7 +214,7 @@ if [ -d "$machine_packages" ]; then
   machine_source="<add key=\"machine-packages\" value=\"$machine_packages\" />"
   machine_mapping="<packageSource key=\"machine-packages\"><package pattern=\"*\" /></packageSource>"
 fi
-cat >"$work/nuget.config" <<EOF
+cat >"$work/nuget.config" <<NUGETCONFIG
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources>
@@ -184,52 +229,131 @@ cat >"$work/nuget.config" <<EOF
     <packageSource key="nuget.org"><package pattern="*" /></packageSource>
   </packageSourceMapping>
 </configuration>
-EOF
+NUGETCONFIG
 
-# The version of ASP.NET Core (and so of Microsoft.Extensions.*) the packages are built on.
+# The versions of what the apps use beside our packages: ASP.NET Core's (and so Microsoft.Extensions.*'s and EF Core's)
+# and the repository's own pins.
+pinned() { sed -n "s:.*<PackageVersion Include=\"$1\" Version=\"\([^\"]*\)\".*:\1:p" "$root/Directory.Packages.props"; }
 aspnetcore_version=$(sed -n 's:.*<AspNetCoreVersion>\(.*\)</AspNetCoreVersion>.*:\1:p' "$root/Directory.Packages.props")
+opentelemetry_version=$(pinned OpenTelemetry.Extensions.Hosting)
+packed() { echo "$1@${version_of[$1]:-not-packed}"; }
+web_packages=("$(packed QueryTags.SignalR)")
+console_packages=("$(packed QueryTags.SignalR.Client)" "Microsoft.Extensions.Logging.Console@$aspnetcore_version")
+shared_packages=("$(packed QueryTags.SignalR)" "$(packed QueryTags.SignalR.StackExchangeRedis)" "$(packed QueryTags.SignalR.EntityFrameworkCore)"
+  "Microsoft.EntityFrameworkCore.Sqlite@$aspnetcore_version" "Microsoft.AspNetCore.Authentication.JwtBearer@$aspnetcore_version"
+  "Microsoft.Extensions.Caching.Hybrid@$(pinned Microsoft.Extensions.Caching.Hybrid)" "OpenTelemetry.Extensions.Hosting@$opentelemetry_version"
+  "OpenTelemetry.Instrumentation.AspNetCore@$opentelemetry_version" "OpenTelemetry.Exporter.OpenTelemetryProtocol@$opentelemetry_version")
 
-new_app() { # new_app TEMPLATE NAME SNIPPET PACKAGE [OTHER@VERSION...]: creates, restores and builds $work/NAME; its log is $work/NAME.log
-  local dir=$work/$2 log=$work/$2.log code other
-  code=$(snippet "$3")
-  if [ -z "$code" ]; then
-    echo "README.md has no <!-- snippet:$3 --> … <!-- /snippet --> block" >"$log"
-    return 1
-  fi
-  {
-    dotnet new "$1" -n "$2" -o "$dir" --no-restore \
-      && printf '%s\n' "$code" >"$dir/Program.cs" \
-      && dotnet add "$dir/$2.csproj" package "$4" --version "${version_of[$4]:?$4 was not packed}" --no-restore \
-      && for other in "${@:5}"; do dotnet add "$dir/$2.csproj" package "${other%@*}" --version "${other#*@}" --no-restore || return 1; done \
-      && dotnet restore "$dir" --packages "$work/packages" \
-      && dotnet build "$dir" --no-restore -nologo -clp:ErrorsOnly
-  } >"$log" 2>&1
+project_of() { # project_of NAME: the project (and method) name of a snippet: server-quickstart -> ServerQuickstart
+  sed -E 's/(^|[^A-Za-z0-9])([a-z])/\U\2/g; s/[^A-Za-z0-9]//g' <<<"$1"
 }
 
-# Both apps build at once (they share nothing but the packages folder, which NuGet locks).
-new_app web QuickStart server-quickstart QueryTags.SignalR &
-server_build=$!
-# The snippet logs to the console, as its comment says.
-new_app console ClientSnippet dotnet-client QueryTags.SignalR.Client "Microsoft.Extensions.Logging.Console@$aspnetcore_version" &
-client_build=$!
-new_app console ClientOptionsPage dotnet-client-options QueryTags.SignalR.Client "Microsoft.Extensions.Logging.Console@$aspnetcore_version" &
-options_build=$!
-wait "$server_build"; server_built=$?
-wait "$client_build"; client_built=$?
-wait "$options_build"; options_built=$?
-if [ "$options_built" -ne 0 ]; then
-  fail ".NET client options page" "docs/dotnet-client.md's full example did not build"
-  tail_log "$work/ClientOptionsPage.log"
+new_app() { # new_app TEMPLATE PROJECT PACKAGE@VERSION...: creates $work/PROJECT, referencing those packages
+  local dir=$work/$2 references="" package
+  dotnet new "$1" -n "$2" -o "$dir" --no-restore || return 1
+  for package in "${@:3}"; do
+    references+="    <PackageReference Include=\"${package%@*}\" Version=\"${package#*@}\" />"$'\n'
+  done
+  # What `dotnet add package` writes, without its evaluation of the project per package.
+  sed -i '/^<\/Project>/d' "$dir/$2.csproj"
+  printf '  <ItemGroup>\n%s  </ItemGroup>\n</Project>\n' "$references" >>"$dir/$2.csproj"
+}
+
+build_app() { # build_app PROJECT: restores and builds $work/PROJECT, into its log
+  { dotnet restore "$work/$1" --packages "$work/packages" && dotnet build "$work/$1" --no-restore -nologo -clp:ErrorsOnly; } >>"$work/$1.log" 2>&1
+}
+
+build_errors() { # build_errors PROJECT: its compile errors, each naming the page and line of the snippet, or else its log's end
+  local errors
+  errors=$(grep -E ': error ' "$work/$1.log" | sed "s:^$root/::; s: \[$work/.*\]$::" | sort -u | head -n 20)
+  if [ -n "$errors" ]; then sed 's/^/  /' <<<"$errors"; else tail_log "$work/$1.log"; fi
+}
+
+code_of() { # code_of PAGE NAME LINE [FIRST [COUNT]]: lines of a block (from its line FIRST, 1 by default), marked as the page's
+  printf '#line %d "%s"\n' "$(($3 + ${4:-1} - 1))" "$root/$1"
+  tail -n "+${4:-1}" "$snippets/$2.code" | head -n "${5:-1000000}"
+  printf '#line default\n'
+}
+
+# A block of kind web or console is the Program.cs of an app of its own; those of kinds statements and types are files
+# of one shared app, DocsSnippets.
+programs=()
+shared=0
+new_app web DocsSnippets "${shared_packages[@]}" >"$work/DocsSnippets.log" 2>&1
+mkdir -p "$work/DocsSnippets/Snippets"
+while IFS=$'\t' read -r page name kind line; do
+  project=$(project_of "$name")
+  case "$kind" in
+    web | console)
+      programs+=("$name")
+      if [ "$kind" = web ]; then packages=("${web_packages[@]}"); else packages=("${console_packages[@]}"); fi
+      new_app "$kind" "$project" "${packages[@]}" >"$work/$project.log" 2>&1 \
+        && code_of "$page" "$name" "$line" >"$work/$project/Program.cs"
+      ;;
+    types)
+      shared=$((shared + 1))
+      code_of "$page" "$name" "$line" >"$work/DocsSnippets/Snippets/$project.cs"
+      ;;
+    statements\(*\))
+      shared=$((shared + 1))
+      parameters=${kind#statements(}
+      parameters=${parameters%)}
+      # Its leading using lines (and the blank lines among them) go to the top of the file, the rest into the method.
+      usings=$(awk '/^using [A-Za-z0-9_.]+;$/ || /^$/ { n++; next } { exit } END { print n + 0 }' "$snippets/$name.code")
+      {
+        [ "$usings" -eq 0 ] || code_of "$page" "$name" "$line" 1 "$usings"
+        printf '#pragma warning disable CS1998 // a block that awaits nothing\n'
+        printf 'internal static partial class DocsSnippets\n{\n    internal static async Task %s(%s)\n    {\n' "$project" "$parameters"
+        code_of "$page" "$name" "$line" "$((usings + 1))"
+        printf '    }\n}\n'
+      } >"$work/DocsSnippets/Snippets/$project.cs"
+      ;;
+  esac
+done <"$snippets/index"
+
+# Every app builds at once (they share nothing but the packages folder, which NuGet locks).
+declare -A build_pid built
+for project in DocsSnippets $(for name in "${programs[@]}"; do project_of "$name"; done); do
+  if [ -f "$work/$project/Program.cs" ]; then
+    build_app "$project" &
+    build_pid[$project]=$!
+  fi
+done
+for project in "${!build_pid[@]}"; do
+  wait "${build_pid[$project]}"
+  built[$project]=$?
+done
+
+if [ "${built[DocsSnippets]:-1}" -ne 0 ]; then
+  fail "docs snippets build" "the $shared blocks of kinds statements and types did not build together"
+  build_errors DocsSnippets
 else
   pass
 fi
+# The two programs below run, a test each; every other one counts its build.
+while IFS=$'\t' read -r page name kind line; do
+  case "$kind" in web | console) ;; *) continue ;; esac
+  case "$name" in server-quickstart | dotnet-client) continue ;; esac
+  project=$(project_of "$name")
+  if [ "${built[$project]:-1}" -ne 0 ]; then
+    fail "snippet $name ($page)" "its app did not build"
+    build_errors "$project"
+  else
+    pass
+  fi
+done <"$snippets/index"
+server_built=${built[ServerQuickstart]:-1}
+client_built=${built[DotnetClient]:-1}
+# A missing block leaves no app and no log, only this line.
+[ -f "$work/ServerQuickstart.log" ] || echo "README.md has no <!-- snippet:server-quickstart web --> block" >"$work/ServerQuickstart.log"
+[ -f "$work/DotnetClient.log" ] || echo "README.md has no <!-- snippet:dotnet-client console --> block" >"$work/DotnetClient.log"
 
 server_url=""
 if [ "$server_built" -ne 0 ]; then
   fail "server quick start" "the app did not build"
-  tail_log "$work/QuickStart.log"
+  build_errors ServerQuickstart
 else
-  (cd "$work/QuickStart" && exec dotnet bin/Debug/net10.0/QuickStart.dll --urls http://127.0.0.1:0) >"$work/server.log" 2>&1 &
+  (cd "$work/ServerQuickstart" && exec dotnet bin/Debug/net10.0/ServerQuickstart.dll --urls http://127.0.0.1:0) >"$work/server.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
   for _ in $(seq 1 60); do
@@ -254,11 +378,11 @@ fi
 
 if [ "$client_built" -ne 0 ]; then
   fail ".NET client snippet" "the app did not build"
-  tail_log "$work/ClientSnippet.log"
+  build_errors DotnetClient
 elif [ -z "$server_url" ]; then
   fail ".NET client snippet" "no server quick start to connect to"
 else
-  (cd "$work/ClientSnippet" && exec dotnet bin/Debug/net10.0/ClientSnippet.dll "$server_url/hubs/invalidation") >"$work/client.log" 2>&1 &
+  (cd "$work/DotnetClient" && exec dotnet bin/Debug/net10.0/DotnetClient.dll "$server_url/hubs/invalidation") >"$work/client.log" 2>&1 &
   client_pid=$!
   pids+=("$client_pid")
   # The client prints nothing machine-readable when it has subscribed, so the POST repeats until it hears one.
