@@ -39,21 +39,25 @@ install_missing() {
 }
 install_missing
 
-# ---- docs links: tests/Docs/check-links.mjs -----------------------------------------------------------------
-# Every relative link in README.md and docs/*.md resolves: the file it names exists, and an #anchor names a heading
-# of that Markdown file as GitHub renders it. Counted as one test; each broken link is printed.
-docs_links() {
+# ---- docs checks: tests/Docs/*.mjs ---------------------------------------------------------------------------
+# check-links.mjs: every relative link in README.md and docs/*.md resolves: the file it names exists, and an #anchor
+# names a heading of that Markdown file as GitHub renders it. check-vocabulary.mjs: the Vocabulary table of
+# docs/architecture.md names every public C# type (src/*/PublicAPI.*.txt) and every export of the npm package's
+# entries, each in its language's column, and every name it gives still exists. Each counted as one test; each
+# problem is printed. Both need only node, so they run before the build.
+docs_check() { # docs_check NAME SCRIPT: runs tests/Docs/SCRIPT, whose last line is "NAME: summary"
   local out
-  echo "== docs: relative links in README.md and docs/*.md"
-  if out=$(node tests/Docs/check-links.mjs 2>&1); then
-    record "docs links ($(tail -n 1 <<<"$out" | sed 's/^links: //'))" 1 0
+  echo "== docs: $1"
+  if out=$(node "tests/Docs/$2" 2>&1); then
+    record "docs $1 ($(tail -n 1 <<<"$out" | sed "s/^$1: //"))" 1 0
   else
-    grep -v '^links: ' <<<"$out"
-    record "docs links" 0 1
+    grep -v "^$1: " <<<"$out"
+    record "docs $1" 0 1
   fi
 }
-docs_links
-# ---- end of docs links ----------------------------------------------------------------------------------------
+docs_check links check-links.mjs
+docs_check vocabulary check-vocabulary.mjs
+# ---- end of docs checks ---------------------------------------------------------------------------------------
 
 echo "== restore and build"
 if ! dotnet build QueryTags.SignalR.sln -c Debug -nologo -clp:ErrorsOnly 2>&1 | tail -n 40; then :; fi
