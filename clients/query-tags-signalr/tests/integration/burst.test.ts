@@ -1,6 +1,6 @@
 import { QueryClient, QueryObserver } from "@tanstack/query-core";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
-import { connectTagInvalidation, createSignalRInvalidatorClient, withTags, type TagInvalidationClient } from "../../src/index.js";
+import { connectTagInvalidation, createTagInvalidationClient, withTags, type TagInvalidationClient } from "../../src/index.js";
 import { startTestServer, type TestServer } from "./testServer.js";
 
 // A burst of invalidations of one tag against the real hub: each client refetches its query a bounded number of
@@ -17,7 +17,7 @@ afterAll(async () => {
 test("1,000 invalidations of ['todos'] in one second: each of three clients refetches at most ⌊D / 250 ms⌋ + 2 times and ends with the latest data", async () => {
   const clients: Array<{ client: TagInvalidationClient; refetches: () => number; data: () => unknown; arrivals: number[]; stop: () => Promise<void> }> = [];
   for (let i = 0; i < 3; i++) {
-    const client = createSignalRInvalidatorClient({ url: server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0 });
+    const client = createTagInvalidationClient({ url: server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0 });
     const queryClient = new QueryClient();
     const disconnect = connectTagInvalidation({ queryClient, client });
     let fetches = 0;

@@ -1,7 +1,7 @@
 import type { HttpTransportType, IHubProtocol } from "@microsoft/signalr";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import {
-  createSignalRInvalidatorClient,
+  createTagInvalidationClient,
   TagError,
   TagInvalidationConnectionError,
   TagRules,
@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 function secureClient(transport: HttpTransportType, protocol: IHubProtocol, accessTokenFactory?: () => string) {
-  const client = createSignalRInvalidatorClient({
+  const client = createTagInvalidationClient({
     url: server.secureHubUrl,
     transport,
     protocol,

@@ -1,7 +1,7 @@
 import { HubConnectionState } from "@microsoft/signalr";
 import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { createSignalRInvalidatorClient, TagInvalidationConnectionError, type TagInvalidationClientOptions, type TagInvalidationEvent, type TagInvalidationStatus } from "../../src/index.js";
+import { createTagInvalidationClient, TagInvalidationConnectionError, type TagInvalidationClientOptions, type TagInvalidationEvent, type TagInvalidationStatus } from "../../src/index.js";
 import { startTestServer, type TestServer } from "./testServer.js";
 
 // What an app can show when the client cannot connect: the failed status, with a typed error and a hint, for
@@ -29,7 +29,7 @@ afterEach(async () => {
 function client(options: TagInvalidationClientOptions) {
   const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
   const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-  const client = createSignalRInvalidatorClient({ firstSubscribeMarginMs: 0, ...options });
+  const client = createTagInvalidationClient({ firstSubscribeMarginMs: 0, ...options });
   cleanups.push(() => client.stop());
   const events: TagInvalidationEvent[] = [];
   const statuses: TagInvalidationStatus[] = [];

@@ -3,7 +3,7 @@ import { QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core"
 import { describe, expect, test, vi } from "vitest";
 import {
   connectTagInvalidation,
-  createSignalRInvalidatorClient,
+  createTagInvalidationClient,
   withTags,
   type TagInvalidationClient,
   type Tag,
@@ -19,7 +19,7 @@ const cleanups = cleanupsAfterEach();
 
 async function connected(transport: HttpTransportType, protocol: IHubProtocol, firstSubscribeMarginMs = 0) {
   const errors: Error[] = [];
-  const client = createSignalRInvalidatorClient({
+  const client = createTagInvalidationClient({
     url: context.server.hubUrl,
     transport,
     protocol,

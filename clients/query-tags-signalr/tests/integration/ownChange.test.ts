@@ -1,6 +1,6 @@
 import { QueryClient, type QueryKey } from "@tanstack/query-core";
 import { describe, expect, test, vi } from "vitest";
-import { connectTagInvalidation, createSignalRInvalidatorClient, type Tag, type TagInvalidationEvent } from "../../src/index.js";
+import { connectTagInvalidation, createTagInvalidationClient, type Tag, type TagInvalidationEvent } from "../../src/index.js";
 import { cleanupsAfterEach, countedQuery, testServerForFile } from "./fixture.js";
 
 // The tab that makes a change applies the invalidation its response names (apply({ id, tags })): its queries
@@ -10,7 +10,7 @@ const context = testServerForFile();
 const cleanups = cleanupsAfterEach();
 
 async function tab() {
-  const client = createSignalRInvalidatorClient({ url: context.server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0 });
+  const client = createTagInvalidationClient({ url: context.server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0 });
   const queryClient = new QueryClient();
   cleanups.push(() => client.stop(), connectTagInvalidation({ queryClient, client }));
   const messages: string[] = [];

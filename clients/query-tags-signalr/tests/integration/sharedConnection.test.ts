@@ -1,6 +1,6 @@
 import { QueryClient, type QueryKey } from "@tanstack/query-core";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { connectTagInvalidation, createSignalRInvalidatorClient, type Tag, type TagInvalidationClientOptions } from "../../src/index.js";
+import { connectTagInvalidation, createTagInvalidationClient, type Tag, type TagInvalidationClientOptions } from "../../src/index.js";
 import { FakeLocks } from "../unit/fakeLocks.js";
 import { cleanupsAfterEach, countedQuery, testServerForFile } from "./fixture.js";
 
@@ -20,7 +20,7 @@ function browser() {
   return (options: Partial<TagInvalidationClientOptions> = {}) => {
     const tab = locks.tab();
     const channels: BroadcastChannel[] = [];
-    const client = createSignalRInvalidatorClient(
+    const client = createTagInvalidationClient(
       { url: context.server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0, ...options },
       {
         locks: tab.locks,

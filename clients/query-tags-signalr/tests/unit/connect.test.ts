@@ -1,7 +1,7 @@
 import { LogLevel } from "@microsoft/signalr";
 import { QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { connectTagInvalidation, createSignalRInvalidatorClient, TagError, withTags, type ConnectTagInvalidationOptions, type Tag } from "../../src/index.js";
+import { connectTagInvalidation, createTagInvalidationClient, TagError, withTags, type ConnectTagInvalidationOptions, type Tag } from "../../src/index.js";
 import { FakeHubConnection, settle, subscribeResult } from "./fakeHubConnection.js";
 
 const cleanups: Array<() => void> = [];
@@ -12,7 +12,7 @@ afterEach(() => {
 async function setup(options: Partial<ConnectTagInvalidationOptions> = {}) {
   const connection = new FakeHubConnection();
   const logs: string[] = [];
-  const client = createSignalRInvalidatorClient({
+  const client = createTagInvalidationClient({
     connection: connection.asHubConnection(),
     logger: { log: (level, message) => level >= LogLevel.Error && logs.push(message) },
   });

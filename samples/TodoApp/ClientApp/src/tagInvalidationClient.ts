@@ -1,5 +1,5 @@
 import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
-import { createSignalRInvalidatorClient, type TagInvalidationClient } from "@querytags/signalr";
+import { createTagInvalidationClient, type TagInvalidationClient } from "@querytags/signalr";
 import { transports, type ConnectionSettings } from "./connectionSettings";
 
 /**
@@ -7,7 +7,7 @@ import { transports, type ConnectionSettings } from "./connectionSettings";
  * connection (the library's default) unless `?share=off`.
  */
 export function createTagInvalidationClient(settings: ConnectionSettings): TagInvalidationClient {
-  return createSignalRInvalidatorClient({
+  return createTagInvalidationClient({
     url: settings.hub,
     // One transport, not a list: SignalR falls back to no other, so the badge tells the truth.
     transport: transports[settings.transport].type,
