@@ -233,11 +233,17 @@ describe("one connection for the browser's tabs", () => {
   });
 
   test("apply() reports a tab's own change at once and its push not again; with siblings, the other tabs skip the push too", async () => {
-    const { open, server } = browser();
+    const { open, server, name } = browser();
     const [a, b, c] = [open(), open(), open()];
     for (const { client } of [a, b, c]) {
       client.subscribe([["todos"]]);
     }
+
+    // What the tabs tell each other, seen from a channel of the test's: the sibling note has gone out once it shows.
+    const notes: Array<{ k: string; id?: string }> = [];
+    const watcher = new BroadcastChannel(name);
+    watcher.onmessage = ({ data }) => notes.push(data);
+    closers.push(() => watcher.close());
 
     await Promise.all([a, b, c].map(({ client }) => client.start()));
 
@@ -249,7 +255,7 @@ describe("one connection for the browser's tabs", () => {
     expect(b.invalidated()).toHaveLength(1);
 
     c.client.apply({ id: "own-2", tags: [["todos"]] }, { siblings: true });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(notes).toContainEqual(expect.objectContaining({ k: "applied", id: "own-2" })));
     server().receive("invalidate", invalidation("own-2", [["todos"]], "e:4"));
     await vi.waitFor(() => expect(b.messages).toEqual(["own-1", "own-2"]));
     expect([a.invalidated(), b.invalidated(), c.invalidated()].map((list) => list.length)).toEqual([1, 1, 2]);

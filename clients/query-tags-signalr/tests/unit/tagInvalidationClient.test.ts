@@ -134,18 +134,38 @@ describe("subscribe and unsubscribe", () => {
   });
 
   test("a first subscribe without a cursor sends the client's age plus the margin, later ones the cursor", async () => {
-    const { connection, client } = await started();
-    connection.answer = () => subscribeResult({ cursor: "e:7" });
-    client.subscribe([["a"]]);
-    await settle();
-    client.subscribe([["b"]]);
-    await settle();
+    // The client's clock is the test's: the age is exact.
+    vi.useFakeTimers({ toFake: ["performance"] });
+    try {
+      const { connection, client } = await started();
+      connection.answer = () => subscribeResult({ cursor: "e:7" });
+      client.subscribe([["a"]]);
+      vi.advanceTimersByTime(1234);
+      await settle();
+      client.subscribe([["b"]]);
+      await settle();
 
-    const [first, second] = connection.calls("Subscribe");
-    const age = Number(String(first![1]).slice("age:".length));
-    expect(age).toBeGreaterThanOrEqual(2000);
-    expect(age).toBeLessThan(2000 + 5000);
-    expect(second![1]).toBe("e:7");
+      expect(connection.calls("Subscribe")).toEqual([
+        [[["a"]], "age:3234"],
+        [[["b"]], "e:7"],
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test("the age counts from when the first tag was asked for, plus the margin", async () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    try {
+      const { connection, client } = setup({ firstSubscribeMarginMs: 500 });
+      client.subscribe([["a"]]);
+      vi.advanceTimersByTime(1234);
+      await client.start();
+
+      expect(connection.calls("Subscribe")).toEqual([[[["a"]], "age:1734"]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("a failed hub call is reported, and the next flush sends what is still missing", async () => {
