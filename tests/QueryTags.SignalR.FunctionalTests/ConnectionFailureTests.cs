@@ -43,7 +43,7 @@ public sealed class ConnectionFailureTests(KestrelServerFixture fixture) : IClas
         var thrown = await Assert.ThrowsAsync<TagInvalidationConnectionException>(() => client.StartAsync().Within());
 
         Assert.Equal((TagInvalidationFailure.Unauthorized, HttpStatusCode.Unauthorized), (thrown.Failure, thrown.StatusCode));
-        Assert.Contains("wants an authenticated user", thrown.Hint, StringComparison.Ordinal);
+        Assert.Contains("wants a signed-in user", thrown.Hint, StringComparison.Ordinal);
         Assert.Same(thrown, (await failed.NextAsync()).Exception);
     }
 
