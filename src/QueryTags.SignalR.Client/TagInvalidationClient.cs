@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,6 +20,8 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     private readonly Uri? _hubUrl;
     private readonly GatedRetryPolicy? _reconnectPolicy;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly InvalidationCoalescer? _coalescer;
     private readonly IDisposable[] _handlers;
 
     // Keeps hub calls in the order they were asked for (a subscribe then an unsubscribe of the same tag).
@@ -31,6 +32,8 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     private readonly TagLedger _ledger = new();
     private readonly RecentInvalidations _recentInvalidations = new();
     private InvalidationCursor? _cursor;
+    private TagInvalidationStatus _status;
+    private TagInvalidationConnectionException? _statusError;
 
     // When the first tag was asked for: a first subscribe (no cursor yet) asks about everything since then.
     private long? _firstRequestTimestamp;
@@ -51,18 +54,29 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// that returns null makes a failed start throw at once. A retry after a server that is stopping (503) also
     /// waits a random part of <see cref="TagInvalidationClientOptions.DefaultServerStopJitter"/>.
     /// </param>
-    public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null)
-        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, new ServerStopRetryPolicy(startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultServerStopJitter), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, hubUrl: null, reconnectPolicy: null)
+    /// <param name="coalesceWindow">See <see cref="TagInvalidationClientOptions.CoalesceWindow"/>; zero (the default) for off.</param>
+    /// <param name="timeProvider">See <see cref="TagInvalidationClientOptions.TimeProvider"/>; null for the system's clock.</param>
+    public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null, TimeSpan coalesceWindow = default, TimeProvider? timeProvider = null)
+        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, new ServerStopRetryPolicy(startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultServerStopJitter), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, coalesceWindow, timeProvider ?? TimeProvider.System, hubUrl: null, reconnectPolicy: null)
     {
     }
 
     // With a hub URL and a reconnect policy, the client built the connection and owns it.
-    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, IRetryPolicy startRetryPolicy, TimeSpan firstSubscribeMargin, Uri? hubUrl, GatedRetryPolicy? reconnectPolicy)
+    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, IRetryPolicy startRetryPolicy, TimeSpan firstSubscribeMargin, TimeSpan coalesceWindow, TimeProvider time, Uri? hubUrl, GatedRetryPolicy? reconnectPolicy)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTagsPerCall, 1);
         ArgumentNullException.ThrowIfNull(startRetryPolicy);
+        ArgumentOutOfRangeException.ThrowIfLessThan(coalesceWindow, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(time);
         Connection = connection;
+        _time = time;
+        _status = StatusOf(connection.State);
+        if (coalesceWindow > TimeSpan.Zero)
+        {
+            _coalescer = new InvalidationCoalescer(coalesceWindow, time, (tags, ids) => Raise(InvalidatedCoalesced, new CoalescedInvalidationsEventArgs(tags, ids)));
+        }
+
         _maxTagsPerCall = maxTagsPerCall;
         _startRetryPolicy = startRetryPolicy;
         _firstSubscribeMargin = firstSubscribeMargin;
@@ -75,12 +89,28 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, OnInvalidate),
             connection.On<ResetMessage>(InvalidationHubMethods.Reset, OnReset),
         ];
+        connection.Reconnecting += OnReconnectingAsync;
         connection.Reconnected += OnReconnectedAsync;
         connection.Closed += OnClosedAsync;
     }
 
-    /// <summary>Tags were invalidated that match held tags. Raised once per invalidation id and tag.</summary>
+    /// <summary>
+    /// Tags were invalidated that match held tags, by a push or by <see cref="Apply"/>. Raised once per invalidation id
+    /// and tag.
+    /// </summary>
     public event EventHandler<TagsInvalidatedEventArgs>? Invalidated;
+
+    /// <summary>
+    /// The held tags <see cref="Invalidated"/> reported, gathered per <see cref="TagInvalidationClientOptions.CoalesceWindow"/>:
+    /// at most one event per window, each tag once. Never raised while the window is zero (the default).
+    /// </summary>
+    public event EventHandler<CoalescedInvalidationsEventArgs>? InvalidatedCoalesced;
+
+    /// <summary>
+    /// The <see cref="Status"/> changed. Raised on the thread that changed it (a SignalR callback, a caller of
+    /// <see cref="StartAsync"/> or <see cref="StopAsync"/>).
+    /// </summary>
+    public event EventHandler<TagInvalidationStatusChangedEventArgs>? StatusChanged;
 
     /// <summary>Held tags were invalidated while the client was away or its subscribe was in flight.</summary>
     public event EventHandler<MissedInvalidationsEventArgs>? Missed;
@@ -104,6 +134,18 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
     /// <summary>The underlying SignalR connection.</summary>
     public HubConnection Connection { get; }
+
+    /// <summary>Where the connection stands; <see cref="StatusChanged"/> tells of every change.</summary>
+    public TagInvalidationStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _status;
+            }
+        }
+    }
 
     /// <summary>The latest cursor seen, or null before the first subscribe.</summary>
     public InvalidationCursor? Cursor
@@ -143,7 +185,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         var policy = new ServerStopRetryPolicy(options.ReconnectPolicy, options.ServerStopJitter, retryAfter);
         var reconnectPolicy = new GatedRetryPolicy(policy, hubUrl);
         var connection = TagInvalidationConnectionFactory.Create(hubUrl, options, reconnectPolicy, retryAfter);
-        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, policy, options.FirstSubscribeMargin, hubUrl, reconnectPolicy);
+        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, policy, options.FirstSubscribeMargin, options.CoalesceWindow, options.TimeProvider, hubUrl, reconnectPolicy);
     }
 
     /// <summary>
@@ -172,6 +214,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
         _stopRequested = false;
         _reconnectPolicy?.Forget();
+        SetStatus(Connection.State == HubConnectionState.Disconnected ? TagInvalidationStatus.Connecting : StatusOf(Connection.State));
         using (var start = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopped))
         {
             try
@@ -180,8 +223,15 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                SetStatus(StatusOf(Connection.State));
+
                 // Name the caller's token, not the linked one, so a caller can tell its own cancellation.
                 throw new OperationCanceledException(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                SetStatus(StatusOf(Connection.State));
+                throw;
             }
             catch (TagInvalidationConnectionException failure)
             {
@@ -189,6 +239,8 @@ public sealed class TagInvalidationClient : IAsyncDisposable
                 throw;
             }
         }
+
+        SetStatus(StatusOf(Connection.State));
 
         await SubscribeHeldAsync(cancellationToken);
     }
@@ -198,11 +250,12 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// next start.
     /// </summary>
     /// <param name="cancellationToken">Cancels the stop.</param>
-    public Task StopAsync(CancellationToken cancellationToken = default)
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         _stopRequested = true;
         EndPendingStarts();
-        return Connection.StopAsync(cancellationToken);
+        await Connection.StopAsync(cancellationToken);
+        SetStatus(TagInvalidationStatus.Disconnected);
     }
 
     /// <summary>
@@ -220,7 +273,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         lock (_gate)
         {
             first = _ledger.Add(requested);
-            _firstRequestTimestamp ??= Stopwatch.GetTimestamp();
+            _firstRequestTimestamp ??= _time.GetTimestamp();
         }
 
         if (first.Count == 0 || Connection.State != HubConnectionState.Connected)
@@ -271,11 +324,42 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Applies an invalidation this client learned of itself, from the response to its own change (the
+    /// <c>QueryTags-Invalidation-Id</c> header, or the id <c>InvalidateTagsAsync</c> returned): the held tags it
+    /// matches are reported now (<see cref="Invalidated"/>), and its push, when it comes, reports none of them again;
+    /// if the push came first, nothing is reported. So the client that made a change refetches once. The id may list
+    /// several ids, as the header does for a request that saved several times (<c>id-1, id-2</c>): each is applied, the
+    /// held tags reported once.
+    /// </summary>
+    /// <param name="invalidationId">The invalidation id, or the header's list of them.</param>
+    /// <param name="tags">The tags the change invalidated.</param>
+    /// <exception cref="ArgumentException">The id is empty, or a tag is empty (default).</exception>
+    public void Apply(string invalidationId, IEnumerable<Tag> tags)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(invalidationId);
+        ArgumentNullException.ThrowIfNull(tags);
+        var invalidated = tags.ToArray();
+        TagLedger.ThrowIfAnyEmpty(invalidated);
+        List<Tag> fresh;
+        lock (_gate)
+        {
+            fresh = _recentInvalidations.UnappliedOfAny(InvalidationIds.Read(invalidationId), _ledger.Matching(invalidated));
+        }
+
+        if (fresh.Count > 0)
+        {
+            ReportInvalidated(new InvalidationMessage { Id = invalidationId, Tags = invalidated }, fresh);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _stopRequested = true;
         EndPendingStarts();
+        _coalescer?.Dispose();
+        Connection.Reconnecting -= OnReconnectingAsync;
         Connection.Reconnected -= OnReconnectedAsync;
         Connection.Closed -= OnClosedAsync;
         foreach (var handler in _handlers)
@@ -304,9 +388,16 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         stopped.Cancel();
     }
 
+    private Task OnReconnectingAsync(Exception? error)
+    {
+        SetStatus(TagInvalidationStatus.Reconnecting);
+        return Task.CompletedTask;
+    }
+
     private async Task OnReconnectedAsync(string? connectionId)
     {
         _reconnectPolicy?.Forget();
+        SetStatus(TagInvalidationStatus.Connected);
         try
         {
             await SubscribeHeldAsync(CancellationToken.None);
@@ -326,6 +417,10 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         {
             RaiseFailed(ConnectionFailures.Classify(reason, _hubUrl, gaveUp: true)!);
         }
+        else
+        {
+            SetStatus(TagInvalidationStatus.Disconnected);
+        }
 
         return Task.CompletedTask;
     }
@@ -333,8 +428,33 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     private void RaiseFailed(TagInvalidationConnectionException failure)
     {
         Log.ConnectionFailed(_logger, failure.Failure, failure.Hint, failure.InnerException ?? failure);
+        SetStatus(TagInvalidationStatus.Failed, failure);
         Raise(Failed, new TagInvalidationFailedEventArgs(failure));
     }
+
+    private void SetStatus(TagInvalidationStatus status, TagInvalidationConnectionException? error = null)
+    {
+        lock (_gate)
+        {
+            if (_status == status && _statusError == error)
+            {
+                return;
+            }
+
+            _status = status;
+            _statusError = error;
+        }
+
+        Raise(StatusChanged, new TagInvalidationStatusChangedEventArgs(status, error));
+    }
+
+    private static TagInvalidationStatus StatusOf(HubConnectionState state) => state switch
+    {
+        HubConnectionState.Connected => TagInvalidationStatus.Connected,
+        HubConnectionState.Connecting => TagInvalidationStatus.Connecting,
+        HubConnectionState.Reconnecting => TagInvalidationStatus.Reconnecting,
+        _ => TagInvalidationStatus.Disconnected,
+    };
 
     private async Task SubscribeHeldAsync(CancellationToken cancellationToken)
     {
@@ -364,7 +484,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             // for the trip): data fetched before the first subscribe could otherwise miss a change silently.
             since = _cursor?.ToString()
                 ?? (_firstRequestTimestamp is { } firstRequest
-                    ? InvalidationCursor.ForAge(Stopwatch.GetElapsedTime(firstRequest) + _firstSubscribeMargin)
+                    ? InvalidationCursor.ForAge(_time.GetElapsedTime(firstRequest) + _firstSubscribeMargin)
                     : null);
         }
 
@@ -416,8 +536,14 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
         if (matched.Count > 0)
         {
-            Raise(Invalidated, new TagsInvalidatedEventArgs(message, matched));
+            ReportInvalidated(message, matched);
         }
+    }
+
+    private void ReportInvalidated(InvalidationMessage message, List<Tag> matched)
+    {
+        Raise(Invalidated, new TagsInvalidatedEventArgs(message, matched));
+        _coalescer?.Add(message.Id, matched);
     }
 
     private void OnReset(ResetMessage message)

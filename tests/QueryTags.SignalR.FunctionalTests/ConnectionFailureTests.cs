@@ -104,6 +104,7 @@ public sealed class ConnectionFailureTests(KestrelServerFixture fixture) : IClas
 
         var failure = (await failed.NextAsync()).Exception;
         Assert.Equal((TagInvalidationFailure.Unauthorized, HttpStatusCode.Unauthorized), (failure.Failure, failure.StatusCode));
+        Assert.Equal(TagInvalidationStatus.Failed, client.Status);
         await closed.Task.Within();
         Assert.Equal(HubConnectionState.Disconnected, client.Connection.State);
 

@@ -85,13 +85,13 @@ internal sealed class TagLedger
     }
 
     // Checked before anything is counted, so a bad tag leaves the ledger as it was.
-    private static void ThrowIfAnyEmpty(IReadOnlyList<Tag> tags)
+    public static void ThrowIfAnyEmpty(IReadOnlyList<Tag> tags)
     {
         foreach (var tag in tags)
         {
             if (tag.Count == 0)
             {
-                throw new ArgumentException("An empty (default) tag cannot be subscribed: a tag needs at least one segment.", nameof(tags));
+                throw new ArgumentException("An empty (default) tag is no tag: a tag needs at least one segment.", nameof(tags));
             }
         }
     }

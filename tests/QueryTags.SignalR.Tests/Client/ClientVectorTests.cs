@@ -156,9 +156,4 @@ public partial class ClientVectorTests
 
     [GeneratedRegex("(?<!^)[A-Z]")]
     private static partial Regex Capital();
-
-    private sealed class GiveUpPolicy : IRetryPolicy
-    {
-        public TimeSpan? NextRetryDelay(RetryContext retryContext) => null;
-    }
 }
