@@ -29,7 +29,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
     // Guards the fields below: hub callbacks, hub answers and callers all reach them.
     private readonly Lock _gate = new();
-    private readonly TagLedger _ledger = new();
+    private readonly SubscriberCounts _subscriberCounts = new();
     private readonly RecentInvalidations _recentInvalidations = new();
     private InvalidationCursor? _cursor;
     private TagInvalidationStatus _status;
@@ -132,6 +132,15 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// </summary>
     public event EventHandler<TagInvalidationFailedEventArgs>? Failed;
 
+    /// <summary>
+    /// Something went wrong without stopping the client: subscribing the held tags again after a reconnect failed (the
+    /// next reconnect tries again), or a start failed <c>3</c> times in a row with transient errors (a
+    /// <see cref="TagInvalidationConnectionException"/> of failure <see cref="TagInvalidationFailure.Unreachable"/>; the
+    /// client keeps trying and its <see cref="Status"/> stays <see cref="TagInvalidationStatus.Connecting"/>). Without a
+    /// handler, each is logged as a warning instead.
+    /// </summary>
+    public event EventHandler<TagInvalidationErrorEventArgs>? Error;
+
     /// <summary>The underlying SignalR connection.</summary>
     public HubConnection Connection { get; }
 
@@ -166,7 +175,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _ledger.Held;
+                return _subscriberCounts.Held;
             }
         }
     }
@@ -219,7 +228,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         {
             try
             {
-                await ConnectionStarter.StartAsync(Connection, _startRetryPolicy, _logger, _hubUrl, start.Token);
+                await ConnectionStarter.StartAsync(Connection, _startRetryPolicy, _logger, _hubUrl, start.Token, _time, OnUnreachable);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -272,7 +281,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         List<Tag> first;
         lock (_gate)
         {
-            first = _ledger.Add(requested);
+            first = _subscriberCounts.Add(requested);
             _firstRequestTimestamp ??= _time.GetTimestamp();
         }
 
@@ -302,7 +311,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         List<Tag> last;
         lock (_gate)
         {
-            last = _ledger.Remove(released);
+            last = _subscriberCounts.Remove(released);
         }
 
         if (last.Count == 0 || Connection.State != HubConnectionState.Connected)
@@ -340,11 +349,11 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(invalidationId);
         ArgumentNullException.ThrowIfNull(tags);
         var invalidated = tags.ToArray();
-        TagLedger.ThrowIfAnyEmpty(invalidated);
+        SubscriberCounts.ThrowIfAnyEmpty(invalidated);
         List<Tag> fresh;
         lock (_gate)
         {
-            fresh = _recentInvalidations.UnappliedOfAny(InvalidationIds.Read(invalidationId), _ledger.Matching(invalidated));
+            fresh = _recentInvalidations.UnappliedOfAny(InvalidationIds.Read(invalidationId), _subscriberCounts.Matching(invalidated));
         }
 
         if (fresh.Count > 0)
@@ -405,7 +414,29 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         catch (Exception ex)
         {
             // The connection drops again or the server refuses: the next reconnect tries again.
-            Log.ResubscribeFailed(_logger, ex);
+            if (Error is { } handlers)
+            {
+                Raise(handlers, new TagInvalidationErrorEventArgs(ex));
+            }
+            else
+            {
+                TagInvalidationClientLog.ResubscribeFailed(_logger, ex);
+            }
+        }
+    }
+
+    // A start that keeps failing says so once, with a hint, and keeps trying.
+    private void OnUnreachable(Exception error)
+    {
+        var unreachable = ConnectionFailures.UnreachableFailure(error, _hubUrl);
+        SetStatus(TagInvalidationStatus.Connecting, unreachable);
+        if (Error is { } handlers)
+        {
+            Raise(handlers, new TagInvalidationErrorEventArgs(unreachable));
+        }
+        else
+        {
+            TagInvalidationClientLog.Unreachable(_logger, unreachable.Hint, error);
         }
     }
 
@@ -427,7 +458,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
     private void RaiseFailed(TagInvalidationConnectionException failure)
     {
-        Log.ConnectionFailed(_logger, failure.Failure, failure.Hint, failure.InnerException ?? failure);
+        TagInvalidationClientLog.ConnectionFailed(_logger, failure.Failure, failure.Hint, failure.InnerException ?? failure);
         SetStatus(TagInvalidationStatus.Failed, failure);
         Raise(Failed, new TagInvalidationFailedEventArgs(failure));
     }
@@ -464,7 +495,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             Tag[] held;
             lock (_gate)
             {
-                held = _ledger.Held;
+                held = _subscriberCounts.Held;
             }
 
             await SendSubscribeAsync(held, cancellationToken);
@@ -502,7 +533,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         {
             foreach (var rejection in answer.Rejected)
             {
-                _ledger.Forget(tags[rejection.Index]);
+                _subscriberCounts.Forget(tags[rejection.Index]);
             }
         }
 
@@ -531,7 +562,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             AdvanceCursorLocked(message.Cursor);
 
             // Copies of one id reach a connection once per target group it is in; each held tag is applied once.
-            matched = _recentInvalidations.Unapplied(message.Id, _ledger.Matching(message.Tags));
+            matched = _recentInvalidations.Unapplied(message.Id, _subscriberCounts.Matching(message.Tags));
         }
 
         if (matched.Count > 0)
@@ -579,7 +610,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
         foreach (var rejection in rejections)
         {
-            Log.TagRejected(_logger, rejection.Tag, rejection.Rule, rejection.Reason);
+            TagInvalidationClientLog.TagRejected(_logger, rejection.Tag, rejection.Rule, rejection.Reason);
         }
     }
 
@@ -599,7 +630,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                Log.HandlerFailed(_logger, typeof(T).Name, ex);
+                TagInvalidationClientLog.HandlerFailed(_logger, typeof(T).Name, ex);
             }
         }
     }

@@ -63,6 +63,9 @@ public sealed class TagInvalidationClientOptions
     /// </summary>
     public TimeSpan CoalesceWindow { get; set; }
 
-    /// <summary>The clock of <see cref="CoalesceWindow"/> and of the first subscribe's age. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// The clock of <see cref="CoalesceWindow"/>, of the first subscribe's age and of the waits between start attempts.
+    /// Default <see cref="TimeProvider.System"/>.
+    /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -269,7 +269,7 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
 
         Assert.Equal(TagInvalidationFailure.GaveUp, thrown.Failure);
         Assert.IsType<HttpRequestException>(thrown.InnerException);
-        Assert.Same(thrown, (await failed.NextAsync()).Exception);
+        Assert.Same(thrown, (await failed.NextAsync()).Error);
 
         for (var retries = 0; retries <= 2; retries++)
         {

@@ -16,8 +16,11 @@ export interface InvalidationMessage {
   readonly tags: readonly Tag[];
   /** The log position of this invalidation. */
   readonly cursor: string | null;
-  /** Free text the publisher attached, or null. */
-  readonly origin: string | null;
+  /**
+   * Free text the publisher attached (the node or the user that caused it), or null. The wire field is `origin`; the
+   * .NET `InvalidationMessage.Source` is the same text.
+   */
+  readonly source: string | null;
   /**
    * The W3C `traceparent` of the publish (`00-{trace id}-{span id}-{flags}`), so work the client does for it can
    * join the trace of the change that caused it; null when the publisher was not traced.
@@ -93,7 +96,7 @@ export const readInvalidationMessage = (wire: Wire, onInvalid: OnInvalidTag): In
   id: String(wire?.id),
   tags: readTags(wire?.tags, onInvalid),
   cursor: text(wire?.cursor),
-  origin: text(wire?.origin),
+  source: text(wire?.origin),
   traceparent: text(wire?.traceparent),
 });
 

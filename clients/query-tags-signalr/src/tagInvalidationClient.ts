@@ -164,7 +164,7 @@ export class TagInvalidationClient {
     const ids = readInvalidationIds(invalidation.id);
     const fresh = this.#recentInvalidations.unappliedOfAny(ids, this.#held.matching(tags));
     if (fresh.length > 0) {
-      this.#events.emit({ type: "invalidate", message: { id: invalidation.id, tags, cursor: null, origin: null, traceparent: null }, matchedTags: fresh });
+      this.#events.emit({ type: "invalidate", message: { id: invalidation.id, tags, cursor: null, source: null, traceparent: null }, matchedTags: fresh });
     }
 
     if (siblings) {

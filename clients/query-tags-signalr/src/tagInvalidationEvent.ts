@@ -31,6 +31,6 @@ export type TagInvalidationEvent =
   /**
    * Something that went wrong without stopping the client: a hub call that failed while connected, a tag from the
    * server that is not one (a `TagError`), or a first start that keeps failing (a `TagInvalidationConnectionError` of
-   * failure `unreachable`, while the status stays `connecting`).
+   * failure `unreachable`, while the status stays `connecting`). The .NET client's `Error` event.
    */
   | { readonly type: "error"; readonly error: Error };

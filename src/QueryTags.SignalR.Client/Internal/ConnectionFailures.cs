@@ -31,10 +31,20 @@ internal static partial class ConnectionFailures
             ? new TagInvalidationConnectionException(
                 TagInvalidationFailure.GaveUp,
                 $"the reconnect policy gave up{(Unreachable(error, hubUrl) is { } unreachable ? ": " + unreachable : "")}; call StartAsync to try again",
-                Flatten(error).OfType<HttpRequestException>().Select(http => http.StatusCode).FirstOrDefault(status => status is not null),
+                StatusOf(error),
                 error)
             : null;
     }
+
+    /// <summary>Failed tries of a start after which the client says the hub is unreachable (and keeps trying); as in TypeScript.</summary>
+    public const int UnreachableAfter = 3;
+
+    /// <summary>What a start that failed <see cref="UnreachableAfter"/> times in a row, the last with <paramref name="error"/>, most likely means.</summary>
+    public static TagInvalidationConnectionException UnreachableFailure(Exception error, Uri? hubUrl) => new(
+        TagInvalidationFailure.Unreachable,
+        $"cannot reach the hub at {hubUrl?.ToString() ?? "the client's URL"} after {UnreachableAfter} tries (still trying). Is the server up, and is the URL right?",
+        StatusOf(error),
+        error);
 
     /// <summary>
     /// What to check when <paramref name="error"/> (or an exception inside it) says no server answered at all
@@ -45,6 +55,10 @@ internal static partial class ConnectionFailures
             && (http.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError || http.InnerException is System.Net.Sockets.SocketException))
             ? $"could not reach the server of {hubUrl?.ToString() ?? "the client's URL"}: is it up, and is the URL right?"
             : null;
+
+    // The HTTP status an attempt was answered with, if any (a 500 or 503 the policy gave up on).
+    private static HttpStatusCode? StatusOf(Exception error) =>
+        Flatten(error).OfType<HttpRequestException>().Select(http => http.StatusCode).FirstOrDefault(status => status is not null);
 
     private static (TagInvalidationFailure Failure, string Hint)? Failure(Exception error, string url) => error switch
     {

@@ -102,7 +102,7 @@ public partial class ClientVectorTests
     public void De_duplication_follows_the_vectors(int index, string why)
     {
         var vector = ClientVectors.At("deduplication")[index];
-        var counts = new TagLedger();
+        var counts = new SubscriberCounts();
         counts.Add(vector.GetProperty("held").Tags());
         var recent = vector.TryGetProperty("capacity", out var capacity) ? new RecentInvalidations(capacity.GetInt32()) : new RecentInvalidations();
 

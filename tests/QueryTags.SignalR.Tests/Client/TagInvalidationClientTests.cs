@@ -126,6 +126,29 @@ public class TagInvalidationClientTests
         Assert.Equal(TagInvalidationStatus.Disconnected, Assert.Single(changes.Skip(2)).Status);
     }
 
+    [Fact]
+    public async Task A_start_that_keeps_failing_raises_Error_unreachable_once_and_keeps_trying()
+    {
+        await using var client = TagInvalidationClient.Create(Nowhere, options => options.ReconnectPolicy = new AtOncePolicy());
+        var errors = new TaskCompletionSource<TagInvalidationErrorEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var changes = Record<TagInvalidationStatusChangedEventArgs>(handler => client.StatusChanged += handler);
+        client.Error += (_, args) => errors.TrySetResult(args);
+
+        var start = client.StartAsync();
+        var error = Assert.IsType<TagInvalidationConnectionException>((await errors.Task.WaitAsync(TimeSpan.FromSeconds(30))).Error);
+
+        Assert.Equal(TagInvalidationFailure.Unreachable, error.Failure);
+        Assert.Equal($"cannot reach the hub at {Nowhere} after 3 tries (still trying). Is the server up, and is the URL right?", error.Hint);
+        Assert.Equal(TagInvalidationStatus.Connecting, client.Status);
+        Assert.False(start.IsCompleted);
+
+        await client.StopAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start);
+        Assert.Equal(
+            [(TagInvalidationStatus.Connecting, null), (TagInvalidationStatus.Connecting, error), (TagInvalidationStatus.Disconnected, null)],
+            changes.Select(change => (change.Status, change.Error)));
+    }
+
     private static List<T> Record<T>(Action<EventHandler<T>> subscribe)
     {
         var events = new List<T>();
@@ -134,4 +157,9 @@ public class TagInvalidationClientTests
     }
 
     private static List<string> Canonical(IEnumerable<Tag> tags) => [.. tags.Select(tag => tag.Canonical).Order(StringComparer.Ordinal)];
+
+    private sealed class AtOncePolicy : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) => TimeSpan.Zero;
+    }
 }

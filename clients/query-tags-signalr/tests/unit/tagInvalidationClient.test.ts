@@ -194,7 +194,14 @@ describe("server events", () => {
     connection.receive("invalidate", message);
     connection.receive("invalidate", message);
 
-    expect(events).toEqual([{ type: "invalidate", message: { ...message }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] }]);
+    // The wire's origin is the message's source, as the .NET InvalidationMessage.Source.
+    const { origin, ...rest } = { ...message, origin: "node-a" };
+    connection.receive("invalidate", { ...rest, id: "id-2", origin });
+
+    expect(events).toEqual([
+      { type: "invalidate", message: { ...rest, source: null }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
+      { type: "invalidate", message: { ...rest, id: "id-2", source: "node-a" }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
+    ]);
     expect(client.cursor).toBe("e:7");
   });
 
