@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,6 +20,8 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     private readonly Uri? _hubUrl;
     private readonly GatedRetryPolicy? _reconnectPolicy;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly InvalidationCoalescer? _coalescer;
     private readonly IDisposable[] _handlers;
 
     // Keeps hub calls in the order they were asked for (a subscribe then an unsubscribe of the same tag).
@@ -28,9 +29,11 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
     // Guards the fields below: hub callbacks, hub answers and callers all reach them.
     private readonly Lock _gate = new();
-    private readonly TagLedger _ledger = new();
+    private readonly SubscriberCounts _subscriberCounts = new();
     private readonly RecentInvalidations _recentInvalidations = new();
     private InvalidationCursor? _cursor;
+    private TagInvalidationStatus _status;
+    private TagInvalidationConnectionException? _statusError;
 
     // When the first tag was asked for: a first subscribe (no cursor yet) asks about everything since then.
     private long? _firstRequestTimestamp;
@@ -51,18 +54,29 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// that returns null makes a failed start throw at once. A retry after a server that is stopping (503) also
     /// waits a random part of <see cref="TagInvalidationClientOptions.DefaultServerStopJitter"/>.
     /// </param>
-    public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null)
-        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, new ServerStopRetryPolicy(startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultServerStopJitter), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, hubUrl: null, reconnectPolicy: null)
+    /// <param name="coalesceWindow">See <see cref="TagInvalidationClientOptions.CoalesceWindow"/>; zero (the default) for off.</param>
+    /// <param name="timeProvider">See <see cref="TagInvalidationClientOptions.TimeProvider"/>; null for the system's clock.</param>
+    public TagInvalidationClient(HubConnection connection, int maxTagsPerCall = 256, ILogger? logger = null, IRetryPolicy? startRetryPolicy = null, TimeSpan coalesceWindow = default, TimeProvider? timeProvider = null)
+        : this(connection, maxTagsPerCall, logger ?? NullLogger.Instance, new ServerStopRetryPolicy(startRetryPolicy ?? new ForeverRetryPolicy(), TagInvalidationClientOptions.DefaultServerStopJitter), TagInvalidationClientOptions.DefaultFirstSubscribeMargin, coalesceWindow, timeProvider ?? TimeProvider.System, hubUrl: null, reconnectPolicy: null)
     {
     }
 
     // With a hub URL and a reconnect policy, the client built the connection and owns it.
-    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, IRetryPolicy startRetryPolicy, TimeSpan firstSubscribeMargin, Uri? hubUrl, GatedRetryPolicy? reconnectPolicy)
+    private TagInvalidationClient(HubConnection connection, int maxTagsPerCall, ILogger logger, IRetryPolicy startRetryPolicy, TimeSpan firstSubscribeMargin, TimeSpan coalesceWindow, TimeProvider time, Uri? hubUrl, GatedRetryPolicy? reconnectPolicy)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTagsPerCall, 1);
         ArgumentNullException.ThrowIfNull(startRetryPolicy);
+        ArgumentOutOfRangeException.ThrowIfLessThan(coalesceWindow, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(time);
         Connection = connection;
+        _time = time;
+        _status = StatusOf(connection.State);
+        if (coalesceWindow > TimeSpan.Zero)
+        {
+            _coalescer = new InvalidationCoalescer(coalesceWindow, time, (tags, ids) => Raise(InvalidatedCoalesced, new CoalescedInvalidationsEventArgs(tags, ids)));
+        }
+
         _maxTagsPerCall = maxTagsPerCall;
         _startRetryPolicy = startRetryPolicy;
         _firstSubscribeMargin = firstSubscribeMargin;
@@ -75,12 +89,28 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, OnInvalidate),
             connection.On<ResetMessage>(InvalidationHubMethods.Reset, OnReset),
         ];
+        connection.Reconnecting += OnReconnectingAsync;
         connection.Reconnected += OnReconnectedAsync;
         connection.Closed += OnClosedAsync;
     }
 
-    /// <summary>Tags were invalidated that match held tags. Raised once per invalidation id and tag.</summary>
+    /// <summary>
+    /// Tags were invalidated that match held tags, by a push or by <see cref="Apply"/>. Raised once per invalidation id
+    /// and tag.
+    /// </summary>
     public event EventHandler<TagsInvalidatedEventArgs>? Invalidated;
+
+    /// <summary>
+    /// The held tags <see cref="Invalidated"/> reported, gathered per <see cref="TagInvalidationClientOptions.CoalesceWindow"/>:
+    /// at most one event per window, each tag once. Never raised while the window is zero (the default).
+    /// </summary>
+    public event EventHandler<CoalescedInvalidationsEventArgs>? InvalidatedCoalesced;
+
+    /// <summary>
+    /// The <see cref="Status"/> changed. Raised on the thread that changed it (a SignalR callback, a caller of
+    /// <see cref="StartAsync"/> or <see cref="StopAsync"/>).
+    /// </summary>
+    public event EventHandler<TagInvalidationStatusChangedEventArgs>? StatusChanged;
 
     /// <summary>Held tags were invalidated while the client was away or its subscribe was in flight.</summary>
     public event EventHandler<MissedInvalidationsEventArgs>? Missed;
@@ -102,8 +132,29 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// </summary>
     public event EventHandler<TagInvalidationFailedEventArgs>? Failed;
 
+    /// <summary>
+    /// Something went wrong without stopping the client: subscribing the held tags again after a reconnect failed (the
+    /// next reconnect tries again), or a start failed <c>3</c> times in a row with transient errors (a
+    /// <see cref="TagInvalidationConnectionException"/> of failure <see cref="TagInvalidationFailure.Unreachable"/>; the
+    /// client keeps trying and its <see cref="Status"/> stays <see cref="TagInvalidationStatus.Connecting"/>). Without a
+    /// handler, each is logged as a warning instead.
+    /// </summary>
+    public event EventHandler<TagInvalidationErrorEventArgs>? Error;
+
     /// <summary>The underlying SignalR connection.</summary>
     public HubConnection Connection { get; }
+
+    /// <summary>Where the connection stands; <see cref="StatusChanged"/> tells of every change.</summary>
+    public TagInvalidationStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _status;
+            }
+        }
+    }
 
     /// <summary>The latest cursor seen, or null before the first subscribe.</summary>
     public InvalidationCursor? Cursor
@@ -124,7 +175,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _ledger.Held;
+                return _subscriberCounts.Held;
             }
         }
     }
@@ -143,7 +194,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         var policy = new ServerStopRetryPolicy(options.ReconnectPolicy, options.ServerStopJitter, retryAfter);
         var reconnectPolicy = new GatedRetryPolicy(policy, hubUrl);
         var connection = TagInvalidationConnectionFactory.Create(hubUrl, options, reconnectPolicy, retryAfter);
-        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, policy, options.FirstSubscribeMargin, hubUrl, reconnectPolicy);
+        return new TagInvalidationClient(connection, options.MaxTagsPerCall, logger, policy, options.FirstSubscribeMargin, options.CoalesceWindow, options.TimeProvider, hubUrl, reconnectPolicy);
     }
 
     /// <summary>
@@ -172,16 +223,24 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
         _stopRequested = false;
         _reconnectPolicy?.Forget();
+        SetStatus(Connection.State == HubConnectionState.Disconnected ? TagInvalidationStatus.Connecting : StatusOf(Connection.State));
         using (var start = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopped))
         {
             try
             {
-                await ConnectionStarter.StartAsync(Connection, _startRetryPolicy, _logger, _hubUrl, start.Token);
+                await ConnectionStarter.StartAsync(Connection, _startRetryPolicy, _logger, _hubUrl, start.Token, _time, OnUnreachable);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                SetStatus(StatusOf(Connection.State));
+
                 // Name the caller's token, not the linked one, so a caller can tell its own cancellation.
                 throw new OperationCanceledException(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                SetStatus(StatusOf(Connection.State));
+                throw;
             }
             catch (TagInvalidationConnectionException failure)
             {
@@ -189,6 +248,8 @@ public sealed class TagInvalidationClient : IAsyncDisposable
                 throw;
             }
         }
+
+        SetStatus(StatusOf(Connection.State));
 
         await SubscribeHeldAsync(cancellationToken);
     }
@@ -198,11 +259,12 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     /// next start.
     /// </summary>
     /// <param name="cancellationToken">Cancels the stop.</param>
-    public Task StopAsync(CancellationToken cancellationToken = default)
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         _stopRequested = true;
         EndPendingStarts();
-        return Connection.StopAsync(cancellationToken);
+        await Connection.StopAsync(cancellationToken);
+        SetStatus(TagInvalidationStatus.Disconnected);
     }
 
     /// <summary>
@@ -219,8 +281,8 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         List<Tag> first;
         lock (_gate)
         {
-            first = _ledger.Add(requested);
-            _firstRequestTimestamp ??= Stopwatch.GetTimestamp();
+            first = _subscriberCounts.Add(requested);
+            _firstRequestTimestamp ??= _time.GetTimestamp();
         }
 
         if (first.Count == 0 || Connection.State != HubConnectionState.Connected)
@@ -249,7 +311,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         List<Tag> last;
         lock (_gate)
         {
-            last = _ledger.Remove(released);
+            last = _subscriberCounts.Remove(released);
         }
 
         if (last.Count == 0 || Connection.State != HubConnectionState.Connected)
@@ -271,11 +333,42 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Applies an invalidation this client learned of itself, from the response to its own change (the
+    /// <c>QueryTags-Invalidation-Id</c> header, or the id <c>InvalidateTagsAsync</c> returned): the held tags it
+    /// matches are reported now (<see cref="Invalidated"/>), and its push, when it comes, reports none of them again;
+    /// if the push came first, nothing is reported. So the client that made a change refetches once. The id may list
+    /// several ids, as the header does for a request that saved several times (<c>id-1, id-2</c>): each is applied, the
+    /// held tags reported once.
+    /// </summary>
+    /// <param name="invalidationId">The invalidation id, or the header's list of them.</param>
+    /// <param name="tags">The tags the change invalidated.</param>
+    /// <exception cref="ArgumentException">The id is empty, or a tag is empty (default).</exception>
+    public void Apply(string invalidationId, IEnumerable<Tag> tags)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(invalidationId);
+        ArgumentNullException.ThrowIfNull(tags);
+        var invalidated = tags.ToArray();
+        SubscriberCounts.ThrowIfAnyEmpty(invalidated);
+        List<Tag> fresh;
+        lock (_gate)
+        {
+            fresh = _recentInvalidations.UnappliedOfAny(InvalidationIds.Read(invalidationId), _subscriberCounts.Matching(invalidated));
+        }
+
+        if (fresh.Count > 0)
+        {
+            ReportInvalidated(new InvalidationMessage { Id = invalidationId, Tags = invalidated }, fresh);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _stopRequested = true;
         EndPendingStarts();
+        _coalescer?.Dispose();
+        Connection.Reconnecting -= OnReconnectingAsync;
         Connection.Reconnected -= OnReconnectedAsync;
         Connection.Closed -= OnClosedAsync;
         foreach (var handler in _handlers)
@@ -304,9 +397,16 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         stopped.Cancel();
     }
 
+    private Task OnReconnectingAsync(Exception? error)
+    {
+        SetStatus(TagInvalidationStatus.Reconnecting);
+        return Task.CompletedTask;
+    }
+
     private async Task OnReconnectedAsync(string? connectionId)
     {
         _reconnectPolicy?.Forget();
+        SetStatus(TagInvalidationStatus.Connected);
         try
         {
             await SubscribeHeldAsync(CancellationToken.None);
@@ -314,7 +414,29 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         catch (Exception ex)
         {
             // The connection drops again or the server refuses: the next reconnect tries again.
-            Log.ResubscribeFailed(_logger, ex);
+            if (Error is { } handlers)
+            {
+                Raise(handlers, new TagInvalidationErrorEventArgs(ex));
+            }
+            else
+            {
+                TagInvalidationClientLog.ResubscribeFailed(_logger, ex);
+            }
+        }
+    }
+
+    // A start that keeps failing says so once, with a hint, and keeps trying.
+    private void OnUnreachable(Exception error)
+    {
+        var unreachable = ConnectionFailures.UnreachableFailure(error, _hubUrl);
+        SetStatus(TagInvalidationStatus.Connecting, unreachable);
+        if (Error is { } handlers)
+        {
+            Raise(handlers, new TagInvalidationErrorEventArgs(unreachable));
+        }
+        else
+        {
+            TagInvalidationClientLog.Unreachable(_logger, unreachable.Hint, error);
         }
     }
 
@@ -326,15 +448,44 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         {
             RaiseFailed(ConnectionFailures.Classify(reason, _hubUrl, gaveUp: true)!);
         }
+        else
+        {
+            SetStatus(TagInvalidationStatus.Disconnected);
+        }
 
         return Task.CompletedTask;
     }
 
     private void RaiseFailed(TagInvalidationConnectionException failure)
     {
-        Log.ConnectionFailed(_logger, failure.Failure, failure.Hint, failure.InnerException ?? failure);
+        TagInvalidationClientLog.ConnectionFailed(_logger, failure.Failure, failure.Hint, failure.InnerException ?? failure);
+        SetStatus(TagInvalidationStatus.Failed, failure);
         Raise(Failed, new TagInvalidationFailedEventArgs(failure));
     }
+
+    private void SetStatus(TagInvalidationStatus status, TagInvalidationConnectionException? error = null)
+    {
+        lock (_gate)
+        {
+            if (_status == status && _statusError == error)
+            {
+                return;
+            }
+
+            _status = status;
+            _statusError = error;
+        }
+
+        Raise(StatusChanged, new TagInvalidationStatusChangedEventArgs(status, error));
+    }
+
+    private static TagInvalidationStatus StatusOf(HubConnectionState state) => state switch
+    {
+        HubConnectionState.Connected => TagInvalidationStatus.Connected,
+        HubConnectionState.Connecting => TagInvalidationStatus.Connecting,
+        HubConnectionState.Reconnecting => TagInvalidationStatus.Reconnecting,
+        _ => TagInvalidationStatus.Disconnected,
+    };
 
     private async Task SubscribeHeldAsync(CancellationToken cancellationToken)
     {
@@ -344,7 +495,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             Tag[] held;
             lock (_gate)
             {
-                held = _ledger.Held;
+                held = _subscriberCounts.Held;
             }
 
             await SendSubscribeAsync(held, cancellationToken);
@@ -364,7 +515,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             // for the trip): data fetched before the first subscribe could otherwise miss a change silently.
             since = _cursor?.ToString()
                 ?? (_firstRequestTimestamp is { } firstRequest
-                    ? InvalidationCursor.ForAge(Stopwatch.GetElapsedTime(firstRequest) + _firstSubscribeMargin)
+                    ? InvalidationCursor.ForAge(_time.GetElapsedTime(firstRequest) + _firstSubscribeMargin)
                     : null);
         }
 
@@ -382,7 +533,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
         {
             foreach (var rejection in answer.Rejected)
             {
-                _ledger.Forget(tags[rejection.Index]);
+                _subscriberCounts.Forget(tags[rejection.Index]);
             }
         }
 
@@ -411,13 +562,19 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             AdvanceCursorLocked(message.Cursor);
 
             // Copies of one id reach a connection once per target group it is in; each held tag is applied once.
-            matched = _recentInvalidations.Unapplied(message.Id, _ledger.Matching(message.Tags));
+            matched = _recentInvalidations.Unapplied(message.Id, _subscriberCounts.Matching(message.Tags));
         }
 
         if (matched.Count > 0)
         {
-            Raise(Invalidated, new TagsInvalidatedEventArgs(message, matched));
+            ReportInvalidated(message, matched);
         }
+    }
+
+    private void ReportInvalidated(InvalidationMessage message, List<Tag> matched)
+    {
+        Raise(Invalidated, new TagsInvalidatedEventArgs(message, matched));
+        _coalescer?.Add(message.Id, matched);
     }
 
     private void OnReset(ResetMessage message)
@@ -453,7 +610,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
         foreach (var rejection in rejections)
         {
-            Log.TagRejected(_logger, rejection.Tag, rejection.Rule, rejection.Reason);
+            TagInvalidationClientLog.TagRejected(_logger, rejection.Tag, rejection.Rule, rejection.Reason);
         }
     }
 
@@ -473,7 +630,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                Log.HandlerFailed(_logger, typeof(T).Name, ex);
+                TagInvalidationClientLog.HandlerFailed(_logger, typeof(T).Name, ex);
             }
         }
     }

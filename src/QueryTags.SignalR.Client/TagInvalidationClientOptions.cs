@@ -54,4 +54,18 @@ public sealed class TagInvalidationClientOptions
 
     /// <summary>Where the client and its connection log; null for nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// When above zero, the client also raises <see cref="TagInvalidationClient.InvalidatedCoalesced"/> at most once per
+    /// this window with the held tags invalidated (pushes and <see cref="TagInvalidationClient.Apply"/>): the first
+    /// invalidation of a quiet spell at once, those during the window once at its end. For an app that refetches per
+    /// tag, so a burst of changes costs a few refetches, not one per change. Default zero: off.
+    /// </summary>
+    public TimeSpan CoalesceWindow { get; set; }
+
+    /// <summary>
+    /// The clock of <see cref="CoalesceWindow"/>, of the first subscribe's age and of the waits between start attempts.
+    /// Default <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -20,5 +20,28 @@ public sealed record ResetRequiredEventArgs(string Reason, InvalidationCursor? C
 public sealed record TagsRejectedEventArgs(IReadOnlyList<TagRejection> Rejections);
 
 /// <summary>The client stopped trying to connect: a failure retrying cannot fix, or a retry policy that gave up.</summary>
-/// <param name="Exception">What failed, with its <see cref="TagInvalidationConnectionException.Failure"/> and <see cref="TagInvalidationConnectionException.Hint"/>.</param>
-public sealed record TagInvalidationFailedEventArgs(TagInvalidationConnectionException Exception);
+/// <param name="Error">What failed, with its <see cref="TagInvalidationConnectionException.Failure"/> and <see cref="TagInvalidationConnectionException.Hint"/>.</param>
+public sealed record TagInvalidationFailedEventArgs(TagInvalidationConnectionException Error);
+
+/// <summary>Something went wrong without stopping the client.</summary>
+/// <param name="Error">
+/// What went wrong: a hub call that failed while connected, or a <see cref="TagInvalidationConnectionException"/> of
+/// failure <see cref="TagInvalidationFailure.Unreachable"/>.
+/// </param>
+public sealed record TagInvalidationErrorEventArgs(Exception Error);
+
+/// <summary>Where the client's connection stands now, and why when it stopped trying.</summary>
+/// <param name="Status">The new status.</param>
+/// <param name="Error">
+/// What made the status <see cref="TagInvalidationStatus.Failed"/>; or, while <see cref="TagInvalidationStatus.Connecting"/>,
+/// why a start keeps failing (failure <see cref="TagInvalidationFailure.Unreachable"/>); null otherwise.
+/// </param>
+public sealed record TagInvalidationStatusChangedEventArgs(TagInvalidationStatus Status, TagInvalidationConnectionException? Error);
+
+/// <summary>
+/// The held tags that invalidations matched during one <see cref="TagInvalidationClientOptions.CoalesceWindow"/>: what to
+/// refetch, each tag once however often it was invalidated.
+/// </summary>
+/// <param name="MatchedTags">The held tags matched, each once.</param>
+/// <param name="Ids">The invalidation ids gathered, in the order they arrived.</param>
+public sealed record CoalescedInvalidationsEventArgs(IReadOnlyList<Tag> MatchedTags, IReadOnlyList<string> Ids);

@@ -17,4 +17,11 @@ public enum TagInvalidationFailure
 
     /// <summary>The retry policy returned null after transient failures.</summary>
     GaveUp,
+
+    /// <summary>
+    /// The one that does not stop the client: a start failed <c>3</c> times in a row with transient errors (the server
+    /// down, a wrong host or port); it keeps trying, with the status <see cref="TagInvalidationStatus.Connecting"/>.
+    /// Reported by <see cref="TagInvalidationClient.Error"/>.
+    /// </summary>
+    Unreachable,
 }

@@ -59,6 +59,6 @@ public sealed class AuthenticationExpiryTests(AuthenticatedServerFixture fixture
         client.Failed += failed.Record;
         await client.StartAsync().Within();
 
-        Assert.Equal(TagInvalidationFailure.Unauthorized, (await failed.NextAsync()).Exception.Failure);
+        Assert.Equal(TagInvalidationFailure.Unauthorized, (await failed.NextAsync()).Error.Failure);
     }
 }

@@ -69,9 +69,13 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
         };
         var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
         var missed = new EventRecorder<MissedInvalidationsEventArgs>();
+        var status = new EventRecorder<TagInvalidationStatusChangedEventArgs>();
         client.Invalidated += invalidated.Record;
         client.Missed += missed.Record;
+        client.StatusChanged += status.Record;
         await client.StartAsync().Within();
+        Assert.Equal(TagInvalidationStatus.Connecting, (await status.NextAsync()).Status);
+        Assert.Equal(TagInvalidationStatus.Connected, (await status.NextAsync()).Status);
         await client.SubscribeAsync([["todo", 1], ["todo", 2], ["todos"]]).Within();
         await Server.InvalidateAsync(["todo", 1]);
         await invalidated.NextAsync();
@@ -85,6 +89,39 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
         Assert.Equal(HubConnectionState.Connected, client.Connection.State);
         var after = await Server.InvalidateAsync(["todos"]);
         Assert.Equal(after.Id, (await invalidated.NextAsync()).Message.Id);
+        Assert.Equal(TagInvalidationStatus.Reconnecting, (await status.NextAsync()).Status);
+        Assert.Equal(TagInvalidationStatus.Connected, (await status.NextAsync()).Status);
+
+        await client.StopAsync().Within();
+        Assert.Equal(new TagInvalidationStatusChangedEventArgs(TagInvalidationStatus.Disconnected, null), await status.NextAsync());
+        Assert.False(status.HasPending);
+    }
+
+    [Fact]
+    public async Task A_push_and_Apply_of_one_id_report_its_tags_once_whichever_comes_first()
+    {
+        await using var client = Create(Server, WebSocketsJson);
+        var (wire, invalidated) = Record(client);
+        await client.StartAsync().Within();
+        await client.SubscribeAsync([["todo", 31], ["todo", 32]]).Within();
+
+        var pushed = await Server.InvalidateAsync(["todo", 31]);
+        Assert.Equal(pushed.Id, (await invalidated.NextAsync()).Message.Id);
+        client.Apply(pushed.Id, [["todo", 31]]);
+
+        // Apply with the id a response header gave, racing its push: one of the two reports the tag, never both.
+        var sent = await Server.InvalidateAsync(["todo", 32]);
+        Assert.Equal(pushed.Id, (await wire.NextAsync()).Id);
+        Assert.Equal(sent.Id, (await wire.NextAsync()).Id);
+        var applied = await Server.InvalidateAsync(["todo", 31]);
+        client.Apply(applied.Id, [["todo", 31]]);
+        Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
+        Assert.Equal(applied.Id, (await invalidated.NextAsync()).Message.Id);
+        Assert.Equal(applied.Id, (await wire.NextAsync()).Id);
+
+        var sentinel = await Server.InvalidateAsync(["todo", 32]);
+        Assert.Equal(sentinel.Id, (await wire.NextAsync()).Id);
+        Assert.Equal(sentinel.Id, (await invalidated.NextAsync()).Message.Id);
     }
 
     [Theory]
@@ -232,7 +269,7 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
 
         Assert.Equal(TagInvalidationFailure.GaveUp, thrown.Failure);
         Assert.IsType<HttpRequestException>(thrown.InnerException);
-        Assert.Same(thrown, (await failed.NextAsync()).Exception);
+        Assert.Same(thrown, (await failed.NextAsync()).Error);
 
         for (var retries = 0; retries <= 2; retries++)
         {

@@ -29,7 +29,7 @@ public sealed class ConnectionFailureTests(KestrelServerFixture fixture) : IClas
         Assert.Equal(HttpStatusCode.NotFound, thrown.StatusCode);
         Assert.StartsWith($"is the hub mapped at {url}?", thrown.Hint, StringComparison.Ordinal);
         Assert.IsType<HttpRequestException>(thrown.InnerException);
-        Assert.Same(thrown, (await failed.NextAsync()).Exception);
+        Assert.Same(thrown, (await failed.NextAsync()).Error);
         Assert.False(failed.HasPending);
         Assert.Equal(HubConnectionState.Disconnected, client.Connection.State);
     }
@@ -43,8 +43,8 @@ public sealed class ConnectionFailureTests(KestrelServerFixture fixture) : IClas
         var thrown = await Assert.ThrowsAsync<TagInvalidationConnectionException>(() => client.StartAsync().Within());
 
         Assert.Equal((TagInvalidationFailure.Unauthorized, HttpStatusCode.Unauthorized), (thrown.Failure, thrown.StatusCode));
-        Assert.Contains("wants an authenticated user", thrown.Hint, StringComparison.Ordinal);
-        Assert.Same(thrown, (await failed.NextAsync()).Exception);
+        Assert.Contains("wants a signed-in user", thrown.Hint, StringComparison.Ordinal);
+        Assert.Same(thrown, (await failed.NextAsync()).Error);
     }
 
     [Theory]
@@ -65,7 +65,7 @@ public sealed class ConnectionFailureTests(KestrelServerFixture fixture) : IClas
         Assert.Equal(TagInvalidationFailure.ProtocolNotSupported, thrown.Failure);
         Assert.Contains("call AddMessagePackProtocol() on the server", thrown.Hint, StringComparison.Ordinal);
         Assert.Contains("The protocol 'messagepack' is not supported", thrown.Message, StringComparison.Ordinal);
-        Assert.Same(thrown, (await failed.NextAsync()).Exception);
+        Assert.Same(thrown, (await failed.NextAsync()).Error);
 
         // The same server speaks JSON.
         await using var json = TagInvalidationClient.Create(jsonOnly.HubUrl, options => options.Transports = transport);
@@ -102,8 +102,9 @@ public sealed class ConnectionFailureTests(KestrelServerFixture fixture) : IClas
 
         Assert.True(Server.AbortAllConnections() >= 1);
 
-        var failure = (await failed.NextAsync()).Exception;
+        var failure = (await failed.NextAsync()).Error;
         Assert.Equal((TagInvalidationFailure.Unauthorized, HttpStatusCode.Unauthorized), (failure.Failure, failure.StatusCode));
+        Assert.Equal(TagInvalidationStatus.Failed, client.Status);
         await closed.Task.Within();
         Assert.Equal(HubConnectionState.Disconnected, client.Connection.State);
 

@@ -76,7 +76,7 @@ public sealed class SignOutTests(AuthenticatedServerFixture fixture) : IClassFix
 
         await Server.SignOutAsync(cookies);
 
-        Assert.Equal(TagInvalidationFailure.Unauthorized, (await failed.NextAsync()).Exception.Failure);
+        Assert.Equal(TagInvalidationFailure.Unauthorized, (await failed.NextAsync()).Error.Failure);
     }
 
     [Fact]

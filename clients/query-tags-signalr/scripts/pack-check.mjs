@@ -104,7 +104,7 @@ try {
     const assets = join(app, "dist", "assets");
     const bundle = readdirSync(assets).filter((file) => file.endsWith(".js")).map((file) => readFileSync(join(assets, file), "utf8")).join("\n");
     // A sentence of the factory: the client's code is in the bundle, not left out or stubbed.
-    if (!bundle.includes("createSignalRInvalidatorClient: url is missing")) {
+    if (!bundle.includes("createTagInvalidationClient: url is missing")) {
       throw new Error("the bundle lacks the client's code");
     }
   });
@@ -165,14 +165,14 @@ export default defineConfig({
 
   write("src/main.tsx", `
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
-import { createSignalRInvalidatorClient, defineTags, withTags } from "@querytags/signalr";
+import { createTagInvalidationClient, defineTags, withTags } from "@querytags/signalr";
 import { TagInvalidationProvider, useTagInvalidationStatus } from "@querytags/signalr/react";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 const appTags = defineTags({ todos: { list: () => ["todos"], byId: (id: number) => ["todo", id] } });
 const queryClient = new QueryClient();
-const client = createSignalRInvalidatorClient({ url: "/hubs/invalidation" });
+const client = createTagInvalidationClient({ url: "/hubs/invalidation" });
 
 async function fetchTodo(id: number): Promise<{ title: string }> {
   const response = await fetch(\`/api/todos/\${id}\`);
@@ -208,11 +208,11 @@ createRoot(document.getElementById("root")!).render(
 import * as core from "@querytags/signalr";
 import * as react from "@querytags/signalr/react";
 const missing = [
-  ...["createSignalRInvalidatorClient", "TagInvalidationClient", "TagInvalidationConnectionError", "connectTagInvalidation", "defineTags", "withTags", "canonicalTag", "tagMatches", "readTag"].filter((name) => typeof core[name] !== "function"),
+  ...["createTagInvalidationClient", "TagInvalidationClient", "TagInvalidationConnectionError", "connectTagInvalidation", "defineTags", "withTags", "canonicalTag", "tagMatches", "readTag"].filter((name) => typeof core[name] !== "function"),
   ...["TagInvalidationProvider", "useTagInvalidationStatus", "useTagInvalidationState", "useTagInvalidationClient"].filter((name) => typeof react[name] !== "function"),
 ];
 if (missing.length > 0) throw new Error("missing exports: " + missing.join(", "));
-const client = core.createSignalRInvalidatorClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
+const client = core.createTagInvalidationClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
 if (!(client instanceof core.TagInvalidationClient) || client.status.get() !== "disconnected" || core.canonicalTag(["todo", 5]) !== '["todo",5]') throw new Error("the core entry does not work");
 if (core.readTag([1.5]).rule !== "segment-type") throw new Error("readTag does not name the rule");
 `);
@@ -221,7 +221,7 @@ if (core.readTag([1.5]).rule !== "segment-type") throw new Error("readTag does n
   write("consumer.tsx", `
 import { QueryClient, useQuery } from "@tanstack/react-query";
 import {
-  connectTagInvalidation, createSignalRInvalidatorClient, defineTags, readTag, withTags,
+  connectTagInvalidation, createTagInvalidationClient, defineTags, readTag, withTags,
   type Tag, type TagInvalidationClient, type TagInvalidationClientOptions, type TagInvalidationEvent, type TagInvalidationStatus,
   type TagInvalidationState, type TagInvalidationConnectionError,
 } from "@querytags/signalr";
@@ -229,11 +229,11 @@ import { TagInvalidationProvider, useTagInvalidationState, useTagInvalidationSta
 
 const appTags = defineTags({ todos: { list: () => ["todos"], byId: (id: number) => ["todo", id] } });
 const options: TagInvalidationClientOptions = { url: "/hubs/invalidation" };
-const client: TagInvalidationClient = createSignalRInvalidatorClient(options);
+const client: TagInvalidationClient = createTagInvalidationClient(options);
 const queryClient = new QueryClient();
 const stop: () => void = connectTagInvalidation({ queryClient, client, refetchType: "active", onError: (error: Error) => console.error(error.message) });
 stop();
-client.listen((event: TagInvalidationEvent) => event.type === "error" && console.error(event.error.message));
+client.listen((event: TagInvalidationEvent) => (event.type === "failed" || event.type === "error") && console.error(event.error.message));
 const tags: readonly Tag[] | undefined = queryClient.getQueryCache().getAll()[0]?.meta?.tags;
 const read = readTag(["todo", 5]);
 const reason: string | undefined = read.tag ? undefined : read.reason;

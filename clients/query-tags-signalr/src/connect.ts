@@ -2,6 +2,7 @@ import type { InvalidateQueryFilters } from "@tanstack/query-core";
 import type { TagInvalidationClient } from "./tagInvalidationClient.js";
 import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 import { logError, toError } from "./logging.js";
+import { describeRejection } from "./protocol.js";
 import { canonical, readTag, TagError, type Tag } from "./tags.js";
 
 /** A router whose loaders run again on `invalidate()`, such as TanStack Router's. */
@@ -38,7 +39,7 @@ export interface ConnectTagInvalidationOptions {
   router?: InvalidatableRouter;
   /** Which matching queries refetch at once; the others are marked stale. Default `"active"`. */
   refetchType?: InvalidateQueryFilters["refetchType"];
-  /** Receives every error: invalid tags in `meta.tags`, tags the server refused, failed hub calls, a failing router. Default: the client's logger. */
+  /** Receives every error: invalid tags in `meta.tags`, tags the server refused (a `TagError` each), the failure that stopped the client, failed hub calls, a failing router. Default: the client's logger. */
   onError?: (error: Error) => void;
   /**
    * The shortest time between the starts of two refetches of one query that invalidations cause. Invalidations
@@ -202,6 +203,10 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
       case "reset":
         invalidate(() => true, true);
         break;
+      case "rejected":
+        event.rejections.forEach((rejection) => report(new TagError(rejection.rule, describeRejection(rejection))));
+        break;
+      case "failed":
       case "error":
         report(event.error);
         break;

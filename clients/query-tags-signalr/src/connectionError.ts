@@ -41,10 +41,14 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 export const statusOf = (error: unknown): number | undefined =>
   Number((error as { statusCode?: unknown } | null)?.statusCode ?? /Status code '(\d{3})'/.exec(message(error))?.[1]) || undefined;
 
+// A failure where no server answered at all, as browsers (TypeError: Failed to fetch) and Node (fetch failed) word it.
+const noAnswer = /failed to fetch|fetch failed|networkerror|ECONNREFUSED|ENOTFOUND/i;
+
 /**
  * The failure retrying cannot fix that `error` (from a start or a reconnect attempt to the hub at `url`) stands for;
  * with `gaveUp` (the reconnect policy returned null) always one. Undefined for a transient failure (server down,
- * network lost, timeout), which the reconnect policy retries.
+ * network lost, timeout), which the reconnect policy retries. The same failures and hints as the .NET client's
+ * (`tests/vectors/client.json`), with this client's names in them.
  */
 export function permanentFailure(error: unknown, url: string, gaveUp = false): TagInvalidationConnectionError | undefined {
   const detail = message(error);
@@ -53,15 +57,15 @@ export function permanentFailure(error: unknown, url: string, gaveUp = false): T
   const failed = (failure: TagInvalidationFailure, hint: string) => new TagInvalidationConnectionError(failure, hint, detail, status || undefined);
   // The hub path answered something that is not a negotiate response (an SPA's fallback page, most often).
   return status === 404 || /negotiat.*(SyntaxError|JSON)/i.test(detail)
-    ? failed("hub-not-found", `is the hub mapped at ${url}? (app.MapTagInvalidation() maps /hubs/invalidation; a dev server proxies the path, ws: true)`)
+    ? failed("hub-not-found", `is the hub mapped at ${url}? (app.MapTagInvalidation() maps /hubs/invalidation; a proxy in between, such as a dev server's, must pass the path, WebSockets included)`)
     : status === 401
       ? failed("unauthorized", `the hub at ${url} wants a signed-in user: sign in or give accessTokenFactory, then call restart()`)
       : status === 403
-        ? failed("forbidden", `the hub at ${url} refused: is this page's origin the server's or in AllowedOrigins, and may this user open the hub?`)
+        ? failed("forbidden", `the hub at ${url} refused: may this user open the hub, and is the Origin header sent (a page's origin) the server's own or in AllowedOrigins?`)
         : protocol
           ? failed("protocol-not-supported", protocol === "messagepack" ? "call AddMessagePackProtocol() on the server, or let the client speak JSON" : `the server does not speak the '${protocol}' hub protocol`)
           : gaveUp
-            ? failed("gave-up", "the reconnect policy gave up; call start() to try again")
+            ? failed("gave-up", `the reconnect policy gave up${status === undefined && noAnswer.test(detail) ? `: could not reach the server of ${url}: is it up, and is the URL right?` : ""}; call start() to try again`)
             : undefined;
 }
 

@@ -3,11 +3,16 @@ interface ParsedCursor {
   readonly sequence: bigint;
 }
 
-// "epoch:sequence", split at the last ':' like the server's InvalidationCursor.TryParse.
+// The server's sequence is a 64-bit signed integer.
+const maxSequence = 2n ** 63n - 1n;
+
+// "epoch:sequence", split at the last ':' like the server's InvalidationCursor.TryParse; "age:…" is a subscribe's
+// other form, never a cursor.
 function parseCursor(text: string | null | undefined): ParsedCursor | undefined {
   const colon = text?.lastIndexOf(":") ?? -1;
   const sequence = text?.slice(colon + 1);
-  return colon > 0 && sequence && /^\d+$/.test(sequence) ? { epoch: text!.slice(0, colon), sequence: BigInt(sequence) } : undefined;
+  const parsed = colon > 0 && sequence && /^\d+$/.test(sequence) && !text!.startsWith("age:") ? BigInt(sequence) : undefined;
+  return parsed !== undefined && parsed <= maxSequence ? { epoch: text!.slice(0, colon), sequence: parsed } : undefined;
 }
 
 /**

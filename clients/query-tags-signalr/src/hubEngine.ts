@@ -1,68 +1,20 @@
 import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
 import { chunks } from "./chunks.js";
+import { ChunkedSubscribeResult } from "./chunkedSubscribeResult.js";
+import type { ConnectionBackend, CursorOrAge, EngineEvent, RefusedTag } from "./connectionBackend.js";
 import { permanentFailure, unreachableFailure, type TagInvalidationConnectionError } from "./connectionError.js";
 import { ConnectionStarter } from "./connectionStarter.js";
 import { latestCursor } from "./cursor.js";
+import type { GatedPolicy } from "./gatedPolicy.js";
+import { JoinedTags } from "./joinedTags.js";
 import { toError } from "./logging.js";
-import { InvalidationHubMethods, readInvalidationMessage, readResetMessage, readSubscribeResult, type InvalidationMessage } from "./protocol.js";
+import { InvalidationHubMethods, readInvalidationMessage, readResetMessage, readSubscribeResult } from "./protocol.js";
 import type { TagInvalidationStatus } from "./status.js";
-import { TagLedger } from "./tagLedger.js";
+import { SubscriberCounts } from "./subscriberCounts.js";
 import { canonical, type Tag, type TagRule } from "./tags.js";
 
-/**
- * What an engine reports, as plain data: the tab that leads a shared connection posts it to the other tabs as it
- * is (BroadcastChannel clones data, not classes). `cursor` is the engine's latest.
- */
-export type EngineEvent =
-  /** An invalidate message as it arrived, before anything is matched. */
-  | { readonly k: "message"; readonly message: InvalidationMessage }
-  /** The answer to a subscribe: held tags invalidated since their cursor (often none; the cursor moves on). */
-  | { readonly k: "missed"; readonly tags: readonly Tag[]; readonly cursor: string | null }
-  | { readonly k: "reset"; readonly reason: string; readonly cursor: string | null }
-  /** A tag the server refused; no tab holds it any more. */
-  | { readonly k: "rejected"; readonly tag: Tag; readonly rule: string; readonly message: string }
-  /** A hub call that failed, or a tag from the server that is not one (with its rule). */
-  | { readonly k: "error"; readonly message: string; readonly rule?: TagRule }
-  | { readonly k: "state"; readonly status: TagInvalidationStatus; readonly error?: FailureData; readonly cursor: string | null };
-
-/** A {@link TagInvalidationConnectionError} as data. */
-export type FailureData = Pick<TagInvalidationConnectionError, "failure" | "hint" | "detail" | "statusCode">;
-
-/** Where the data of tags not joined yet dates from: a cursor, or an age in milliseconds as of the call. */
-export type Since = string | number | null;
-
-/** A connection to the hub that a tab's client uses: its own, or (shared) the leader's. */
-export interface ConnectionBackend {
-  /** The SignalR connection this tab holds, if it holds one. */
-  readonly connection: HubConnection | undefined;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  restart(): Promise<void>;
-  /** The tab's held tags are now `tags`. */
-  publish(tags: readonly Tag[], since: Since): void;
-  /** Tells the other tabs that invalidation `id` of `tags` is applied. */
-  share?(id: string, tags: readonly Tag[]): void;
-}
-
-/** The reconnect policy SignalR is given: it stops at once when a reconnect attempt fails in a way retrying cannot fix. */
-export interface GatedPolicy extends IRetryPolicy {
-  /** The last reason SignalR gave it; SignalR's onclose does not tell why its retries ended. */
-  last?: Error;
-}
-
-export function gatedPolicy(policy: IRetryPolicy, url: string): GatedPolicy {
-  const gate: GatedPolicy = {
-    nextRetryDelayInMilliseconds: (context) => {
-      gate.last = context.retryReason;
-      // The first retry's reason is why a working connection was lost (a long poll answered 404 by a restarted
-      // server, 401 once a token expired): reconnecting fixes that. A reconnect attempt's own failure is judged.
-      return context.previousRetryCount > 0 && permanentFailure(context.retryReason, url)
-        ? null
-        : policy.nextRetryDelayInMilliseconds(context);
-    },
-  };
-  return gate;
-}
+/** A cursor, or the `performance.now()` from which an age is counted (an owner without a cursor yet). */
+type CursorOrInstant = string | number;
 
 export interface HubEngineOptions {
   readonly connection: HubConnection;
@@ -86,7 +38,10 @@ export class HubEngine implements ConnectionBackend {
   readonly connection: HubConnection;
   readonly #options: HubEngineOptions;
   readonly #starter: ConnectionStarter;
-  readonly #ledger = new TagLedger();
+  readonly #held = new SubscriberCounts();
+  readonly #joined = new JoinedTags();
+  // Where the data of each held tag not joined yet dates from, so its first subscribe asks the server from there.
+  readonly #dataFrom = new Map<string, CursorOrInstant>();
   readonly #owners = new Map<string, ReadonlyMap<string, Tag>>();
   #cursor: string | null;
   #state: EngineEvent & { k: "state" } = { k: "state", status: "disconnected", cursor: null };
@@ -128,7 +83,7 @@ export class HubEngine implements ConnectionBackend {
     );
     connection.onreconnecting((error) =>
       this.#guard(() => {
-        this.#ledger.clearJoined();
+        this.#joined.clear();
         logger.log(LogLevel.Warning, `QueryTags: the connection was lost (${error?.message ?? "closed"}); reconnecting with back-off.`);
         this.#setStatus("reconnecting");
       }),
@@ -141,7 +96,7 @@ export class HubEngine implements ConnectionBackend {
     );
     connection.onclose((error) =>
       this.#guard(() => {
-        this.#ledger.clearJoined();
+        this.#joined.clear();
         if (this.#stopped) {
           this.#setStatus("disconnected");
         } else {
@@ -186,7 +141,7 @@ export class HubEngine implements ConnectionBackend {
     return this.start();
   }
 
-  publish(tags: readonly Tag[], since: Since): void {
+  publish(tags: readonly Tag[], since: CursorOrAge): void {
     void this.setTags("", tags, since);
   }
 
@@ -194,20 +149,20 @@ export class HubEngine implements ConnectionBackend {
    * Sets the tags `owner` holds, counting each tag once per owner; settles when the hub calls for the change are
    * done. Tags new to the connection ask the server what was invalidated since `since`.
    */
-  setTags(owner: string, tags: readonly Tag[], since: Since): Promise<void> {
+  setTags(owner: string, tags: readonly Tag[], since: CursorOrAge): Promise<void> {
     const previous = this.#owners.get(owner);
     const next = new Map(tags.map((tag) => [canonical(tag), tag]));
-    // An age counts back from now; the ledger keeps the moment it starts, so a later subscribe asks for more.
-    const from = typeof since === "number" ? performance.now() - since : (since ?? undefined);
+    // An age counts back from now; the engine keeps the moment it starts, so a later subscribe asks for more.
+    const from = typeof since === "number" ? performance.now() - since : since;
     for (const [key, tag] of next) {
-      if (!previous?.has(key)) {
-        this.#ledger.addSubscriber(tag, from);
+      if (!previous?.has(key) && this.#held.add(tag) && from !== null) {
+        this.#dataFrom.set(key, from);
       }
     }
 
     for (const [key, tag] of previous ?? []) {
-      if (!next.has(key)) {
-        this.#ledger.removeSubscriber(tag);
+      if (!next.has(key) && this.#held.remove(tag)) {
+        this.#dataFrom.delete(key);
       }
     }
 
@@ -222,7 +177,7 @@ export class HubEngine implements ConnectionBackend {
 
   // A new connection holds nothing: send every held tag, with the cursor, so the answer tells what was missed.
   #subscribeHeld(): Promise<void> {
-    this.#ledger.clearJoined();
+    this.#joined.clear();
     return this.#enqueue(() => this.#flush());
   }
 
@@ -245,9 +200,9 @@ export class HubEngine implements ConnectionBackend {
     }
 
     // Releasing first keeps the connection under the server's limit of tags held per connection.
-    for (const chunk of chunks(this.#ledger.releasesDue(), this.#options.maxTagsPerCall)) {
+    for (const chunk of chunks(this.#joined.releasesDue(this.#held), this.#options.maxTagsPerCall)) {
       await this.connection.invoke(InvalidationHubMethods.unsubscribe, chunk);
-      this.#ledger.markReleased(chunk);
+      this.#joined.delete(chunk);
     }
 
     // Read after the releases: tags subscribed while they were in flight go in this flush too. Tags not joined
@@ -255,8 +210,8 @@ export class HubEngine implements ConnectionBackend {
     // longest, so one call asks for all of them.
     const groups = new Map<string | null, Tag[]>();
     let ageFrom = Infinity;
-    for (const tag of this.#ledger.subscribesDue()) {
-      const since = this.#ledger.sinceOf(tag);
+    for (const tag of this.#joined.subscribesDue(this.#held)) {
+      const since = this.#dataFrom.get(canonical(tag));
       const key = typeof since === "number" ? "age" : (since ?? this.#cursor);
       ageFrom = typeof since === "number" ? Math.min(ageFrom, since) : ageFrom;
       groups.set(key, [...(groups.get(key) ?? []), tag]);
@@ -268,26 +223,31 @@ export class HubEngine implements ConnectionBackend {
   }
 
   async #sendSubscribe(tags: readonly Tag[], since: string | null): Promise<void> {
-    const missed: Tag[] = [];
-    let reset = false;
+    const answers = new ChunkedSubscribeResult();
     for (const chunk of chunks(tags, this.#options.maxTagsPerCall)) {
       // Every chunk asks from the same cursor: one chunk's answer must not hide another's misses.
       const wire = await this.connection.invoke(InvalidationHubMethods.subscribe, chunk, since);
-      const result = readSubscribeResult(wire, this.#unreadable);
-      const rejected = new Set(result.rejected.map((rejection) => rejection.index));
-      this.#ledger.markJoined(chunk.filter((_, index) => !rejected.has(index)));
-      for (const rejection of result.rejected) {
-        // A refused tag will never be delivered; forgetting it keeps reconnects from sending it again.
-        const tag = chunk[rejection.index];
-        if (tag !== undefined) {
-          this.#ledger.forget(tag);
-          this.#options.emit({ k: "rejected", tag, rule: rejection.rule, message: `The server refused tag ${rejection.tag}: ${rejection.reason} (${rejection.rule}).` });
-        }
-      }
+      const answer = readSubscribeResult(wire, this.#unreadable);
+      const rejected = new Set(answer.rejected.map((rejection) => rejection.index));
+      this.#joined.add(chunk.filter((_, index) => !rejected.has(index)));
+      chunk.forEach((tag) => this.#dataFrom.delete(canonical(tag)));
+      answers.add(answer, chunk.length);
+      this.#advance(answer.cursor);
+    }
 
-      missed.push(...result.missed);
-      reset ||= result.reset;
-      this.#advance(result.cursor);
+    const { missed, reset, rejected } = answers.result;
+    const refused: RefusedTag[] = [];
+    for (const rejection of rejected) {
+      // A refused tag will never be delivered; forgetting it keeps reconnects from sending it again.
+      const tag = tags[rejection.index];
+      if (tag !== undefined) {
+        this.#held.forget(tag);
+        refused.push({ tag, rejection });
+      }
+    }
+
+    if (refused.length > 0) {
+      this.#options.emit({ k: "rejected", refused });
     }
 
     this.#options.emit(reset ? { k: "reset", reason: "cursor-unknown", cursor: this.#cursor } : { k: "missed", tags: missed, cursor: this.#cursor });

@@ -16,8 +16,16 @@ export interface InvalidationMessage {
   readonly tags: readonly Tag[];
   /** The log position of this invalidation. */
   readonly cursor: string | null;
-  /** Free text the publisher attached, or null. */
-  readonly origin: string | null;
+  /**
+   * Free text the publisher attached (the node or the user that caused it), or null. The wire field is `origin`; the
+   * .NET `InvalidationMessage.Source` is the same text.
+   */
+  readonly source: string | null;
+  /**
+   * The W3C `traceparent` of the publish (`00-{trace id}-{span id}-{flags}`), so work the client does for it can
+   * join the trace of the change that caused it; null when the publisher was not traced.
+   */
+  readonly traceparent: string | null;
 }
 
 /** The payload of the server's `reset` event: it cannot prove nothing was missed. */
@@ -44,6 +52,20 @@ export interface SubscribeResult {
   readonly missed: readonly Tag[];
   readonly rejected: readonly TagRejection[];
 }
+
+/** The sentence for a tag the server refused, as errors and logs give it. */
+export const describeRejection = (rejection: Pick<TagRejection, "tag" | "rule" | "reason">): string =>
+  `The server refused tag ${rejection.tag}: ${rejection.reason} (${rejection.rule}).`;
+
+/**
+ * The invalidation ids of a `QueryTags-Invalidation-Id` header: one, or several for a request that saved several
+ * times (`"id-1, id-2"`, an HTTP list).
+ */
+export const readInvalidationIds = (header: string): string[] =>
+  header
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
 
 // The server's limits apply to what clients send; what it sends back is checked for structure only.
 const unlimited = { maxSegments: Infinity, maxSegmentLength: Infinity };
@@ -74,7 +96,8 @@ export const readInvalidationMessage = (wire: Wire, onInvalid: OnInvalidTag): In
   id: String(wire?.id),
   tags: readTags(wire?.tags, onInvalid),
   cursor: text(wire?.cursor),
-  origin: text(wire?.origin),
+  source: text(wire?.origin),
+  traceparent: text(wire?.traceparent),
 });
 
 export const readResetMessage = (wire: Wire): ResetMessage => ({ reason: String(wire?.reason ?? ""), cursor: text(wire?.cursor) });

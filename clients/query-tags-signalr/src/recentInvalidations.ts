@@ -33,4 +33,20 @@ export class RecentInvalidations {
 
     return fresh;
   }
+
+  /**
+   * The tags of `held` that any of `ids` was not applied to yet, each once; from now on they count as applied for
+   * every one of `ids`. For a change that saved several times: a held tag one of its ids has not reached is reported,
+   * since that save's data may be newer than the last refetch.
+   */
+  unappliedOfAny(ids: readonly string[], held: readonly Tag[]): Tag[] {
+    const fresh = new Map<string, Tag>();
+    for (const id of ids) {
+      for (const tag of this.unapplied(id, held)) {
+        fresh.set(canonical(tag), tag);
+      }
+    }
+
+    return [...fresh.values()];
+  }
 }

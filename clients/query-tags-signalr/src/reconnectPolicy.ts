@@ -9,7 +9,7 @@ export const defaultServerStopJitterMs = 2000;
 export function reconnectPolicyOf(options: { readonly reconnectPolicy?: IRetryPolicy; readonly serverStopJitterMs?: number }): IRetryPolicy {
   const jitterMs = options.serverStopJitterMs ?? defaultServerStopJitterMs;
   if (!Number.isFinite(jitterMs) || jitterMs < 0) {
-    throw new Error(`createSignalRInvalidatorClient: serverStopJitterMs must be a number of milliseconds, 0 or more; it is ${jitterMs}.`);
+    throw new Error(`createTagInvalidationClient: serverStopJitterMs must be a number of milliseconds, 0 or more; it is ${jitterMs}.`);
   }
 
   return serverStopPolicy(options.reconnectPolicy ?? foreverRetryPolicy, jitterMs);

@@ -1,6 +1,6 @@
 import { failureFrom } from "./connectionError.js";
-import type { ConnectionBackend, EngineEvent, HubEngine, Since } from "./hubEngine.js";
-import type { TabView } from "./tagInvalidationClient.js";
+import type { ConnectionBackend, CursorOrAge, EngineEvent, TabView } from "./connectionBackend.js";
+import type { HubEngine } from "./hubEngine.js";
 import type { Tag } from "./tags.js";
 
 /** What sharing a connection needs of the browser: Web Locks (the election) and BroadcastChannel (the messages). */
@@ -18,7 +18,7 @@ export function browserSharing(): SharingEnvironment | undefined {
 // What tabs tell each other besides the leader's engine events.
 type Note =
   /** A tab's held tags, to the leader; sent on joining, on every change and when a new leader says hello. */
-  | { readonly k: "tags"; readonly tab: string; readonly tags: readonly Tag[]; readonly since: Since }
+  | { readonly k: "tags"; readonly tab: string; readonly tags: readonly Tag[]; readonly since: CursorOrAge }
   /** A new leader asks every tab for its tags. */
   | { readonly k: "hello" }
   /** The leader has subscribed a tab's tags: that tab's start() settles. */
@@ -103,7 +103,7 @@ export class SharedConnection implements ConnectionBackend {
     return Promise.resolve();
   }
 
-  publish(tags: readonly Tag[], since: Since): void {
+  publish(tags: readonly Tag[], since: CursorOrAge): void {
     if (this.#leader) {
       void this.#leader.setTags(this.#tab, tags, since);
     } else {

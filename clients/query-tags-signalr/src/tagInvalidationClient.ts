@@ -1,41 +1,27 @@
 import type { HubConnection, ILogger } from "@microsoft/signalr";
+import type { ConnectionBackend, CursorOrAge, EngineEvent, TabView } from "./connectionBackend.js";
 import { failureFrom } from "./connectionError.js";
-import type { TagInvalidationClientOptions } from "./createSignalRInvalidatorClient.js";
 import { latestCursor } from "./cursor.js";
-import { reconnectPolicyOf } from "./reconnectPolicy.js";
-import { HubEngine, type ConnectionBackend, type EngineEvent } from "./hubEngine.js";
+import { HubEngine } from "./hubEngine.js";
 import { Listeners } from "./listeners.js";
 import { logError, toError } from "./logging.js";
-import type { InvalidationMessage } from "./protocol.js";
+import { describeRejection, readInvalidationIds, type InvalidationMessage } from "./protocol.js";
 import { RecentInvalidations } from "./recentInvalidations.js";
-import { StateStore, type TagInvalidationRole, type TagInvalidationState, type TagInvalidationStatusStore, type ValueStore } from "./status.js";
+import { reconnectPolicyOf } from "./reconnectPolicy.js";
+import { StateStore, type TagInvalidationState, type TagInvalidationStatusStore, type ValueStore } from "./status.js";
+import { SubscriberCounts } from "./subscriberCounts.js";
+import type { TagInvalidationClientSettings } from "./tagInvalidationClientOptions.js";
 import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
-import { TagLedger } from "./tagLedger.js";
-import { canonical, defaultTagLimits, readTag, TagError, tagMatches, toTag, type Tag, type TagLimits } from "./tags.js";
-
-/** The settings a client takes besides its connection. */
-export type TagInvalidationClientSettings = Pick<TagInvalidationClientOptions, "reconnectPolicy" | "serverStopJitterMs" | "tagLimits" | "maxTagsPerCall" | "firstSubscribeMarginMs">;
-
-/** What a backend needs of the tab it serves. */
-export interface TabView {
-  readonly heldTags: Tag[];
-  readonly cursor: string | null;
-  /** Where the data of this tab's tags dates from: its cursor, or its age in milliseconds. */
-  since(): string | number | null;
-  receive(event: EngineEvent): void;
-  /** Counts invalidation `id` as applied to the held tags `tags` match, without refetching. */
-  mark(id: string, tags: readonly Tag[]): void;
-  setRole(role: TagInvalidationRole): void;
-}
+import { defaultTagLimits, readTag, TagError, toTag, type Tag, type TagLimits } from "./tags.js";
 
 /**
  * A client of the invalidation hub, the counterpart of the .NET `TagInvalidationClient`. It counts subscribers per
  * tag (the server hears of a tag when its first subscriber arrives and its last leaves), sends the changes of one
  * tick together, reports each invalidation once per held tag it matches, and after a reconnect subscribes again
- * with its cursor, reporting what was missed or asking for a reset. Built by {@link createSignalRInvalidatorClient},
+ * with its cursor, reporting what was missed or asking for a reset. Built by {@link createTagInvalidationClient},
  * it shares one connection among the browser's tabs (see `shareConnection`).
  */
-export class TagInvalidationClient implements TabView {
+export class TagInvalidationClient {
   /** Where the client logs. */
   readonly logger: ILogger;
   /** The tag limits tags are checked against before they are sent. */
@@ -48,7 +34,7 @@ export class TagInvalidationClient implements TabView {
   readonly #state: StateStore;
   readonly #events: Listeners<TagInvalidationEvent>;
   readonly #backend: ConnectionBackend;
-  readonly #held = new TagLedger();
+  readonly #held = new SubscriberCounts();
   readonly #recentInvalidations = new RecentInvalidations();
   readonly #firstSubscribeMarginMs: number;
   #cursor: string | null = null;
@@ -57,7 +43,7 @@ export class TagInvalidationClient implements TabView {
   #publishScheduled = false;
 
   /**
-   * Adopts `connection` as it is (it reconnects as it was built to; {@link createSignalRInvalidatorClient} builds one
+   * Adopts `connection` as it is (it reconnects as it was built to; {@link createTagInvalidationClient} builds one
    * with the right reconnect policy). The factory passes a function instead, which makes the connection the
    * browser's tabs share.
    */
@@ -70,16 +56,30 @@ export class TagInvalidationClient implements TabView {
     this.#state = new StateStore("own", logListenerError);
     this.state = this.#state;
     this.status = this.#state.status;
+    // What the backend sees of this tab; not part of the client's own surface.
+    const client = this;
+    const view: TabView = {
+      get heldTags() {
+        return client.heldTags;
+      },
+      get cursor() {
+        return client.#cursor;
+      },
+      since: () => this.#since(),
+      receive: (event) => this.#receive(event),
+      mark: (id, tags) => void this.#recentInvalidations.unapplied(id, this.#held.matching(tags)),
+      setRole: (role) => this.#state.set({ role }),
+    };
     this.#backend =
       typeof connection === "function"
-        ? connection(this)
-      : new HubEngine({
-          connection,
-          logger,
-          retryPolicy: reconnectPolicyOf(settings),
-          maxTagsPerCall: settings.maxTagsPerCall ?? 256,
-          emit: (event) => this.receive(event),
-        });
+        ? connection(view)
+        : new HubEngine({
+            connection,
+            logger,
+            retryPolicy: reconnectPolicyOf(settings),
+            maxTagsPerCall: settings.maxTagsPerCall ?? 256,
+            emit: view.receive,
+          });
   }
 
   /** The SignalR connection this tab holds: its own, or the shared one while this tab leads; undefined in a follower. */
@@ -94,7 +94,7 @@ export class TagInvalidationClient implements TabView {
 
   /** The tags with at least one subscriber in this tab. */
   get heldTags(): Tag[] {
-    return this.#held.heldTags;
+    return this.#held.held;
   }
 
   /**
@@ -116,7 +116,7 @@ export class TagInvalidationClient implements TabView {
   /**
    * Stops the connection and starts it again, so the hub reads the user anew: call it after a sign-in or a
    * sign-out. Every held tag is subscribed again under the new identity, and those it may not hold are refused
-   * (`error` events) and dropped. A shared connection restarts once for all the browser's tabs: call it in the tab
+   * (`rejected` events) and dropped. A shared connection restarts once for all the browser's tabs: call it in the tab
    * that changed the session.
    */
   restart(): Promise<void> {
@@ -133,7 +133,7 @@ export class TagInvalidationClient implements TabView {
     const checked = tags.map((tag) => toTag(tag, this.tagLimits));
     this.#firstRequestAt ??= performance.now();
     for (const tag of checked) {
-      if (this.#held.addSubscriber(tag)) {
+      if (this.#held.add(tag)) {
         this.#schedulePublish();
       }
     }
@@ -144,7 +144,7 @@ export class TagInvalidationClient implements TabView {
     for (const value of tags) {
       // An invalid tag was never held.
       const { tag } = readTag(value, this.tagLimits);
-      if (tag && this.#held.removeSubscriber(tag)) {
+      if (tag && this.#held.remove(tag)) {
         this.#schedulePublish();
       }
     }
@@ -155,25 +155,16 @@ export class TagInvalidationClient implements TabView {
    * `QueryTags-Invalidation-Id` header, or the id `InvalidateTagsAsync` returned): the held tags it matches are
    * reported now, and its push, when it comes, reports none of them again; if the push came first, nothing is
    * reported. So the tab that made a change refetches once. The header's value may list several ids (a request that
-   * saved several times, `"id-1, id-2"`): each is applied, the held tags reported once. With `siblings`, the browser's other tabs on the
-   * shared connection count it as applied too and skip its push: for apps that copy the refetched data into the
-   * other tabs themselves (TanStack's broadcastQueryClient).
+   * saved several times, `"id-1, id-2"`): each is applied, the held tags reported once. With `siblings`, the
+   * browser's other tabs on the shared connection count it as applied too and skip its push: for apps that copy the
+   * refetched data into the other tabs themselves (TanStack's broadcastQueryClient).
    */
   apply(invalidation: { readonly id: string; readonly tags: readonly Tag[] }, { siblings = false } = {}): void {
     const tags = invalidation.tags.map((tag) => toTag(tag, this.tagLimits));
-    // A request that saved several times lists each invalidation ("id-1, id-2", an HTTP list): the held tags are
-    // reported once for all of them, and none of their pushes reports them again.
-    const ids = invalidation.id.split(",").map((id) => id.trim()).filter(Boolean);
-    const held = this.#matching(tags);
-    const fresh = new Map<string, Tag>();
-    for (const id of ids) {
-      for (const tag of this.#recentInvalidations.unapplied(id, held)) {
-        fresh.set(canonical(tag), tag);
-      }
-    }
-
-    if (fresh.size > 0) {
-      this.#events.emit({ type: "invalidate", message: { id: invalidation.id, tags, cursor: null, origin: null }, matchedTags: [...fresh.values()] });
+    const ids = readInvalidationIds(invalidation.id);
+    const fresh = this.#recentInvalidations.unappliedOfAny(ids, this.#held.matching(tags));
+    if (fresh.length > 0) {
+      this.#events.emit({ type: "invalidate", message: { id: invalidation.id, tags, cursor: null, source: null, traceparent: null }, matchedTags: fresh });
     }
 
     if (siblings) {
@@ -184,26 +175,18 @@ export class TagInvalidationClient implements TabView {
   }
 
   /**
-   * Calls `listener` with every {@link TagInvalidationEvent}; returns the function that stops it. Errors go to
-   * the listeners; with none, to the logger.
+   * Calls `listener` with every {@link TagInvalidationEvent}; returns the function that stops it. Refusals, failures
+   * and errors go to the listeners; with none, to the logger.
    */
   listen(listener: (event: TagInvalidationEvent) => void): () => void {
     return this.#events.add(listener);
   }
 
-  since(): string | number | null {
+  #since(): CursorOrAge {
     return this.#cursor ?? (this.#firstRequestAt === undefined ? null : Math.ceil(performance.now() - this.#firstRequestAt + this.#firstSubscribeMarginMs));
   }
 
-  mark(id: string, tags: readonly Tag[]): void {
-    this.#recentInvalidations.unapplied(id, this.#matching(tags));
-  }
-
-  setRole(role: TagInvalidationRole): void {
-    this.#state.set({ role });
-  }
-
-  receive(event: EngineEvent): void {
+  #receive(event: EngineEvent): void {
     this.#cursor = latestCursor(this.#cursor, event.k === "message" ? event.message.cursor : event.k === "rejected" || event.k === "error" ? null : event.cursor);
     switch (event.k) {
       case "message":
@@ -222,16 +205,19 @@ export class TagInvalidationClient implements TabView {
       case "reset":
         this.#events.emit({ type: "reset", reason: event.reason, cursor: this.#cursor });
         break;
-      case "rejected":
-        // The server will never deliver it: no longer held, and no reconnect sends it again.
-        if (this.#held.holds(event.tag)) {
-          this.#held.forget(event.tag);
-          this.#report(new TagError(event.rule, event.message));
+      case "rejected": {
+        // The server will never deliver them: no longer held, and no reconnect sends them again.
+        const refused = event.refused.filter(({ tag }) => this.#held.holds(tag));
+        refused.forEach(({ tag }) => this.#held.forget(tag));
+        if (refused.length > 0) {
+          this.#report({ type: "rejected", rejections: refused.map(({ rejection }) => rejection) });
         }
 
         break;
+      }
+
       case "error":
-        this.#report(event.rule ? new TagError(event.rule, event.message) : new Error(event.message));
+        this.#report({ type: "error", error: event.rule ? new TagError(event.rule, event.message) : new Error(event.message) });
         break;
       case "state": {
         // A tab that joins a shared connection is told the state again; a failure is reported once.
@@ -239,10 +225,10 @@ export class TagInvalidationClient implements TabView {
           break;
         }
 
-        const failure = event.error && failureFrom(event.error);
-        this.#state.set({ status: event.status, error: failure });
-        if (failure) {
-          this.#report(failure);
+        const error = event.error && failureFrom(event.error);
+        this.#state.set({ status: event.status, error });
+        if (error) {
+          this.#report(event.status === "failed" ? { type: "failed", error } : { type: "error", error });
         }
       }
     }
@@ -250,14 +236,10 @@ export class TagInvalidationClient implements TabView {
 
   // Copies of one id reach a connection once per target group it is in; each held tag is applied once.
   #match(message: InvalidationMessage): void {
-    const matchedTags = this.#recentInvalidations.unapplied(message.id, this.#matching(message.tags));
+    const matchedTags = this.#recentInvalidations.unapplied(message.id, this.#held.matching(message.tags));
     if (matchedTags.length > 0) {
       this.#events.emit({ type: "invalidate", message, matchedTags });
     }
-  }
-
-  #matching(tags: readonly Tag[]): Tag[] {
-    return this.heldTags.filter((held) => tags.some((tag) => tagMatches(tag, held)));
   }
 
   // One publish per tick sends what changed since the last: subscribe and unsubscribe of the same tag cancel out.
@@ -271,14 +253,17 @@ export class TagInvalidationClient implements TabView {
 
   #publish(): void {
     this.#publishScheduled = false;
-    this.#backend.publish(this.heldTags, this.since());
+    this.#backend.publish(this.heldTags, this.#since());
   }
 
-  #report(error: Error): void {
+  // A refusal, failure or error must not vanish: with no listener to hear of it, the log says so.
+  #report(event: TagInvalidationEvent & { type: "rejected" | "failed" | "error" }): void {
     if (this.#events.size > 0) {
-      this.#events.emit({ type: "error", error });
+      this.#events.emit(event);
+    } else if (event.type === "rejected") {
+      event.rejections.forEach((rejection) => logError(this.logger, describeRejection(rejection)));
     } else {
-      logError(this.logger, error);
+      logError(this.logger, event.error);
     }
   }
 }

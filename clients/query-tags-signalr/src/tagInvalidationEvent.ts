@@ -1,4 +1,5 @@
-import type { InvalidationMessage } from "./protocol.js";
+import type { TagInvalidationConnectionError } from "./connectionError.js";
+import type { InvalidationMessage, TagRejection } from "./protocol.js";
 import type { Tag } from "./tags.js";
 
 /** What a `TagInvalidationClient` reports to its `listen` listeners. */
@@ -16,7 +17,20 @@ export type TagInvalidationEvent =
   /** The server cannot tell what was missed: refetch every tagged query. `reason` is `cursor-unknown` after a subscribe. */
   | { readonly type: "reset"; readonly reason: string; readonly cursor: string | null }
   /**
-   * A tag the server refused (a `TagError`), a hub call that failed, or a failure of the connection retrying cannot
-   * fix (a `TagInvalidationConnectionError`, with the status `failed`).
+   * The server refused tags of a subscribe, each with its rule (`forbidden` when the user may not hold it, or a limit)
+   * and reason; `index` points into the whole subscribe the client sent. They are no longer held and are not sent
+   * again. With no listener, each is logged as an error. The .NET client's `Rejected` event.
+   */
+  | { readonly type: "rejected"; readonly rejections: readonly TagRejection[] }
+  /**
+   * The client stopped trying (the status is `failed`): a failure retrying cannot fix (no hub at the URL, 401, 403, a
+   * protocol the server lacks) or a reconnect policy that gave up. `restart()` or `start()` tries again. The .NET
+   * client's `Failed` event.
+   */
+  | { readonly type: "failed"; readonly error: TagInvalidationConnectionError }
+  /**
+   * Something that went wrong without stopping the client: a hub call that failed while connected, a tag from the
+   * server that is not one (a `TagError`), or a first start that keeps failing (a `TagInvalidationConnectionError` of
+   * failure `unreachable`, while the status stays `connecting`). The .NET client's `Error` event.
    */
   | { readonly type: "error"; readonly error: Error };

@@ -2,18 +2,20 @@ namespace QueryTags.SignalR.Client.Internal;
 
 /// <summary>
 /// One answer for a subscribe the client sent in several calls (the server takes a bounded number of tags per
-/// call): what any call missed, rejections indexed into the whole list, reset when any call said so.
+/// call): what any call missed, rejections indexed into the whole list, reset when any call said so, the latest
+/// cursor. The TypeScript client's <c>ChunkedSubscribeResult</c> does the same; both are checked against
+/// <c>tests/vectors/client.json</c>.
 /// </summary>
 internal sealed class ChunkedSubscribeResult
 {
     private readonly List<Tag> _missed = [];
     private readonly List<TagRejection> _rejected = [];
     private bool _reset;
-    private InvalidationCursor _cursor;
+    private InvalidationCursor? _cursor;
     private int _offset;
 
-    /// <summary>The merged answer; its cursor is the last call's.</summary>
-    public SubscribeResult Result => new() { Cursor = _cursor, Reset = _reset, Missed = _missed, Rejected = _rejected };
+    /// <summary>The merged answer; its cursor is the latest any call answered, not the last call's.</summary>
+    public SubscribeResult Result => new() { Cursor = _cursor ?? default, Reset = _reset, Missed = _missed, Rejected = _rejected };
 
     /// <summary>Adds the answer to the next call, which sent <paramref name="chunkLength"/> tags.</summary>
     public void Add(SubscribeResult chunk, int chunkLength)
@@ -27,7 +29,7 @@ internal sealed class ChunkedSubscribeResult
             Reason = rejection.Reason,
         }));
         _reset |= chunk.Reset;
-        _cursor = chunk.Cursor;
+        _cursor = InvalidationCursor.Latest(_cursor, chunk.Cursor);
         _offset += chunkLength;
     }
 }

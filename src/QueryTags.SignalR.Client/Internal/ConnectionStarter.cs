@@ -14,7 +14,9 @@ internal static class ConnectionStarter
 {
     /// <summary>
     /// Returns once the connection is up, or at once when it is not disconnected (it was started elsewhere). The waits
-    /// between attempts follow <c>time</c>'s clock: the system's unless a test fakes it.
+    /// between attempts follow <c>time</c>'s clock: the system's unless a test fakes it. <c>onUnreachable</c> is called
+    /// once per start, with the last error, when its first <see cref="ConnectionFailures.UnreachableAfter"/> tries failed;
+    /// the start keeps trying.
     /// </summary>
     /// <exception cref="TagInvalidationConnectionException">
     /// A failure retrying cannot fix, or the policy gave up (the last attempt's error inside).
@@ -22,7 +24,7 @@ internal static class ConnectionStarter
     /// <exception cref="OperationCanceledException">
     /// <paramref name="cancellationToken"/> was cancelled before the connection was up; it is left disconnected.
     /// </exception>
-    public static async Task StartAsync(HubConnection connection, IRetryPolicy policy, ILogger logger, Uri? hubUrl, CancellationToken cancellationToken, TimeProvider? time = null)
+    public static async Task StartAsync(HubConnection connection, IRetryPolicy policy, ILogger logger, Uri? hubUrl, CancellationToken cancellationToken, TimeProvider? time = null, Action<Exception>? onUnreachable = null)
     {
         var began = Stopwatch.GetTimestamp();
         for (var failures = 0; connection.State == HubConnectionState.Disconnected; failures++)
@@ -52,7 +54,12 @@ internal static class ConnectionStarter
                     throw ConnectionFailures.Classify(ex, hubUrl, gaveUp: true)!;
                 }
 
-                Log.StartFailed(logger, failures == 0 ? LogLevel.Warning : LogLevel.Debug, failures + 1, wait, ConnectionFailures.Unreachable(ex, hubUrl) is { } unreachable ? " " + char.ToUpperInvariant(unreachable[0]) + unreachable[1..] : "", ex);
+                TagInvalidationClientLog.StartFailed(logger, failures == 0 ? LogLevel.Warning : LogLevel.Debug, failures + 1, wait, ConnectionFailures.Unreachable(ex, hubUrl) is { } unreachable ? " " + char.ToUpperInvariant(unreachable[0]) + unreachable[1..] : "", ex);
+                if (failures + 1 == ConnectionFailures.UnreachableAfter)
+                {
+                    onUnreachable?.Invoke(ex);
+                }
+
                 await Task.Delay(wait, time ?? TimeProvider.System, cancellationToken);
             }
         }

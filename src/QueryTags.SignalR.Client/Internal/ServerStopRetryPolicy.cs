@@ -29,6 +29,7 @@ internal sealed class ServerStopRetryPolicy(IRetryPolicy policy, TimeSpan jitter
             return delay;
         }
 
-        return (floor is { } wait && wait > delay ? wait : delay) + jitter * _random();
+        // Whole milliseconds, as the TypeScript client spreads them (tests/vectors/client.json).
+        return (floor is { } wait && wait > delay ? wait : delay) + TimeSpan.FromMilliseconds(Math.Floor(jitter.TotalMilliseconds * _random()));
     }
 }

@@ -26,6 +26,12 @@ export function cleanupsAfterEach(): Array<() => unknown> {
   return cleanups;
 }
 
+/**
+ * How long a test waits for what the server and the client do over real networking: a bound for a machine that is
+ * busy, never a measurement (no test asserts how fast anything is).
+ */
+export const eventually = { timeout: 15_000, interval: 10 } as const;
+
 /** An active query (an observer keeps it so) that counts its fetches in `fetches`, under its key's JSON; settles after its first. */
 export async function countedQuery(queryClient: QueryClient, cleanups: Array<() => unknown>, fetches: Record<string, number>, queryKey: QueryKey, tags: Tag[]): Promise<void> {
   const key = JSON.stringify(queryKey);

@@ -1,7 +1,7 @@
 import { QueryClient, type QueryKey } from "@tanstack/query-core";
 import { describe, expect, test, vi } from "vitest";
-import { connectTagInvalidation, createSignalRInvalidatorClient, type Tag, type TagInvalidationEvent } from "../../src/index.js";
-import { cleanupsAfterEach, countedQuery, testServerForFile } from "./fixture.js";
+import { connectTagInvalidation, createTagInvalidationClient, type Tag, type TagInvalidationEvent } from "../../src/index.js";
+import { cleanupsAfterEach, countedQuery, eventually, testServerForFile } from "./fixture.js";
 
 // The tab that makes a change applies the invalidation its response names (apply({ id, tags })): its queries
 // refetch once per change, whether the response or the push comes first; another tab refetches once from the push.
@@ -10,9 +10,10 @@ const context = testServerForFile();
 const cleanups = cleanupsAfterEach();
 
 async function tab() {
-  const client = createSignalRInvalidatorClient({ url: context.server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0 });
+  const client = createTagInvalidationClient({ url: context.server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0 });
   const queryClient = new QueryClient();
-  cleanups.push(() => client.stop(), connectTagInvalidation({ queryClient, client }));
+  // No coalescing window: each change is awaited before the next, so none merges into another however slow the machine.
+  cleanups.push(() => client.stop(), connectTagInvalidation({ queryClient, client, coalesceWindowMs: 0 }));
   const messages: string[] = [];
   client.listen((event: TagInvalidationEvent) => event.type === "message" && messages.push(event.message.id));
   const fetches: Record<string, number> = {};
@@ -39,17 +40,19 @@ describe("the tab that made a change", () => {
       // The mutation: the server saves and invalidates, and its response names the invalidation.
       const response = await context.server.invalidate([["todos"], ["todo", 7]]);
       if (first === "the push") {
-        await vi.waitFor(() => expect(changing.messages).toContain(response.id), { timeout: 2000, interval: 5 });
+        await vi.waitFor(() => expect(changing.messages).toContain(response.id), eventually);
       }
 
       changing.client.apply({ id: response.id, tags: [["todos"], ["todo", 7]] });
-      await vi.waitFor(() => expect(other.fetches['["todo",7]']).toBe(1 + change), { timeout: 2000, interval: 5 });
-      await vi.waitFor(() => expect(changing.fetches['["todo",7]']).toBe(1 + change), { timeout: 2000, interval: 5 });
-      // Past the coalescing window, so the next change is not merged into this one.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await vi.waitFor(() => expect(other.fetches['["todo",7]']).toBe(1 + change), eventually);
+      await vi.waitFor(() => expect(changing.fetches['["todo",7]']).toBe(1 + change), eventually);
     }
 
-    const once = { '["todos"]': 1 + changes, '["todo",7]': 1 + changes, '["todo",8]': 1 };
+    // A sentinel after the last change: had its push or its apply refetched once more, it would show by now.
+    await context.server.invalidate([["todo", 8]]);
+    await vi.waitFor(() => expect([changing.fetches['["todo",8]'], other.fetches['["todo",8]']]).toEqual([2, 2]), eventually);
+
+    const once = { '["todos"]': 1 + changes, '["todo",7]': 1 + changes, '["todo",8]': 2 };
     expect(changing.fetches).toEqual(once);
     expect(other.fetches).toEqual(once);
   });

@@ -1,8 +1,8 @@
 import { QueryClient, type QueryKey } from "@tanstack/query-core";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { connectTagInvalidation, createSignalRInvalidatorClient, type Tag, type TagInvalidationClientOptions } from "../../src/index.js";
+import { connectTagInvalidation, createTagInvalidationClient, type Tag, type TagInvalidationClientOptions } from "../../src/index.js";
 import { FakeLocks } from "../unit/fakeLocks.js";
-import { cleanupsAfterEach, countedQuery, testServerForFile } from "./fixture.js";
+import { cleanupsAfterEach, countedQuery, eventually, testServerForFile } from "./fixture.js";
 
 // Tabs of one browser against the real hub: each tab is a client with its own QueryClient, the tabs meet on Node's
 // BroadcastChannel and elect their leader with one lock manager (a fake one: Node has no Web Locks). The server
@@ -11,7 +11,7 @@ import { cleanupsAfterEach, countedQuery, testServerForFile } from "./fixture.js
 const context = testServerForFile();
 // After the cleanups (Vitest runs after-hooks last registered first): every tab's connection is closed.
 afterEach(async () => {
-  await vi.waitFor(() => expect(context.server.openConnections()).resolves.toBe(0), { timeout: 5000 });
+  await vi.waitFor(() => expect(context.server.openConnections()).resolves.toBe(0), eventually);
 });
 const cleanups = cleanupsAfterEach();
 
@@ -20,7 +20,7 @@ function browser() {
   return (options: Partial<TagInvalidationClientOptions> = {}) => {
     const tab = locks.tab();
     const channels: BroadcastChannel[] = [];
-    const client = createSignalRInvalidatorClient(
+    const client = createTagInvalidationClient(
       { url: context.server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0, ...options },
       {
         locks: tab.locks,
@@ -68,15 +68,15 @@ describe("four tabs of one browser", () => {
     expect(tabs.every(({ client }) => client.status.get() === "connected")).toBe(true);
 
     await context.server.invalidate([["todo", 1]]);
-    await vi.waitFor(() => expect([tabs[1]!.fetches['["todo",1]'], tabs[3]!.fetches['["todo",1]']]).toEqual([2, 2]), { timeout: 2000, interval: 10 });
+    await vi.waitFor(() => expect([tabs[1]!.fetches['["todo",1]'], tabs[3]!.fetches['["todo",1]']]).toEqual([2, 2]), eventually);
     // A sentinel after it: had ["todo", 1] reached another query, it would have refetched by the time this shows.
     await context.server.invalidate([["todo", 2]]);
-    await vi.waitFor(() => expect(tabs[2]!.fetches['["todo",2]']).toBe(2), { timeout: 2000, interval: 10 });
+    await vi.waitFor(() => expect(tabs[2]!.fetches['["todo",2]']).toBe(2), eventually);
     expect(tabs.map(({ fetches }) => fetches)).toEqual([{ '["todos"]': 1 }, { '["todo",1]': 2 }, { '["todo",2]': 2 }, { '["todos"]': 1, '["todo",1]': 2 }]);
     expect(await context.server.openConnections()).toBe(1);
   });
 
-  test("when the leader's tab closes, a change made right after reaches the others within 2 s", async () => {
+  test("when the leader's tab closes, a change made right after reaches the others, and one of them leads", async () => {
     const open = browser();
     const tabs = [open(), open(), open(), open()];
     for (const tab of tabs) {
@@ -87,16 +87,13 @@ describe("four tabs of one browser", () => {
     const leader = tabs.find(({ client }) => client.state.get().role === "leader")!;
     const others = tabs.filter((tab) => tab !== leader);
 
-    const closed = performance.now();
     await leader.close();
     await context.server.invalidate([["todos"]]);
 
-    await vi.waitFor(() => expect(others.map(({ fetches }) => fetches['["todos"]'])).toEqual([2, 2, 2]), { timeout: 2000, interval: 10 });
-    const reachedMs = performance.now() - closed;
+    // Before the new leader subscribes (it comes back as missed, from the tab's cursor) or after (it is pushed).
+    await vi.waitFor(() => expect(others.map(({ fetches }) => fetches['["todos"]'])).toEqual([2, 2, 2]), eventually);
     await vi.waitFor(() => expect(others.filter(({ client }) => client.state.get().role === "leader")).toHaveLength(1));
     expect(await context.server.openConnections()).toBe(1);
-    console.log(`hand-over: the change made right after the leader's tab closed reached the 3 other tabs ${Math.round(reachedMs)} ms after the close`);
-    expect(reachedMs).toBeLessThan(2000);
   });
 
   test("with sharing off, each tab has a connection of its own", async () => {

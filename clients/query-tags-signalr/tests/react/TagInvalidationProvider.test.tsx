@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-quer
 import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { StrictMode, type ReactNode } from "react";
 import { afterEach, expect, test } from "vitest";
-import { createSignalRInvalidatorClient, withTags, type TagInvalidationStatus } from "../../src/index.js";
+import { createTagInvalidationClient, withTags, type TagInvalidationStatus } from "../../src/index.js";
 import { TagInvalidationProvider, useTagInvalidationClient, useTagInvalidationState, useTagInvalidationStatus } from "../../src/react/index.js";
 import { FakeHubConnection } from "../unit/fakeHubConnection.js";
 
@@ -12,7 +12,7 @@ afterEach(cleanup);
 
 function setup() {
   const connection = new FakeHubConnection();
-  const client = createSignalRInvalidatorClient({ connection: connection.asHubConnection(), logger: { log: () => {} } });
+  const client = createTagInvalidationClient({ connection: connection.asHubConnection(), logger: { log: () => {} } });
   const queryClient = new QueryClient();
   return { connection, client, queryClient };
 }
@@ -103,7 +103,7 @@ test("useTagInvalidationStatus follows a client it is given, and says when it ha
 test("useTagInvalidationState gives the failed status with its error, whose hint an app can show", async () => {
   const connection = new FakeHubConnection();
   connection.startError = () => new Error("Failed to complete negotiation with the server: Error: Not Found: Status code '404'");
-  const client = createSignalRInvalidatorClient({ connection: connection.asHubConnection(), logger: { log: () => {} } });
+  const client = createTagInvalidationClient({ connection: connection.asHubConnection(), logger: { log: () => {} } });
   const { result } = renderHook(() => useTagInvalidationState(client));
   expect(result.current).toEqual({ status: "disconnected", error: undefined, role: "own" });
 

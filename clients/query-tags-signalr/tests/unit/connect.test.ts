@@ -1,7 +1,7 @@
 import { LogLevel } from "@microsoft/signalr";
 import { QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core";
-import { afterEach, describe, expect, test, vi } from "vitest";
-import { connectTagInvalidation, createSignalRInvalidatorClient, TagError, withTags, type ConnectTagInvalidationOptions, type Tag } from "../../src/index.js";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { connectTagInvalidation, createTagInvalidationClient, TagError, withTags, type ConnectTagInvalidationOptions, type Tag } from "../../src/index.js";
 import { FakeHubConnection, settle, subscribeResult } from "./fakeHubConnection.js";
 
 const cleanups: Array<() => void> = [];
@@ -12,7 +12,7 @@ afterEach(() => {
 async function setup(options: Partial<ConnectTagInvalidationOptions> = {}) {
   const connection = new FakeHubConnection();
   const logs: string[] = [];
-  const client = createSignalRInvalidatorClient({
+  const client = createTagInvalidationClient({
     connection: connection.asHubConnection(),
     logger: { log: (level, message) => level >= LogLevel.Error && logs.push(message) },
   });
@@ -50,7 +50,7 @@ async function setup(options: Partial<ConnectTagInvalidationOptions> = {}) {
     };
   }
 
-  const invalidate = (id: string, tags: Tag[]) => connection.receive("invalidate", { id, tags, cursor: "e:9", origin: null });
+  const invalidate = (id: string, tags: Tag[]) => connection.receive("invalidate", { id, tags, cursor: "e:9", origin: null, traceparent: null });
 
   return { connection, client, queryClient, errors, logs, connect, cached, invalidate };
 }
@@ -275,7 +275,18 @@ describe("errors", () => {
   });
 });
 
+// On fake time: the window and the timers it sets run on the test's clock, so the assertions are exact instants.
 describe("coalescing", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "performance", "Date"] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Lets the client's tick, the hub calls and TanStack's notifications run, without moving the clock. */
+  const flush = () => vi.advanceTimersByTimeAsync(0);
+
   /** An active query whose fetches the test finishes one by one; `started` records when each began. */
   async function slow(queryClient: QueryClient, queryKey: QueryKey, tags: Tag[]) {
     const started: number[] = [];
@@ -300,20 +311,22 @@ describe("coalescing", () => {
     const { queryClient, connect, invalidate } = await setup({ coalesceWindowMs: 0 });
     connect();
     const todos = await slow(queryClient, ["todos"], [["todos"]]);
-    await settle();
+    await flush();
 
     invalidate("id-1", [["todos"]]);
-    await vi.waitFor(() => expect(todos.started).toHaveLength(2));
+    await flush();
+    expect(todos.started).toHaveLength(2);
     for (let i = 2; i <= 20; i++) {
       invalidate(`id-${i}`, [["todos"]]);
     }
 
-    await settle();
+    await flush();
     expect(todos.started).toHaveLength(2);
     todos.finish();
-    await vi.waitFor(() => expect(todos.started).toHaveLength(3));
+    await flush();
+    expect(todos.started).toHaveLength(3);
     todos.finish();
-    await settle();
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(todos.started).toHaveLength(3);
     expect(todos.observer.getCurrentResult().data).toBe(3);
   });
@@ -322,23 +335,23 @@ describe("coalescing", () => {
     const { queryClient, connect, invalidate } = await setup({ coalesceWindowMs: 200 });
     connect();
     const todos = await slow(queryClient, ["todos"], [["todos"]]);
-    await settle();
+    await flush();
 
     const first = performance.now();
     invalidate("id-1", [["todos"]]);
-    await vi.waitFor(() => expect(todos.started).toHaveLength(2));
-    expect(todos.started[1]! - first).toBeLessThan(50);
+    await flush();
+    expect(todos.started).toEqual([expect.any(Number), first]);
     todos.finish();
-    await settle();
+    await flush();
     invalidate("id-2", [["todos"]]);
     invalidate("id-3", [["todos"]]);
 
-    await settle();
+    await vi.advanceTimersByTimeAsync(199);
     expect(todos.started).toHaveLength(2);
-    await vi.waitFor(() => expect(todos.started).toHaveLength(3), { timeout: 1000 });
-    expect(todos.started[2]! - todos.started[1]!).toBeGreaterThanOrEqual(199);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(todos.started).toEqual([expect.any(Number), first, first + 200]);
     todos.finish();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(todos.started).toHaveLength(3);
   });
 
@@ -347,7 +360,7 @@ describe("coalescing", () => {
     connect();
     const todos = await slow(queryClient, ["todos"], [["todos"]]);
     const other = await slow(queryClient, ["other"], [["other"]]);
-    await settle();
+    await flush();
     // Every fetch takes 10 ms.
     const finishing = setInterval(() => todos.started.length > 1 && todos.finish(), 10);
     cleanups.push(() => clearInterval(finishing));
@@ -357,12 +370,13 @@ describe("coalescing", () => {
     for (let i = 0; i < 100; i++) {
       invalidate(`burst-${i}`, [["todos"]]);
       last = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, 3));
+      await vi.advanceTimersByTimeAsync(3);
     }
 
     const burstMs = last - began;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await vi.advanceTimersByTimeAsync(1_000);
     const refetches = todos.started.length - 1;
+    expect(burstMs).toBe(297);
     expect(refetches).toBeGreaterThanOrEqual(2);
     expect(refetches).toBeLessThanOrEqual(Math.floor(burstMs / 50) + 2);
     expect(todos.started.at(-1)!).toBeGreaterThanOrEqual(last);
@@ -374,18 +388,19 @@ describe("coalescing", () => {
     connect();
     const a = await slow(queryClient, ["a"], [["a"]]);
     const b = await slow(queryClient, ["b"], [["b"]]);
-    await settle();
+    await flush();
 
     connection.receive("reset", { reason: "backplane-restored", cursor: "f:1" });
-    await vi.waitFor(() => expect([a.started.length, b.started.length]).toEqual([2, 2]));
+    await flush();
+    expect([a.started.length, b.started.length]).toEqual([2, 2]);
     a.finish();
     b.finish();
-    await settle();
+    await flush();
     invalidate("id-1", [["a"]]);
     invalidate("id-1", [["b"]]);
     queryClient.removeQueries({ queryKey: ["b"] });
 
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await vi.advanceTimersByTimeAsync(1_000);
     expect([a.started.length, b.started.length]).toEqual([3, 2]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { gatedPolicy } from "../../src/hubEngine.js";
+import { gatedPolicy } from "../../src/gatedPolicy.js";
 
 // The reconnect policy a connection is built with: a reconnect attempt refused for good ends the retries; the
 // error that ended a working connection never does.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { createSignalRInvalidatorClient, foreverRetryPolicy } from "../../src/index.js";
+import { createTagInvalidationClient, foreverRetryPolicy } from "../../src/index.js";
 import { followsServerStop, serverStopPolicy } from "../../src/serverStop.js";
-import { gatedPolicy } from "../../src/hubEngine.js";
+import { gatedPolicy } from "../../src/gatedPolicy.js";
 import { FakeHubConnection } from "./fakeHubConnection.js";
 
 // The retries that follow a stopping server are spread over the jitter window (and wait at least its Retry-After);
@@ -53,7 +53,7 @@ describe("serverStopPolicy", () => {
   });
 
   test("a jitter that is not a number of milliseconds is refused by name", () => {
-    expect(() => createSignalRInvalidatorClient({ connection: new FakeHubConnection().asHubConnection(), serverStopJitterMs: -1 })).toThrow(/serverStopJitterMs must be a number of milliseconds, 0 or more; it is -1/);
+    expect(() => createTagInvalidationClient({ connection: new FakeHubConnection().asHubConnection(), serverStopJitterMs: -1 })).toThrow(/serverStopJitterMs must be a number of milliseconds, 0 or more; it is -1/);
   });
 });
 
@@ -68,7 +68,7 @@ describe("a start refused by a stopping server", () => {
     vi.spyOn(Math, "random").mockReturnValue(0.25);
     const connection = new FakeHubConnection();
     connection.startError = () => (connection.startCalls === 1 ? drainRefusal : undefined);
-    const client = createSignalRInvalidatorClient({ connection: connection.asHubConnection(), logger: { log: () => undefined } });
+    const client = createTagInvalidationClient({ connection: connection.asHubConnection(), logger: { log: () => undefined } });
 
     const starting = client.start();
     await vi.advanceTimersByTimeAsync(0);

@@ -1,12 +1,12 @@
 import { HubConnectionState, LogLevel, type IRetryPolicy } from "@microsoft/signalr";
 import { describe, expect, test, vi } from "vitest";
-import { createSignalRInvalidatorClient, TagError, TagInvalidationConnectionError, type TagInvalidationEvent, type TagInvalidationClientOptions, type TagInvalidationStatus } from "../../src/index.js";
+import { createTagInvalidationClient, TagError, TagInvalidationConnectionError, type TagInvalidationEvent, type TagInvalidationClientOptions, type TagInvalidationStatus } from "../../src/index.js";
 import { FakeHubConnection, settle, subscribeResult } from "./fakeHubConnection.js";
 
 function setup(options: Partial<TagInvalidationClientOptions> = {}) {
   const connection = new FakeHubConnection();
   const logs: { level: LogLevel; message: string }[] = [];
-  const client = createSignalRInvalidatorClient({
+  const client = createTagInvalidationClient({
     connection: connection.asHubConnection(),
     logger: { log: (level, message) => logs.push({ level, message }) },
     ...options,
@@ -24,7 +24,7 @@ async function started(options: Partial<TagInvalidationClientOptions> = {}) {
   return context;
 }
 
-const invalidation = (id: string, tags: unknown[], cursor = "e:5") => ({ id, tags, cursor, origin: null });
+const invalidation = (id: string, tags: unknown[], cursor = "e:5") => ({ id, tags, cursor, origin: null, traceparent: null });
 
 // A client without a cursor asks about everything since its first tag was asked for (see TagInvalidationClient).
 const firstSubscribeAge = expect.stringMatching(/^age:\d+$/);
@@ -122,10 +122,10 @@ describe("subscribe and unsubscribe", () => {
     await settle();
 
     expect(client.heldTags).toEqual([["a"], ["b"]]);
-    const errors = events.filter((event) => event.type === "error").map((event) => event.error);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toBeInstanceOf(TagError);
-    expect(errors[0]).toMatchObject({ rule: "too-many-tags-held", message: expect.stringContaining('["c"]') });
+    // The index points into the whole subscribe, not into the second call that carried the tag.
+    expect(events.filter((event) => event.type === "rejected")).toEqual([
+      { type: "rejected", rejections: [{ index: 2, tag: '["c"]', rule: "too-many-tags-held", reason: "the connection already holds the most distinct tags it may" }] },
+    ]);
 
     connection.drop();
     connection.reconnect();
@@ -134,18 +134,38 @@ describe("subscribe and unsubscribe", () => {
   });
 
   test("a first subscribe without a cursor sends the client's age plus the margin, later ones the cursor", async () => {
-    const { connection, client } = await started();
-    connection.answer = () => subscribeResult({ cursor: "e:7" });
-    client.subscribe([["a"]]);
-    await settle();
-    client.subscribe([["b"]]);
-    await settle();
+    // The client's clock is the test's: the age is exact.
+    vi.useFakeTimers({ toFake: ["performance"] });
+    try {
+      const { connection, client } = await started();
+      connection.answer = () => subscribeResult({ cursor: "e:7" });
+      client.subscribe([["a"]]);
+      vi.advanceTimersByTime(1234);
+      await settle();
+      client.subscribe([["b"]]);
+      await settle();
 
-    const [first, second] = connection.calls("Subscribe");
-    const age = Number(String(first![1]).slice("age:".length));
-    expect(age).toBeGreaterThanOrEqual(2000);
-    expect(age).toBeLessThan(2000 + 5000);
-    expect(second![1]).toBe("e:7");
+      expect(connection.calls("Subscribe")).toEqual([
+        [[["a"]], "age:3234"],
+        [[["b"]], "e:7"],
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test("the age counts from when the first tag was asked for, plus the margin", async () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    try {
+      const { connection, client } = setup({ firstSubscribeMarginMs: 500 });
+      client.subscribe([["a"]]);
+      vi.advanceTimersByTime(1234);
+      await client.start();
+
+      expect(connection.calls("Subscribe")).toEqual([[[["a"]], "age:1734"]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("a failed hub call is reported, and the next flush sends what is still missing", async () => {
@@ -174,7 +194,14 @@ describe("server events", () => {
     connection.receive("invalidate", message);
     connection.receive("invalidate", message);
 
-    expect(events).toEqual([{ type: "invalidate", message: { ...message }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] }]);
+    // The wire's origin is the message's source, as the .NET InvalidationMessage.Source.
+    const { origin, ...rest } = { ...message, origin: "node-a" };
+    connection.receive("invalidate", { ...rest, id: "id-2", origin });
+
+    expect(events).toEqual([
+      { type: "invalidate", message: { ...rest, source: null }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
+      { type: "invalidate", message: { ...rest, id: "id-2", source: "node-a" }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
+    ]);
     expect(client.cursor).toBe("e:7");
   });
 
@@ -347,7 +374,7 @@ describe("status and lifetime", () => {
     expect(error).toBeInstanceOf(TagInvalidationConnectionError);
     expect(error).toMatchObject({ failure: "gave-up", detail: "server down", message: expect.stringContaining("the reconnect policy gave up") });
     expect(client.state.get()).toEqual({ status: "failed", error, role: "own" });
-    expect(events).toEqual([{ type: "error", error: client.state.get().error }]);
+    expect(events).toEqual([{ type: "failed", error: client.state.get().error }]);
   });
 
   test("stop ends the retries of a start", async () => {
@@ -379,7 +406,7 @@ describe("status and lifetime", () => {
   test("an adopted connection that is already connected gets the held tags on start", async () => {
     const connection = new FakeHubConnection();
     await connection.start();
-    const client = createSignalRInvalidatorClient({ connection: connection.asHubConnection() });
+    const client = createTagInvalidationClient({ connection: connection.asHubConnection() });
     expect(client.status.get()).toBe("connected");
     client.subscribe([["todos"]]);
 

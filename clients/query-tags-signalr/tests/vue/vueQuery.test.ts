@@ -2,7 +2,7 @@
 import { QueryClient, useQuery, VueQueryPlugin } from "@tanstack/vue-query";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { createApp, defineComponent, h, nextTick } from "vue";
-import { connectTagInvalidation, createSignalRInvalidatorClient } from "../../src/index.js";
+import { connectTagInvalidation, createTagInvalidationClient } from "../../src/index.js";
 import { startTestServer, type TestServer } from "../integration/testServer.js";
 
 // The README's "any adapter" claim, run: a Vue 3 app with @tanstack/vue-query (which pins a query-core of its own),
@@ -35,7 +35,7 @@ test("a Vue component's useQuery with meta.tags refetches when the server invali
   const App = defineComponent({ setup: () => () => [h(Todo, { id: 5 }), h(Todo, { id: 6 })] });
 
   const queryClient = new QueryClient();
-  const client = createSignalRInvalidatorClient({ url: server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0 });
+  const client = createTagInvalidationClient({ url: server.hubUrl, logger: { log: () => {} }, firstSubscribeMarginMs: 0 });
   const errors: Error[] = [];
   const disconnect = connectTagInvalidation({ queryClient, client, onError: (error) => errors.push(error) });
   const root = document.createElement("div");

@@ -7,12 +7,12 @@ import { ActivityLog } from "./activity/activityLog";
 import { recordInvalidations } from "./activity/recordInvalidations";
 import { readConnectionSettings } from "./connectionSettings";
 import { SessionSwitch } from "./session/sessionSwitch";
-import { createTagInvalidationClient } from "./tagInvalidationClient";
+import { createClientFor } from "./tagInvalidationClient";
 import { createAppRouter } from "./router";
 import "./styles.css";
 
 const connection = readConnectionSettings(window.location.search);
-const client = createTagInvalidationClient(connection);
+const client = createClientFor(connection);
 const activityLog = new ActivityLog();
 recordInvalidations(client, activityLog, connection);
 

@@ -15,11 +15,11 @@ public class ConnectionFailuresTests
         { Status(HttpStatusCode.NotFound), TagInvalidationFailure.HubNotFound, HttpStatusCode.NotFound, $"is the hub mapped at {HubUrl}?" },
         // A negotiate answered with a page (an SPA's fallback) is no negotiate response.
         { new InvalidDataException("Invalid negotiation response received.", new FormatException("'<' is an invalid start of a value.")), TagInvalidationFailure.HubNotFound, null, "is the hub mapped at" },
-        { Status(HttpStatusCode.Unauthorized), TagInvalidationFailure.Unauthorized, HttpStatusCode.Unauthorized, "wants an authenticated user" },
-        { Status(HttpStatusCode.Forbidden), TagInvalidationFailure.Forbidden, HttpStatusCode.Forbidden, "refused this client" },
+        { Status(HttpStatusCode.Unauthorized), TagInvalidationFailure.Unauthorized, HttpStatusCode.Unauthorized, "wants a signed-in user" },
+        { Status(HttpStatusCode.Forbidden), TagInvalidationFailure.Forbidden, HttpStatusCode.Forbidden, "refused: may this user open the hub" },
         { new HubException("Unable to complete handshake with the server due to an error: The protocol 'messagepack' is not supported."), TagInvalidationFailure.ProtocolNotSupported, null, "call AddMessagePackProtocol() on the server" },
         // Transports that fall back report each attempt inside an AggregateException.
-        { new AggregateException("Unable to connect to the server with any of the available transports.", new IOException("reset"), Status(HttpStatusCode.Unauthorized)), TagInvalidationFailure.Unauthorized, HttpStatusCode.Unauthorized, "wants an authenticated user" },
+        { new AggregateException("Unable to connect to the server with any of the available transports.", new IOException("reset"), Status(HttpStatusCode.Unauthorized)), TagInvalidationFailure.Unauthorized, HttpStatusCode.Unauthorized, "wants a signed-in user" },
     };
 
     [Theory]

@@ -54,7 +54,7 @@ export class ActivityLog {
     return () => this.#listeners.delete(listener);
   };
 
-  /** Records one `invalidate` message as it arrived: `{ id, tags, cursor, origin }`. */
+  /** Records one `invalidate` message as it arrived: `{ id, tags, cursor, source }`. */
   record(message: { readonly id?: unknown; readonly tags?: unknown } | undefined, via: ConnectionSettings): void {
     const id = String(message?.id);
     const { entries, messagesReceived, problems } = this.#snapshot;

@@ -2,10 +2,10 @@ namespace QueryTags.SignalR.Client.Internal;
 
 /// <summary>
 /// How many subscribers each tag has. The server hears of a tag only when its count leaves zero (subscribe) or
-/// returns to it (release), so the ledger answers which tags crossed that edge. Not thread-safe: the client
-/// changes and reads it under its lock.
+/// returns to it (release), so the counts answer which tags crossed that edge. The TypeScript client's
+/// <c>SubscriberCounts</c> does the same job. Not thread-safe: the client changes and reads it under its lock.
 /// </summary>
-internal sealed class TagLedger
+internal sealed class SubscriberCounts
 {
     private readonly Dictionary<string, (Tag Tag, int Count)> _counts = new(StringComparer.Ordinal);
 
@@ -84,14 +84,14 @@ internal sealed class TagLedger
         return matched;
     }
 
-    // Checked before anything is counted, so a bad tag leaves the ledger as it was.
-    private static void ThrowIfAnyEmpty(IReadOnlyList<Tag> tags)
+    // Checked before anything is counted, so a bad tag leaves the counts as they were.
+    public static void ThrowIfAnyEmpty(IReadOnlyList<Tag> tags)
     {
         foreach (var tag in tags)
         {
             if (tag.Count == 0)
             {
-                throw new ArgumentException("An empty (default) tag cannot be subscribed: a tag needs at least one segment.", nameof(tags));
+                throw new ArgumentException("An empty (default) tag is no tag: a tag needs at least one segment.", nameof(tags));
             }
         }
     }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace QueryTags.SignalR.Client.Internal;
 
 /// <summary>What the client logs. Event ids are stable: filters and alerts may name them.</summary>
-internal static partial class Log
+internal static partial class TagInvalidationClientLog
 {
     [LoggerMessage(1, LogLevel.Warning, "Subscribing the held tags again after a reconnect failed.", EventName = nameof(ResubscribeFailed))]
     public static partial void ResubscribeFailed(ILogger logger, Exception exception);
@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "The server refused tag {Tag} ({Rule}: {Reason}); the client no longer holds it. Handle the Rejected event to act on refusals.", EventName = nameof(TagRejected))]
     public static partial void TagRejected(ILogger logger, string tag, string rule, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "{Hint} Handle the Error event to act on it.", EventName = nameof(Unreachable))]
+    public static partial void Unreachable(ILogger logger, string hint, Exception exception);
 }

@@ -1,19 +1,19 @@
 import { HubConnectionState } from "@microsoft/signalr";
 import { describe, expect, test } from "vitest";
-import { createSignalRInvalidatorClient } from "../../src/index.js";
+import { createTagInvalidationClient } from "../../src/index.js";
 import { FakeHubConnection } from "./fakeHubConnection.js";
 
-describe("createSignalRInvalidatorClient", () => {
+describe("createTagInvalidationClient", () => {
   test("builds a connection of its own to the url where the environment cannot share one (Node has no Web Locks), not started", () => {
-    const client = createSignalRInvalidatorClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
+    const client = createTagInvalidationClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
     expect(client.connection?.state).toBe(HubConnectionState.Disconnected);
     expect(client.connection?.baseUrl).toBe("http://127.0.0.1:1/hubs/invalidation");
     expect(client.state.get()).toEqual({ status: "disconnected", error: undefined, role: "own" });
   });
 
   test("says what is missing or contradictory", () => {
-    expect(() => createSignalRInvalidatorClient({})).toThrow(/url is missing/);
+    expect(() => createTagInvalidationClient({})).toThrow(/url is missing/);
     const connection = new FakeHubConnection().asHubConnection();
-    expect(() => createSignalRInvalidatorClient({ connection, url: "/hubs/invalidation" })).toThrow(/either connection or url/);
+    expect(() => createTagInvalidationClient({ connection, url: "/hubs/invalidation" })).toThrow(/either connection or url/);
   });
 });

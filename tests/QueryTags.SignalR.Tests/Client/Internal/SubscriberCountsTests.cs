@@ -2,9 +2,9 @@ using QueryTags.SignalR.Client.Internal;
 
 namespace QueryTags.SignalR.Tests.Client.Internal;
 
-public class TagLedgerTests
+public class SubscriberCountsTests
 {
-    private readonly TagLedger _ledger = new();
+    private readonly SubscriberCounts _ledger = new();
 
     [Fact]
     public void Only_a_tags_first_subscriber_sends_it()

@@ -1,0 +1,22 @@
+import type { IRetryPolicy } from "@microsoft/signalr";
+import { permanentFailure } from "./connectionError.js";
+
+/** The reconnect policy SignalR is given: it stops at once when a reconnect attempt fails in a way retrying cannot fix. */
+export interface GatedPolicy extends IRetryPolicy {
+  /** The last reason SignalR gave it; SignalR's onclose does not tell why its retries ended. */
+  last?: Error;
+}
+
+export function gatedPolicy(policy: IRetryPolicy, url: string): GatedPolicy {
+  const gate: GatedPolicy = {
+    nextRetryDelayInMilliseconds: (context) => {
+      gate.last = context.retryReason;
+      // The first retry's reason is why a working connection was lost (a long poll answered 404 by a restarted
+      // server, 401 once a token expired): reconnecting fixes that. A reconnect attempt's own failure is judged.
+      return context.previousRetryCount > 0 && permanentFailure(context.retryReason, url)
+        ? null
+        : policy.nextRetryDelayInMilliseconds(context);
+    },
+  };
+  return gate;
+}
