@@ -43,7 +43,8 @@ install_missing
 # check-links.mjs: every relative link in README.md and docs/*.md resolves: the file it names exists, and an #anchor
 # names a heading of that Markdown file as GitHub renders it. check-vocabulary.mjs: the Vocabulary table of
 # docs/architecture.md names every public C# type (src/*/PublicAPI.*.txt) and every export of the npm package's
-# entries, each in its language's column, and every name it gives still exists. Each counted as one test; each
+# entries, each in its language's column, and every name it gives still exists. check-hints.mjs: docs/troubleshooting.md
+# shows every failure hint of tests/vectors/client.json as each client words it. Each counted as one test; each
 # problem is printed. Both need only node, so they run before the build.
 docs_check() { # docs_check NAME SCRIPT: runs tests/Docs/SCRIPT, whose last line is "NAME: summary"
   local out
@@ -57,6 +58,7 @@ docs_check() { # docs_check NAME SCRIPT: runs tests/Docs/SCRIPT, whose last line
 }
 docs_check links check-links.mjs
 docs_check vocabulary check-vocabulary.mjs
+docs_check hints check-hints.mjs
 # ---- end of docs checks ---------------------------------------------------------------------------------------
 
 echo "== restore and build"
