@@ -111,8 +111,8 @@ public readonly struct Tag : IEquatable<Tag>, IReadOnlyList<TagSegment>
         return length == Count ? this : new Tag(_segments.AsSpan(0, length));
     }
 
-    /// <summary>The canonical form of the first <paramref name="length"/> segments, without building that tag.</summary>
-    public string PrefixCanonical(int length)
+    /// <summary>The canonical form of the first <paramref name="length"/> segments, without building that tag (see <see cref="TagPrefixes"/>).</summary>
+    internal string PrefixCanonical(int length)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Count);

@@ -13,10 +13,8 @@ namespace QueryTags.SignalR;
 /// </remarks>
 public static class TagCacheTags
 {
-    private const string Prefix = "qt:";
-
     /// <summary>The cache tag every entry known by query tags carries, which a <c>reset</c> evicts by.</summary>
-    internal const string All = "qt:all";
+    internal const string All = TagPrefixes.NamePrefix + "all";
 
     /// <summary>
     /// The cache tags for an entry known by <paramref name="tags"/>, for example
@@ -48,14 +46,15 @@ public static class TagCacheTags
     /// <param name="tag">An invalidated tag.</param>
     /// <returns><c>qt:</c> and the tag's canonical form.</returns>
     /// <exception cref="ArgumentException">The tag is empty (default).</exception>
-    public static string Evicting(Tag tag) => string.Concat(Prefix, Checked(tag).Canonical);
+    public static string Evicting(Tag tag) => TagPrefixes.Name(Checked(tag).Canonical);
 
+    /// <summary>The cache tags of one tag: the name of each of its prefixes.</summary>
     internal static IEnumerable<string> OfOne(Tag tag)
     {
         Checked(tag);
-        for (var length = 1; length <= tag.Count; length++)
+        foreach (var prefix in TagPrefixes.Of(tag))
         {
-            yield return string.Concat(Prefix, tag.PrefixCanonical(length));
+            yield return TagPrefixes.Name(prefix);
         }
     }
 

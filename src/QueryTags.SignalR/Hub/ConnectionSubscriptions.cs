@@ -50,6 +50,30 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
     /// <summary>Whether the connection is in the group of the prefix with this canonical text.</summary>
     public bool InGroup(string prefixCanonical) => _entries.TryGetValue(prefixCanonical, out var entry) && entry >= GroupStep;
 
+    /// <summary>
+    /// What holding <paramref name="tag"/> now would add: the groups it would be the first holder of, and the text the
+    /// connection would keep (the tag's own and those groups'); nothing for a tag held already. <see cref="Hold"/> adds
+    /// exactly this, which is what lets the admission's budget refuse a tag before it is held.
+    /// </summary>
+    public HoldCost CostOf(Tag tag)
+    {
+        if (Holds(tag))
+        {
+            return default;
+        }
+
+        var cost = new HoldCost(0, tag.Canonical.Length);
+        foreach (var prefix in TagPrefixes.Grouped(tag, maxGroupDepth))
+        {
+            if (!InGroup(prefix))
+            {
+                cost = new HoldCost(cost.Groups + 1, cost.Text + prefix.Length);
+            }
+        }
+
+        return cost;
+    }
+
     /// <summary>Holds <paramref name="tag"/>; adds the groups it is the first holder of to <paramref name="groupsToJoin"/>.</summary>
     public bool Hold(Tag tag, List<string> groupsToJoin)
     {
@@ -62,13 +86,12 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
         held |= HeldFlag;
         Count++;
         TextLength += tag.Canonical.Length;
-        for (var length = 1; length <= Math.Min(tag.Count, maxGroupDepth); length++)
+        foreach (var prefix in TagPrefixes.Grouped(tag, maxGroupDepth))
         {
-            var prefix = tag.PrefixCanonical(length);
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, prefix, out _);
             if (entry < GroupStep)
             {
-                groupsToJoin.Add(TagGroupNames.ForPrefix(prefix));
+                groupsToJoin.Add(TagPrefixes.Name(prefix));
                 GroupCount++;
                 TextLength += prefix.Length;
             }
@@ -90,13 +113,12 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
         Settle(tag.Canonical, held & ~HeldFlag);
         Count--;
         TextLength -= tag.Canonical.Length;
-        for (var length = 1; length <= Math.Min(tag.Count, maxGroupDepth); length++)
+        foreach (var prefix in TagPrefixes.Grouped(tag, maxGroupDepth))
         {
-            var prefix = tag.PrefixCanonical(length);
             var entry = _entries[prefix] - GroupStep;
             if (entry < GroupStep)
             {
-                groupsToLeave.Add(TagGroupNames.ForPrefix(prefix));
+                groupsToLeave.Add(TagPrefixes.Name(prefix));
                 GroupCount--;
                 TextLength -= prefix.Length;
             }

@@ -6,63 +6,62 @@ namespace QueryTags.SignalR.Internal;
 
 /// <summary>
 /// The one step every tag a connection asks to hold goes through: read from the wire, checked against the size
-/// limits, authorized for the connection's user, then counted against the connection's budget: held tags, prefix
-/// groups and tag text. A refused tag gets a rejection naming its rule; a new check is one more line here.
+/// limits, authorized for the connection's user, counted against the connection's budget (held tags, prefix groups
+/// and tag text), then held. A refused tag gets a rejection naming its rule; a new check is one more line here.
 /// </summary>
+/// <remarks>
+/// Each accepted tag is held before the next is counted, so the budget is the connection's own state, and a tag's
+/// cost is what <see cref="ConnectionSubscriptions.CostOf"/> says holding it adds: the call's earlier tags are
+/// counted because they are held, not because a second count of the same rule remembered them.
+/// </remarks>
 internal sealed class TagAdmission(IOptions<TagInvalidationOptions> options, TagAuthorizer authorizer)
 {
     private readonly TagLimits _limits = options.Value.Limits;
     private readonly int _maxTagsPerConnection = options.Value.MaxTagsPerConnection;
     private readonly int _maxGroups = options.Value.MaxGroupsPerConnection;
     private readonly int _maxText = options.Value.MaxTagTextPerConnection;
-    private readonly int _maxGroupDepth = options.Value.MaxGroupDepth;
 
-    /// <summary>Admits what it can of <paramref name="tags"/> for a connection holding <paramref name="held"/>; holds nothing itself.</summary>
-    public async ValueTask<(List<Tag> Accepted, List<TagRejection> Rejected)> AdmitAsync(object?[] tags, HubCallerContext context, ConnectionSubscriptions held)
+    /// <summary>Holds what it can of <paramref name="tags"/> for the connection whose state is <paramref name="held"/>; the caller holds its gate.</summary>
+    public async ValueTask<AdmittedTags> AdmitAsync(object?[] tags, HubCallerContext context, ConnectionSubscriptions held)
     {
-        var accepted = new List<Tag>(tags.Length);
-        var rejected = new List<TagRejection>();
-        var added = new HashSet<string>(StringComparer.Ordinal);
-        var joining = new HashSet<string>(StringComparer.Ordinal);
-        var budget = new Budget(held.GroupCount, held.TextLength);
-        for (var i = 0; i < tags.Length; i++)
+        var admitted = new AdmittedTags(tags.Length);
+        try
         {
-            if (!TryRead(tags[i], i, out var tag, out var unreadable))
+            for (var i = 0; i < tags.Length; i++)
             {
-                rejected.Add(unreadable);
-                continue;
-            }
-
-            if (await authorizer.RefusalAsync(tag, context, held) is { } refusal)
-            {
-                rejected.Add(Rejection(i, tag.Canonical, TagRules.Forbidden, refusal));
-                continue;
-            }
-
-            var isNew = !held.Holds(tag) && !added.Contains(tag.Canonical);
-            var holding = held.Count + added.Count;
-            if (isNew && holding >= _maxTagsPerConnection)
-            {
-                rejected.Add(Rejection(i, tag.Canonical, TagRules.TooManyTagsHeld,
-                    $"{TagRules.Describe(TagRules.TooManyTagsHeld)}: it holds {holding}, at most {_maxTagsPerConnection}"));
-                continue;
-            }
-
-            if (isNew)
-            {
-                if (Overspends(i, tag, held, joining, ref budget) is { } overspent)
+                if (!TryRead(tags[i], i, out var tag, out var unreadable))
                 {
-                    rejected.Add(overspent);
+                    admitted.Rejected.Add(unreadable);
                     continue;
                 }
 
-                added.Add(tag.Canonical);
-            }
+                if (await authorizer.RefusalAsync(tag, context, held) is { } refusal)
+                {
+                    admitted.Rejected.Add(Rejection(i, tag.Canonical, TagRules.Forbidden, refusal));
+                    continue;
+                }
 
-            accepted.Add(tag);
+                if (OverBudget(i, tag, held) is { } overspent)
+                {
+                    admitted.Rejected.Add(overspent);
+                    continue;
+                }
+
+                if (held.Hold(tag, admitted.GroupsToJoin))
+                {
+                    admitted.NewlyHeld.Add(tag);
+                }
+
+                admitted.Accepted.Add(tag);
+            }
+        }
+        catch
+        {
+            admitted.Undo(held);
+            throw;
         }
 
-        return (accepted, rejected);
+        return admitted;
     }
 
     /// <summary>
@@ -77,49 +76,36 @@ internal sealed class TagAdmission(IOptions<TagInvalidationOptions> options, Tag
         return read.Tag is not null;
     }
 
-    // The groups and text a new tag would add, against what the connection and this call's earlier tags already
-    // take; within the budget, they are counted and null is returned.
-    private TagRejection? Overspends(int index, Tag tag, ConnectionSubscriptions held, HashSet<string> joining, ref Budget budget)
+    // A tag held already costs nothing; a new one takes a place, and the groups and text holding it adds.
+    private TagRejection? OverBudget(int index, Tag tag, ConnectionSubscriptions held)
     {
-        var groups = 0;
-        var text = tag.Canonical.Length;
-        var depth = Math.Min(tag.Count, _maxGroupDepth);
-        for (var length = 1; length <= depth; length++)
+        if (held.Holds(tag))
         {
-            var prefix = tag.PrefixCanonical(length);
-            if (!held.InGroup(prefix) && !joining.Contains(prefix))
-            {
-                groups++;
-                text += prefix.Length;
-            }
+            return null;
         }
 
-        if (budget.Groups + groups > _maxGroups)
+        var cost = held.CostOf(tag);
+
+        if (held.Count >= _maxTagsPerConnection)
+        {
+            return Rejection(index, tag.Canonical, TagRules.TooManyTagsHeld,
+                $"{TagRules.Describe(TagRules.TooManyTagsHeld)}: it holds {held.Count}, at most {_maxTagsPerConnection}");
+        }
+
+        if (held.GroupCount + cost.Groups > _maxGroups)
         {
             return Rejection(index, tag.Canonical, TagRules.TooManyGroups,
-                $"{TagRules.Describe(TagRules.TooManyGroups)}: it is in {budget.Groups}, the tag needs {groups} more, at most {_maxGroups}");
+                $"{TagRules.Describe(TagRules.TooManyGroups)}: it is in {held.GroupCount}, the tag needs {cost.Groups} more, at most {_maxGroups}");
         }
 
-        if (budget.Text + text > _maxText)
+        if (held.TextLength + cost.Text > _maxText)
         {
             return Rejection(index, tag.Canonical, TagRules.TooMuchTagText,
-                $"{TagRules.Describe(TagRules.TooMuchTagText)}: it keeps {budget.Text} characters, the tag needs {text} more, at most {_maxText}");
+                $"{TagRules.Describe(TagRules.TooMuchTagText)}: it keeps {held.TextLength} characters, the tag needs {cost.Text} more, at most {_maxText}");
         }
 
-        for (var length = 1; length <= depth; length++)
-        {
-            var prefix = tag.PrefixCanonical(length);
-            if (!held.InGroup(prefix))
-            {
-                joining.Add(prefix);
-            }
-        }
-
-        budget = new Budget(budget.Groups + groups, budget.Text + text);
         return null;
     }
-
-    private readonly record struct Budget(int Groups, int Text);
 
     private static TagRejection Rejection(int index, string tag, string rule, string reason) =>
         new() { Index = index, Tag = tag, Rule = rule, Reason = reason };

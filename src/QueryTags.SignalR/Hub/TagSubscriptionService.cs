@@ -88,16 +88,13 @@ internal sealed class TagSubscriptionService(
         }
 
         var state = State(context);
-        var held = new List<Tag>(tags.Length);
-        var newlyHeld = new List<Tag>();
-        var groupsToJoin = new List<string>();
-        List<TagRejection> rejected;
+        AdmittedTags admitted;
         await state.Gate.WaitAsync(context.ConnectionAborted);
         try
         {
             await ThrottleAsync(context, state, nameof(InvalidationHub.Subscribe), tags.Length);
-            (var accepted, rejected) = await admission.AdmitAsync(tags, context, state);
-            foreach (var rejection in rejected)
+            admitted = await admission.AdmitAsync(tags, context, state);
+            foreach (var rejection in admitted.Rejected)
             {
                 if (logThrottle.Allows(logger, LogLevel.Information))
                 {
@@ -105,42 +102,27 @@ internal sealed class TagSubscriptionService(
                 }
             }
 
-            foreach (var tag in accepted)
+            if (!await JoinAsync(context, groups, state, admitted.GroupsToJoin))
             {
-                if (state.Hold(tag, groupsToJoin))
-                {
-                    newlyHeld.Add(tag);
-                }
-
-                held.Add(tag);
-            }
-
-            if (!await JoinAsync(context, groups, state, groupsToJoin))
-            {
-                var ignored = new List<string>();
-                foreach (var tag in newlyHeld)
-                {
-                    state.Release(tag, ignored);
-                }
-
+                admitted.Undo(state);
                 throw new HubException("Subscribe: the server could not join the tag groups (is its backplane down?); nothing was subscribed, try again.");
             }
 
-            metrics.TagsHeldChanged(newlyHeld.Count);
-            Log.Subscribed(logger, context.ConnectionId, held.Count, rejected.Count, state.Count);
+            metrics.TagsHeldChanged(admitted.NewlyHeld.Count);
+            Log.Subscribed(logger, context.ConnectionId, admitted.Accepted.Count, admitted.Rejected.Count, state.Count);
         }
         finally
         {
             state.Gate.Release();
         }
 
-        metrics.TagsRejected(rejected.Count);
+        metrics.TagsRejected(admitted.Rejected.Count);
         InvalidationReplay replay;
         using var replaying = TagInvalidationActivities.Source.StartActivity("querytags.replay");
         replaying?.SetTag("querytags.cursor", cursor);
         try
         {
-            replay = await log.ReplayAsync(held, since, age, context.ConnectionAborted);
+            replay = await log.ReplayAsync(admitted.Accepted, since, age, context.ConnectionAborted);
             replaying?.SetTag("querytags.reset", replay.Reset);
             replaying?.SetTag("querytags.missed.count", replay.Missed.Count);
         }
@@ -168,7 +150,7 @@ internal sealed class TagSubscriptionService(
             Cursor = replay.Current,
             Reset = replay.Reset,
             Missed = replay.Missed,
-            Rejected = rejected,
+            Rejected = admitted.Rejected,
         };
     }
 
@@ -304,7 +286,7 @@ internal sealed class TagSubscriptionService(
         try
         {
             var leaves = names
-                .Where(name => !state.InGroup(name[TagGroupNames.Prefix.Length..]))
+                .Where(name => !state.InGroup(TagPrefixes.Named(name)))
                 .Select(name => Start(groups.RemoveFromGroupAsync, connectionId, name, CancellationToken.None));
             await Task.WhenAll(leaves).WaitAsync(_options.GroupJoinTimeout, time);
         }

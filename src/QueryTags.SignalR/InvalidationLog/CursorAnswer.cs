@@ -6,26 +6,6 @@ namespace QueryTags.SignalR.Internal;
 /// </summary>
 internal static class CursorAnswer
 {
-    /// <summary>Every prefix of every held tag, each once: an invalidation of any of them matches the tag.</summary>
-    public static List<string> PrefixesOf(IReadOnlyList<Tag> held)
-    {
-        var prefixes = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var tag in held)
-        {
-            for (var length = 1; length <= tag.Count; length++)
-            {
-                var prefix = tag.PrefixCanonical(length);
-                if (seen.Add(prefix))
-                {
-                    prefixes.Add(prefix);
-                }
-            }
-        }
-
-        return prefixes;
-    }
-
     /// <summary>Microseconds, the unit of a log's sequences, in <paramref name="duration"/> (at least 0).</summary>
     public static long Microseconds(TimeSpan duration) => Math.Max(0, duration.Ticks / (TimeSpan.TicksPerMillisecond / 1000));
 
@@ -56,9 +36,9 @@ internal static class CursorAnswer
         var missed = new List<Tag>();
         foreach (var tag in held)
         {
-            for (var length = 1; length <= tag.Count; length++)
+            foreach (var prefix in TagPrefixes.Of(tag))
             {
-                if (state.LastInvalidated.TryGetValue(tag.PrefixCanonical(length), out var last) && last > cursor.Sequence)
+                if (state.LastInvalidated.TryGetValue(prefix, out var last) && last > cursor.Sequence)
                 {
                     missed.Add(tag);
                     break;

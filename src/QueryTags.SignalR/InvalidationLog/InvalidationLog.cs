@@ -45,14 +45,14 @@ public abstract class InvalidationLog
     public async ValueTask<InvalidationReplay> ReplayAsync(IReadOnlyList<Tag> held, InvalidationCursor? since, TimeSpan? age, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(held);
-        var prefixes = since is null && age is null ? [] : CursorAnswer.PrefixesOf(held);
+        var prefixes = since is null && age is null ? [] : TagPrefixes.Distinct(held);
         var state = await ReadAsync(prefixes, cancellationToken);
         return CursorAnswer.For(state, held, since, age);
     }
 
     /// <summary>The position now and the last invalidation of every prefix of <paramref name="tags"/>, in one read.</summary>
     internal ValueTask<InvalidationLogState> ReadTagsAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken) =>
-        ReadAsync(CursorAnswer.PrefixesOf(tags), cancellationToken);
+        ReadAsync(TagPrefixes.Distinct(tags), cancellationToken);
 
     /// <summary>The log's current position, such as a <c>reset</c> message carries.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -141,7 +141,7 @@ internal sealed class HubTagInvalidator(
         var groups = new Dictionary<string, List<Tag>>(StringComparer.Ordinal);
         foreach (var tag in tags)
         {
-            var group = TagGroupNames.Target(tag, _maxGroupDepth);
+            var group = TagPrefixes.Name(TagPrefixes.Grouped(tag, _maxGroupDepth).Longest);
             if (!groups.TryGetValue(group, out var targeting))
             {
                 groups[group] = targeting = [];

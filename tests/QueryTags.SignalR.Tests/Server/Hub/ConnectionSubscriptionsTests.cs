@@ -162,6 +162,36 @@ public class ConnectionSubscriptionsTests
         Assert.Equal(1, _subscriptions.Count);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void Holding_adds_exactly_what_its_cost_predicted(int maxGroupDepth)
+    {
+        // Seeded: tags from a small vocabulary, so prefixes are shared, repeated, held and released in every order.
+        var random = new Random(19 + maxGroupDepth);
+        var subscriptions = new ConnectionSubscriptions(maxGroupDepth);
+        for (var step = 0; step < 2_000; step++)
+        {
+            Tag tag = Tag.Create([.. Enumerable.Range(0, random.Next(1, 5)).Select(_ => (TagSegment)random.Next(3))]);
+            if (random.Next(3) == 0)
+            {
+                subscriptions.Release(tag, []);
+                continue;
+            }
+
+            var cost = subscriptions.CostOf(tag);
+            var (groups, text) = (subscriptions.GroupCount, subscriptions.TextLength);
+            var join = new List<string>();
+
+            subscriptions.Hold(tag, join);
+
+            Assert.Equal(cost, new HoldCost(subscriptions.GroupCount - groups, subscriptions.TextLength - text));
+            Assert.Equal(cost.Groups, join.Count);
+        }
+    }
+
     private static void AssertGroups(List<string> actual, params string[] expected) =>
         Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
 }

@@ -7,7 +7,7 @@ public class TagAdmissionTests
     [Fact]
     public async Task Refuses_each_bad_tag_by_index_rule_and_text_and_admits_the_others()
     {
-        var (accepted, rejected) = await Admission().AdmitAsync([new object?[] { "todo", 5 }, new object?[] { "todo", 1.5 }, "todos", new object?[] { "x" }], Caller, new ConnectionSubscriptions(8));
+        var (accepted, rejected) = await Admit(Admission().AdmitAsync([new object?[] { "todo", 5 }, new object?[] { "todo", 1.5 }, "todos", new object?[] { "x" }], Caller, new ConnectionSubscriptions(8)));
 
         Assert.Equal([new Tag("todo", 5), new Tag("x")], accepted);
         Assert.Equal([(1, "[\"todo\",1.5]", TagRules.SegmentType), (2, "\"todos\"", TagRules.NotAnArray)], rejected.Select(r => (r.Index, r.Tag, r.Rule)));
@@ -17,7 +17,7 @@ public class TagAdmissionTests
     [Fact]
     public async Task Applies_the_size_limits_of_the_options()
     {
-        var (_, rejected) = await Admission(options => options.MaxSegmentLength = 3).AdmitAsync([new object?[] { "abcd" }], Caller, new ConnectionSubscriptions(8));
+        var (_, rejected) = await Admit(Admission(options => options.MaxSegmentLength = 3).AdmitAsync([new object?[] { "abcd" }], Caller, new ConnectionSubscriptions(8)));
 
         Assert.Equal(TagRules.SegmentTooLong, Assert.Single(rejected).Rule);
     }
@@ -28,8 +28,8 @@ public class TagAdmissionTests
         var held = new ConnectionSubscriptions(8);
         held.Hold(["a"], []);
 
-        var (accepted, rejected) = await Admission(options => options.MaxTagsPerConnection = 3)
-            .AdmitAsync([new object?[] { "a" }, new object?[] { "b" }, new object?[] { "b" }, new object?[] { "c" }, new object?[] { "d" }], Caller, held);
+        var (accepted, rejected) = await Admit(Admission(options => options.MaxTagsPerConnection = 3)
+            .AdmitAsync([new object?[] { "a" }, new object?[] { "b" }, new object?[] { "b" }, new object?[] { "c" }, new object?[] { "d" }], Caller, held));
 
         // "a" is held already and "b" counts once: "a", "b", "c" fill the three places.
         Assert.Equal([new Tag("a"), new Tag("b"), new Tag("b"), new Tag("c")], accepted);
@@ -46,8 +46,8 @@ public class TagAdmissionTests
 
         // ["todo"] and ["todo",1] are joined already; ["todo",2] needs one group, ["user",1] two, and shared
         // prefixes within the call count once.
-        var (accepted, rejected) = await Admission(options => options.MaxGroupsPerConnection = 5)
-            .AdmitAsync([new object?[] { "todo", 2 }, new object?[] { "todo", 1 }, new object?[] { "user", 1 }, new object?[] { "user", 2 }], Caller, held);
+        var (accepted, rejected) = await Admit(Admission(options => options.MaxGroupsPerConnection = 5)
+            .AdmitAsync([new object?[] { "todo", 2 }, new object?[] { "todo", 1 }, new object?[] { "user", 1 }, new object?[] { "user", 2 }], Caller, held));
 
         Assert.Equal([new Tag("todo", 2), new Tag("todo", 1), new Tag("user", 1)], accepted);
         var rejection = Assert.Single(rejected);
@@ -61,8 +61,8 @@ public class TagAdmissionTests
         var held = new ConnectionSubscriptions(8);
 
         // ["ab"] keeps its canonical text twice (the tag, and its group): 6 + 6 characters.
-        var (accepted, rejected) = await Admission(options => options.MaxTagTextPerConnection = 20)
-            .AdmitAsync([new object?[] { "ab" }, new object?[] { "cd" }, new object?[] { "e" }], Caller, held);
+        var (accepted, rejected) = await Admit(Admission(options => options.MaxTagTextPerConnection = 20)
+            .AdmitAsync([new object?[] { "ab" }, new object?[] { "cd" }, new object?[] { "e" }], Caller, held));
 
         Assert.Equal([new Tag("ab")], accepted);
         Assert.Equal([(1, TagRules.TooMuchTagText), (2, TagRules.TooMuchTagText)], rejected.Select(r => (r.Index, r.Rule)));
@@ -75,21 +75,69 @@ public class TagAdmissionTests
         var held = new ConnectionSubscriptions(8);
         held.Hold(["todo", 1], []);
 
-        var (accepted, rejected) = await Admission(options => (options.MaxGroupsPerConnection, options.MaxTagTextPerConnection) = (2, held.TextLength))
-            .AdmitAsync([new object?[] { "todo", 1 }], Caller, held);
+        var (accepted, rejected) = await Admit(Admission(options => (options.MaxGroupsPerConnection, options.MaxTagTextPerConnection) = (2, held.TextLength))
+            .AdmitAsync([new object?[] { "todo", 1 }], Caller, held));
 
         Assert.Equal([new Tag("todo", 1)], accepted);
         Assert.Empty(rejected);
     }
 
     [Fact]
-    public async Task Changes_nothing_it_is_given()
+    public async Task Holds_what_it_accepts_once_and_says_which_groups_to_join()
     {
         var held = new ConnectionSubscriptions(8);
+        held.Hold(["todo"], []);
 
-        await Admission().AdmitAsync([new object?[] { "a" }], Caller, held);
+        var admitted = await Admission().AdmitAsync([new object?[] { "todo", 5 }, new object?[] { "todo" }, new object?[] { "todo", 5 }], Caller, held);
 
-        Assert.Equal(0, held.Count);
+        Assert.Equal([new Tag("todo", 5), new Tag("todo"), new Tag("todo", 5)], admitted.Accepted);
+        Assert.Equal([new Tag("todo", 5)], admitted.NewlyHeld);
+        Assert.Equal(["qt:[\"todo\",5]"], admitted.GroupsToJoin);
+        Assert.Equal(2, held.Count);
+    }
+
+    [Fact]
+    public async Task Undone_it_holds_nothing_it_held()
+    {
+        var held = new ConnectionSubscriptions(8);
+        held.Hold(["todo"], []);
+        var before = (held.Count, held.GroupCount, held.TextLength);
+        var admitted = await Admission().AdmitAsync([new object?[] { "todo", 5 }, new object?[] { "user", 1 }], Caller, held);
+
+        admitted.Undo(held);
+
+        Assert.Equal(before, (held.Count, held.GroupCount, held.TextLength));
+        Assert.True(held.Holds(["todo"]));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    public async Task A_budget_of_exactly_what_holding_takes_admits_every_tag_and_one_less_refuses_the_last(int maxGroupDepth)
+    {
+        object?[] tags = [new object?[] { "todo", 5, "comments" }, new object?[] { "todo", 6 }, new object?[] { "todo", 5 }, new object?[] { "user", 1, "todo", 5 }];
+        var measured = new ConnectionSubscriptions(maxGroupDepth);
+        foreach (var tag in tags)
+        {
+            measured.Hold(TagReader.Read(tag).Tag!.Value, []);
+        }
+
+        var exact = await Admission(options => (options.MaxGroupDepth, options.MaxGroupsPerConnection, options.MaxTagTextPerConnection) = (maxGroupDepth, measured.GroupCount, measured.TextLength))
+            .AdmitAsync(tags, Caller, new ConnectionSubscriptions(maxGroupDepth));
+        var fewerGroups = await Admission(options => (options.MaxGroupDepth, options.MaxGroupsPerConnection) = (maxGroupDepth, measured.GroupCount - 1))
+            .AdmitAsync(tags, Caller, new ConnectionSubscriptions(maxGroupDepth));
+        var lessText = await Admission(options => (options.MaxGroupDepth, options.MaxTagTextPerConnection) = (maxGroupDepth, measured.TextLength - 1))
+            .AdmitAsync(tags, Caller, new ConnectionSubscriptions(maxGroupDepth));
+
+        Assert.Empty(exact.Rejected);
+        Assert.Equal((3, TagRules.TooManyGroups), (Assert.Single(fewerGroups.Rejected).Index, fewerGroups.Rejected[0].Rule));
+        Assert.Equal((3, TagRules.TooMuchTagText), (Assert.Single(lessText.Rejected).Index, lessText.Rejected[0].Rule));
+    }
+
+    private static async Task<(List<Tag> Accepted, List<TagRejection> Rejected)> Admit(ValueTask<AdmittedTags> admitting)
+    {
+        var admitted = await admitting;
+        return (admitted.Accepted, admitted.Rejected);
     }
 
     private static TestHubCallerContext Caller => new("connection");

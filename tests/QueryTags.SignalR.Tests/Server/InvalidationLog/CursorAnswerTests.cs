@@ -70,14 +70,6 @@ public class CursorAnswerTests
         Assert.True(CursorAnswer.For(state, [["a"]], null, TimeSpan.FromSeconds(6.5)).Reset);
     }
 
-    [Fact]
-    public void Prefixes_of_the_held_tags_are_listed_once_each()
-    {
-        Assert.Equal(
-            ["[\"todo\"]", "[\"todo\",5]", "[\"todo\",6]", "[\"user\"]"],
-            CursorAnswer.PrefixesOf([["todo", 5], ["todo", 6], ["todo"], ["user"]]));
-    }
-
     private static InvalidationLogState State(long sequence, long answerableFrom = 0, Dictionary<string, long>? lastInvalidated = null) =>
         new(new InvalidationCursor(Epoch, sequence), answerableFrom, lastInvalidated ?? []);
 }
