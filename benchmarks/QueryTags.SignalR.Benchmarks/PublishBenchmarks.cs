@@ -55,7 +55,7 @@ public class PublishBenchmarks
                 options,
                 metrics,
                 new ServerCaches(evictors, metrics, NullLogger<ServerCaches>.Instance),
-                new LogThrottle(),
+                new LoggingThrottle(),
                 new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()),
                 NullLogger<HubTagInvalidator>.Instance);
         }

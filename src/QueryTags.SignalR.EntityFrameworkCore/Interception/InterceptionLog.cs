@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace QueryTags.SignalR.EntityFrameworkCore.Internal;
 
 /// <summary>This package's log messages; their event ids are stable.</summary>
-internal static partial class Log
+internal static partial class InterceptionLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "{Context} saved its changes, but publishing the invalidation of {TagCount} tag(s) failed; clients holding them keep stale data until they refetch. Tags: {Tags}")]
     public static partial void PublishFailed(ILogger logger, string context, int tagCount, string tags, Exception exception);

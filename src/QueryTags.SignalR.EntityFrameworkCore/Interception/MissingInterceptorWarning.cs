@@ -49,7 +49,7 @@ internal sealed class MissingInterceptorWarning : IObserver<DiagnosticListener>,
         }
 
         var logger = context.GetService<ILoggerFactory>().CreateLogger(TagInvalidationDbContextOptionsBuilderExtensions.LogCategory);
-        Log.InterceptorMissing(logger, context.GetType().Name);
+        InterceptionLog.InterceptorMissing(logger, context.GetType().Name);
     }
 
     void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)

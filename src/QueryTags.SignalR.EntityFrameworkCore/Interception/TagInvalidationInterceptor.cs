@@ -256,7 +256,7 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
         if (state.InTransaction is { } dropped)
         {
             state.InTransaction = null;
-            Log.TransactionTagsDropped(logger, context.GetType().Name, dropped.Count);
+            InterceptionLog.TransactionTagsDropped(logger, context.GetType().Name, dropped.Count);
         }
     }
 
@@ -278,7 +278,7 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
         catch (Exception exception)
         {
             metrics.TagsFailed(exception);
-            Log.TagsFailed(logger, change.ToString().ToLowerInvariant(), entry.Metadata.DisplayName(), exception);
+            InterceptionLog.TagsFailed(logger, change.ToString().ToLowerInvariant(), entry.Metadata.DisplayName(), exception);
         }
     }
 
@@ -298,13 +298,13 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
         try
         {
             var message = await invalidator.InvalidateTagsAsync(tags.Tags, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            Log.Published(logger, context, tags.Count, message.Id);
+            InterceptionLog.Published(logger, context, tags.Count, message.Id);
         }
         catch (Exception exception)
         {
             metrics.PublishFailed(exception);
             var shown = string.Join(", ", tags.Tags.Take(TagsInLog)) + (tags.Count > TagsInLog ? $", … ({tags.Count - TagsInLog} more)" : string.Empty);
-            Log.PublishFailed(logger, context, tags.Count, shown, exception);
+            InterceptionLog.PublishFailed(logger, context, tags.Count, shown, exception);
         }
     }
 }

@@ -54,7 +54,7 @@ internal sealed class RedisUserConnections(
         catch (Exception ex)
         {
             // Redis is down as the node starts: the multiplexer keeps the subscription and renews it when it reconnects.
-            Log.CloseChannelNotSubscribedYet(logger, _channel.ToString(), ex);
+            RedisOutageLog.CloseChannelNotSubscribedYet(logger, _channel.ToString(), ex);
         }
     }
 
@@ -84,7 +84,7 @@ internal sealed class RedisUserConnections(
         {
             // The sign-out itself stands: failing it would keep the user signed in. The user's connections on other
             // nodes go on until they reconnect.
-            Log.CloseNotPublished(logger, RedisConnections.Describe(options.Value.Build().EndPoints), ex);
+            RedisOutageLog.CloseNotPublished(logger, RedisConnections.Describe(options.Value.Build().EndPoints), ex);
         }
 
         return closed;
@@ -104,7 +104,7 @@ internal sealed class RedisUserConnections(
 
         if (message?.Node is not { } node || message.AuthenticationType is null)
         {
-            Log.CloseMessageUnreadable(logger, _channel.ToString());
+            RedisOutageLog.CloseMessageUnreadable(logger, _channel.ToString());
             return;
         }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace QueryTags.SignalR.StackExchangeRedis.Internal;
 
-internal static partial class Log
+internal static partial class RedisOutageLog
 {
     [LoggerMessage(1, LogLevel.Error, "The {Role} lost its connection to Redis at {Endpoint}; invalidations fail or may be lost until it returns.", EventName = nameof(RedisConnectionLost))]
     public static partial void RedisConnectionLost(ILogger logger, string role, string endpoint, Exception? exception);

@@ -82,11 +82,11 @@ internal sealed class RedisOutageMonitor(
     }
 
     private void OnFailed(string role, string? endpoint, Exception? exception) =>
-        Recover(() => Log.RedisConnectionLost(logger, role, endpoint ?? "?", exception), logLost: false);
+        Recover(() => RedisOutageLog.RedisConnectionLost(logger, role, endpoint ?? "?", exception), logLost: false);
 
     // The log's data was lost (a restart without persistence, a flush): recovered as an outage is, at once when every
     // connection is up.
-    private void LogLost(string epoch) => Recover(() => Log.RedisLogLost(logger, epoch), logLost: true);
+    private void LogLost(string epoch) => Recover(() => RedisOutageLog.RedisLogLost(logger, epoch), logLost: true);
 
     private void Recover(Action report, bool logLost)
     {
@@ -144,7 +144,7 @@ internal sealed class RedisOutageMonitor(
                 catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
                 {
                     // Redis dropped again between the check and the reset: keep waiting.
-                    Log.ResetAfterRestoreFailed(logger, ex);
+                    RedisOutageLog.ResetAfterRestoreFailed(logger, ex);
                     continue;
                 }
 
@@ -160,7 +160,7 @@ internal sealed class RedisOutageMonitor(
                     _logLost = false;
                 }
 
-                Log.RedisConnectionRestored(logger, count);
+                RedisOutageLog.RedisConnectionRestored(logger, count);
                 return;
             }
         }

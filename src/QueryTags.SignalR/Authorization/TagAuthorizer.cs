@@ -13,7 +13,7 @@ namespace QueryTags.SignalR.Internal;
 /// answers are kept per connection (see <see cref="ConnectionSubscriptions.AuthorizationAnswers"/>): the user of
 /// a connection does not change, and a page holding many tags under one prefix asks once.
 /// </summary>
-internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, IServiceProvider services, LogThrottle logThrottle, ILogger<TagAuthorizer> logger)
+internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, IServiceProvider services, LoggingThrottle loggingThrottle, ILogger<TagAuthorizer> logger)
 {
     // Answers kept per connection at most; past it they are forgotten and asked again, so a client that asks for
     // ever new tags cannot grow the server's memory.
@@ -61,10 +61,10 @@ internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, I
     // never their values.
     private void LogUnmatched(string connectionId, Tag tag, TagAuthorizationRule rule, string claimType, ClaimsPrincipal user)
     {
-        if (logThrottle.Allows(logger, LogLevel.Debug))
+        if (loggingThrottle.Allows(logger, LogLevel.Debug))
         {
             var types = string.Join(", ", user.Claims.Select(claim => claim.Type).Distinct(StringComparer.Ordinal));
-            Log.PlaceholderUnmatched(logger, connectionId, tag.Canonical, rule.Pattern.Text, claimType, types.Length == 0 ? "(none)" : types);
+            HubLog.PlaceholderUnmatched(logger, connectionId, tag.Canonical, rule.Pattern.Text, claimType, types.Length == 0 ? "(none)" : types);
         }
     }
 
@@ -111,7 +111,7 @@ internal sealed class TagAuthorizer(IOptions<TagAuthorizationOptions> options, I
         catch (Exception ex) when (ex is not OperationCanceledException || !context.ConnectionAborted.IsCancellationRequested)
         {
             // The app's own check failed: refuse, as a check that cannot answer must not let the tag through.
-            Log.AuthorizationFailed(logger, context.ConnectionId, tag.Canonical, rule.Pattern.Text, ex);
+            HubLog.AuthorizationFailed(logger, context.ConnectionId, tag.Canonical, rule.Pattern.Text, ex);
             return false;
         }
     }

@@ -137,13 +137,13 @@ internal sealed class CacheFillGuard
             if (changed.Count > 0)
             {
                 _metrics.CacheFillRepaired();
-                Log.CacheFillRepaired(_logger, context.HttpContext.Request.Path, changed.Count);
+                PublishingLog.CacheFillRepaired(_logger, context.HttpContext.Request.Path, changed.Count);
                 await _invalidator.InvalidateTagsAsync(changed, "querytags:cache-fill", CancellationToken.None);
             }
         }
         catch (Exception ex)
         {
-            Log.CacheFillRepairFailed(_logger, context.HttpContext.Request.Path, ex);
+            PublishingLog.CacheFillRepairFailed(_logger, context.HttpContext.Request.Path, ex);
         }
     }
 

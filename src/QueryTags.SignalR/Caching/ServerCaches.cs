@@ -53,11 +53,11 @@ internal sealed class ServerCaches(IEnumerable<ITagEvictor> evictors, TagInvalid
         {
             TagInvalidationActivities.Failed(evict, ex);
             metrics.EvictionFailed(ex);
-            Log.EvictAllFailed(logger, reason, ex);
+            PublishingLog.EvictAllFailed(logger, reason, ex);
             throw;
         }
 
-        Log.EvictedAll(logger, reason, _evictors.Length);
+        PublishingLog.EvictedAll(logger, reason, _evictors.Length);
     }
 
     private async Task EvictOneAsync(ITagEvictor evictor, InvalidationMessage message, Activity? evict, CancellationToken cancellationToken)
@@ -70,7 +70,7 @@ internal sealed class ServerCaches(IEnumerable<ITagEvictor> evictors, TagInvalid
         {
             TagInvalidationActivities.Failed(evict, ex);
             metrics.EvictionFailed(ex);
-            Log.EvictionFailed(logger, message.Id, evictor.GetType().Name, ex);
+            PublishingLog.EvictionFailed(logger, message.Id, evictor.GetType().Name, ex);
         }
     }
 }

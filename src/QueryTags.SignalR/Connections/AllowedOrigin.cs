@@ -43,9 +43,9 @@ internal static class AllowedOrigin
 
         var origin = context.Request.Headers.Origin.ToString();
         // Any page on the web can send these: throttled as every refusal a client can cause is.
-        if (LogThrottle.ForRequest(context, typeof(InvalidationHub).FullName!, LogLevel.Information) is { } logger)
+        if (LoggingThrottle.ForRequest(context, typeof(InvalidationHub).FullName!, LogLevel.Information) is { } logger)
         {
-            Log.OriginRefused(logger, origin, context.Request.Path);
+            HubLog.OriginRefused(logger, origin, context.Request.Path);
         }
 
         context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -113,9 +113,9 @@ internal static class IdentityBinding
     private static void LogRefusal(HttpContext context)
     {
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InvalidationHub).FullName!);
-        if (context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, LogLevel.Information))
+        if (context.RequestServices.GetRequiredService<LoggingThrottle>().Allows(logger, LogLevel.Information))
         {
-            Log.ConnectionRequestRefused(logger, context.Request.Method, context.Request.Path);
+            HubLog.ConnectionRequestRefused(logger, context.Request.Method, context.Request.Path);
         }
     }
 }

@@ -115,7 +115,7 @@ internal sealed class LocalUserConnections(ConnectionBindings bindings, ILogger<
 
         if (closed > 0)
         {
-            Log.UserConnectionsClosed(logger, closed);
+            HubLog.UserConnectionsClosed(logger, closed);
         }
 
         return closed;

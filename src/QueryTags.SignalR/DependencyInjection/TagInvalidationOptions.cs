@@ -86,11 +86,11 @@ public sealed class TagInvalidationOptions
     public int LogCapacity { get; set; } = 100_000;
 
     /// <summary>
-    /// Whether clients receive the <c>origin</c> text a publisher attaches to an invalidation. Default false: the
+    /// Whether clients receive the source text a publisher attaches (<see cref="InvalidationMessage.Source"/>, the wire field <c>origin</c>) to an invalidation. Default false: the
     /// text may name people or tenants, and every holder of a matching tag would read it. Turn it on only when
     /// the text is meant for every such holder.
     /// </summary>
-    public bool SendOriginToClients { get; set; }
+    public bool SendSourceToClients { get; set; }
 
     /// <summary>
     /// Browser origins, besides the server's own, whose pages may connect to the hub, such as

@@ -35,7 +35,7 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TagInvalidationMarkerService>();
         services.TryAddSingleton<TagInvalidationMetrics>();
-        services.TryAddSingleton<LogThrottle>();
+        services.TryAddSingleton<LoggingThrottle>();
         services.TryAddSingleton<InvalidationLog, InMemoryInvalidationLog>();
         services.TryAddSingleton<ServerCaches>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NewEpochEviction>());

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace QueryTags.SignalR.Internal;
 
 /// <summary>A stopping node sending its hub connections elsewhere.</summary>
-internal static partial class Log
+internal static partial class DrainLog
 {
     [LoggerMessage(18, LogLevel.Information, "The host is stopping: the hub takes no new connections (503) and asked its {Count} connection(s) to reconnect elsewhere.", EventName = nameof(DrainStarted))]
     public static partial void DrainStarted(ILogger logger, int count);

@@ -50,18 +50,18 @@ internal sealed class HubDrain(IServiceProvider services, IOptions<TagInvalidati
         // Looked up now, not when MapTagInvalidation creates the drain: the connections need the log, which reads the
         // options, and options that cannot work must stop the host when it starts, not when its hub is mapped.
         var connections = services.GetRequiredService<LocalConnections>();
-        Log.DrainStarted(logger, connections.AskAllToLeave());
+        DrainLog.DrainStarted(logger, connections.AskAllToLeave());
 
         // Waited for through a task, not with a sleeping loop: the stopping callback may hold a thread of the pool
         // (a SIGTERM's), and a thread blocked on a task's result lets the pool add threads for the closes meanwhile.
         var timeout = options.Value.DrainTimeout;
         if (WaitUntilGoneAsync(connections, started, timeout).Result)
         {
-            Log.Drained(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            DrainLog.Drained(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         else
         {
-            Log.DrainTimedOut(logger, connections.Count, Volatile.Read(ref _transportRequests), timeout);
+            DrainLog.DrainTimedOut(logger, connections.Count, Volatile.Read(ref _transportRequests), timeout);
         }
     }
 

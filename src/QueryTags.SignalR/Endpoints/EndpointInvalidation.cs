@@ -107,7 +107,7 @@ internal static class EndpointInvalidation
                 var services = context.RequestServices;
                 services.GetRequiredService<TagInvalidationMetrics>().EndpointPublishFailed(ex);
                 Activity.Current?.AddException(ex);
-                Log.EndpointPublishFailed(
+                PublishingLog.EndpointPublishFailed(
                     services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ITagInvalidator).FullName!),
                     context.GetEndpoint()?.DisplayName ?? context.Request.Path.ToString(),
                     status,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace QueryTags.SignalR.Internal;
 
 /// <summary>What the limits of untrusted input log: refusals of a client's call, waits, sends that failed, entries held back.</summary>
-internal static partial class Log
+internal static partial class HubLimitsLog
 {
     [LoggerMessage(12, LogLevel.Error, "Sending an invalidation failed after it was logged; the clients concerned learn of it from their cursors when they subscribe again.", EventName = nameof(DeliveryFailed))]
     public static partial void DeliveryFailed(ILogger logger, Exception exception);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace QueryTags.SignalR.Internal;
 
-internal static partial class Log
+internal static partial class HubLog
 {
     [LoggerMessage(1, LogLevel.Debug, "Published invalidation {Id} of {TagCount} tag(s) to {GroupCount} group(s) at {Cursor}.", EventName = nameof(InvalidationPublished))]
     public static partial void InvalidationPublished(ILogger logger, string id, int tagCount, int groupCount, string cursor);

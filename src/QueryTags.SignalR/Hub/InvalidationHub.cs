@@ -9,7 +9,7 @@ namespace QueryTags.SignalR;
 /// invalidation reaches only the connections holding a matching tag. Map it with
 /// <c>app.MapTagInvalidation()</c> after <c>services.AddTagInvalidation().AddSignalR()</c>.
 /// </summary>
-public sealed class InvalidationHub : Hub<IInvalidationClient>
+public sealed class InvalidationHub : Hub<IInvalidationHubClient>
 {
     private readonly TagSubscriptionService _subscriptions;
 

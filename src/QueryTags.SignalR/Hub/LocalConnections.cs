@@ -13,7 +13,7 @@ namespace QueryTags.SignalR.Internal;
 /// One shared map rather than <see cref="HubCallerContext.Items"/>: that is a dictionary of its own per
 /// connection (about half a kilobyte each), and an idle server holds many connections.
 /// </remarks>
-internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidationClient> hubContext, InvalidationLog log, ServerCaches caches) : ILocalClientReset
+internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidationHubClient> hubContext, InvalidationLog log, ServerCaches caches) : ILocalClientReset
 {
     private readonly ConcurrentDictionary<string, ConnectionSubscriptions> _connections = new(StringComparer.Ordinal);
     private volatile bool _leaving;

@@ -15,7 +15,7 @@ internal sealed class TagSubscriptionService(
     LocalConnections localConnections,
     LocalUserConnections userConnections,
     TimeProvider time,
-    LogThrottle logThrottle,
+    LoggingThrottle loggingThrottle,
     ILogger<InvalidationHub> logger)
 {
     private readonly TagInvalidationOptions _options = options.Value;
@@ -96,9 +96,9 @@ internal sealed class TagSubscriptionService(
             admitted = await admission.AdmitAsync(tags, context, state);
             foreach (var rejection in admitted.Rejected)
             {
-                if (logThrottle.Allows(logger, LogLevel.Information))
+                if (loggingThrottle.Allows(logger, LogLevel.Information))
                 {
-                    Log.TagRejected(logger, context.ConnectionId, rejection.Tag, rejection.Rule, rejection.Reason);
+                    HubLog.TagRejected(logger, context.ConnectionId, rejection.Tag, rejection.Rule, rejection.Reason);
                 }
             }
 
@@ -109,7 +109,7 @@ internal sealed class TagSubscriptionService(
             }
 
             metrics.TagsHeldChanged(admitted.NewlyHeld.Count);
-            Log.Subscribed(logger, context.ConnectionId, admitted.Accepted.Count, admitted.Rejected.Count, state.Count);
+            HubLog.Subscribed(logger, context.ConnectionId, admitted.Accepted.Count, admitted.Rejected.Count, state.Count);
         }
         finally
         {
@@ -137,11 +137,11 @@ internal sealed class TagSubscriptionService(
         {
             if (replay.Reset)
             {
-                Log.ResetAnswered(logger, context.ConnectionId, asked);
+                HubLog.ResetAnswered(logger, context.ConnectionId, asked);
             }
             else
             {
-                Log.MissedAnswered(logger, context.ConnectionId, asked, replay.Missed.Count);
+                HubLog.MissedAnswered(logger, context.ConnectionId, asked, replay.Missed.Count);
             }
         }
 
@@ -184,7 +184,7 @@ internal sealed class TagSubscriptionService(
 
             metrics.TagsHeldChanged(-released);
             await Task.WhenAll(groupsToLeave.Select(group => groups.RemoveFromGroupAsync(context.ConnectionId, group, context.ConnectionAborted)));
-            Log.Unsubscribed(logger, context.ConnectionId, released, state.Count);
+            HubLog.Unsubscribed(logger, context.ConnectionId, released, state.Count);
         }
         finally
         {
@@ -210,9 +210,9 @@ internal sealed class TagSubscriptionService(
 
     private HubException Refuse(HubCallerContext context, string method, string reason)
     {
-        if (logThrottle.Allows(logger, LogLevel.Information))
+        if (loggingThrottle.Allows(logger, LogLevel.Information))
         {
-            Log.CallRefused(logger, context.ConnectionId, method, reason);
+            HubLimitsLog.CallRefused(logger, context.ConnectionId, method, reason);
         }
 
         return ClientMistake.Refusal($"{method}: {reason}");
@@ -229,9 +229,9 @@ internal sealed class TagSubscriptionService(
         }
 
         metrics.CallThrottled();
-        if (logThrottle.Allows(logger, LogLevel.Debug))
+        if (loggingThrottle.Allows(logger, LogLevel.Debug))
         {
-            Log.CallThrottled(logger, context.ConnectionId, (long)wait.TotalMilliseconds, method, _options.MaxCallsPerSecond, _options.MaxTagsPerSecond);
+            HubLimitsLog.CallThrottled(logger, context.ConnectionId, (long)wait.TotalMilliseconds, method, _options.MaxCallsPerSecond, _options.MaxTagsPerSecond);
         }
 
         await Task.Delay(wait, time, context.ConnectionAborted);
@@ -261,9 +261,9 @@ internal sealed class TagSubscriptionService(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.ConnectionAborted.IsCancellationRequested)
         {
-            if (logThrottle.Allows(logger, LogLevel.Warning))
+            if (loggingThrottle.Allows(logger, LogLevel.Warning))
             {
-                Log.GroupJoinFailed(logger, context.ConnectionId, ex);
+                HubLog.GroupJoinFailed(logger, context.ConnectionId, ex);
             }
 
             _ = LeaveAfterJoinsAsync(context.ConnectionId, groups, state, names, all);
@@ -292,9 +292,9 @@ internal sealed class TagSubscriptionService(
         }
         catch (Exception ex)
         {
-            if (logThrottle.Allows(logger, LogLevel.Warning))
+            if (loggingThrottle.Allows(logger, LogLevel.Warning))
             {
-                Log.GroupJoinFailed(logger, connectionId, ex);
+                HubLog.GroupJoinFailed(logger, connectionId, ex);
             }
         }
         finally

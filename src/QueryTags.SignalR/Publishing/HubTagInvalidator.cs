@@ -25,15 +25,15 @@ internal sealed class HubTagInvalidator(
     IOptions<TagInvalidationOptions> options,
     TagInvalidationMetrics metrics,
     ServerCaches caches,
-    LogThrottle logThrottle,
+    LoggingThrottle loggingThrottle,
     ResponseInvalidations responses,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator
 {
     private readonly TagLimits _limits = options.Value.Limits;
     private readonly int _maxGroupDepth = options.Value.MaxGroupDepth;
-    private readonly bool _sendOrigin = options.Value.SendOriginToClients;
+    private readonly bool _sendSource = options.Value.SendSourceToClients;
 
-    public async Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? origin = null, CancellationToken cancellationToken = default)
+    public async Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
         var distinct = new List<Tag>();
@@ -81,7 +81,7 @@ internal sealed class HubTagInvalidator(
                 Id = IdOf(cursor),
                 Tags = distinct,
                 Cursor = cursor,
-                Origin = origin,
+                Source = source,
             };
             publish?.SetTag("querytags.invalidation.id", message.Id);
             publish?.SetTag("querytags.cursor", cursor.ToString());
@@ -102,7 +102,7 @@ internal sealed class HubTagInvalidator(
             }
 
             metrics.InvalidationPublished(groups.Count);
-            Log.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, cursor.ToString());
+            HubLog.InvalidationPublished(logger, message.Id, distinct.Count, groups.Count, cursor.ToString());
             responses.Note(message);
             return message;
         }
@@ -129,7 +129,7 @@ internal sealed class HubTagInvalidator(
         var groups = TargetGroups(unsent.Tags);
         HandOver(message, groups);
         metrics.InvalidationPublished(groups.Count);
-        Log.InvalidationResent(logger, message.Id, unsent.Tags.Count, groups.Count);
+        PublishingLog.InvalidationResent(logger, message.Id, unsent.Tags.Count, groups.Count);
     }
 
     // The id names the invalidation by its place in the log, so every send of it, first or again, carries the same id.
@@ -211,9 +211,9 @@ internal sealed class HubTagInvalidator(
             catch (Exception ex)
             {
                 // Unconfirmed, it is sent again later: a duplicate its recipients apply once, by id.
-                if (logThrottle.Allows(logger, LogLevel.Warning))
+                if (loggingThrottle.Allows(logger, LogLevel.Warning))
                 {
-                    Log.SendNotConfirmed(logger, cursor.ToString(), ex);
+                    PublishingLog.SendNotConfirmed(logger, cursor.ToString(), ex);
                 }
             }
         }
@@ -223,9 +223,9 @@ internal sealed class HubTagInvalidator(
     {
         var error = sending.Exception?.GetBaseException() ?? new OperationCanceledException("A send was cancelled.");
         metrics.DeliveryFailed(error);
-        if (logThrottle.Allows(logger, LogLevel.Error))
+        if (loggingThrottle.Allows(logger, LogLevel.Error))
         {
-            Log.DeliveryFailed(logger, error);
+            HubLimitsLog.DeliveryFailed(logger, error);
         }
     }
 
@@ -234,17 +234,17 @@ internal sealed class HubTagInvalidator(
     // applies each tag of an id once.
     private Task SendAsync(InvalidationMessage message, Dictionary<string, List<Tag>> groups)
     {
-        var origin = _sendOrigin ? message.Origin : null;
+        var source = _sendSource ? message.Source : null;
         if (groups.Count == 1)
         {
-            var copy = origin == message.Origin ? message : Copy(message, message.Tags, origin);
+            var copy = source == message.Source ? message : Copy(message, message.Tags, source);
             return hubContext.Clients.Group(groups.Keys.First()).SendAsync(InvalidationHubMethods.Invalidate, copy, CancellationToken.None);
         }
 
         return Task.WhenAll(groups.Select(group =>
-            hubContext.Clients.Group(group.Key).SendAsync(InvalidationHubMethods.Invalidate, Copy(message, group.Value, origin), CancellationToken.None)));
+            hubContext.Clients.Group(group.Key).SendAsync(InvalidationHubMethods.Invalidate, Copy(message, group.Value, source), CancellationToken.None)));
     }
 
-    private static InvalidationMessage Copy(InvalidationMessage message, IReadOnlyList<Tag> tags, string? origin) =>
-        new() { Id = message.Id, Tags = tags, Cursor = message.Cursor, Origin = origin, TraceParent = message.TraceParent };
+    private static InvalidationMessage Copy(InvalidationMessage message, IReadOnlyList<Tag> tags, string? source) =>
+        new() { Id = message.Id, Tags = tags, Cursor = message.Cursor, Source = source, TraceParent = message.TraceParent };
 }

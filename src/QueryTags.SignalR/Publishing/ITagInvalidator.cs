@@ -17,9 +17,9 @@ public interface ITagInvalidator
     /// (<c>querytags.deliveries.failed</c>), not thrown.
     /// </remarks>
     /// <param name="tags">The tags, such as <c>[["todos"], ["todo", id]]</c>; duplicates are sent once.</param>
-    /// <param name="origin">Optional free text, such as the node or user that caused it; returned, and sent to clients only when <see cref="TagInvalidationOptions.SendOriginToClients"/> is on.</param>
+    /// <param name="source">Optional free text saying where the change came from, such as the node or user that caused it (the wire field <c>origin</c>); returned, and sent to clients only when <see cref="TagInvalidationOptions.SendSourceToClients"/> is on.</param>
     /// <param name="cancellationToken">Cancels the log append and the evictions; once logged, the invalidation is sent regardless.</param>
     /// <returns>The message that was handed over, with its id and cursor.</returns>
     /// <exception cref="ArgumentException">No tags, or a tag breaks a rule; the message names the tag and the rule, and nothing was sent.</exception>
-    Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? origin = null, CancellationToken cancellationToken = default);
+    Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default);
 }

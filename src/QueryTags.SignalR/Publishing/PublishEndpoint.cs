@@ -16,7 +16,7 @@ namespace QueryTags.SignalR.Internal;
 /// </summary>
 internal static class PublishEndpoint
 {
-    private const int MaxOriginLength = 256;
+    private const int MaxSourceLength = 256;
     private static readonly JsonDocumentOptions Document = new() { MaxDepth = 16 };
 
     public static async Task HandleAsync(HttpContext context)
@@ -57,16 +57,16 @@ internal static class PublishEndpoint
                 return;
             }
 
-            string? origin = null;
-            if (root.TryGetProperty("origin", out var originElement) && originElement.ValueKind != JsonValueKind.Null)
+            string? source = null;
+            if (root.TryGetProperty("origin", out var sourceElement) && sourceElement.ValueKind != JsonValueKind.Null)
             {
-                if (originElement.ValueKind != JsonValueKind.String || originElement.GetString() is not { Length: <= MaxOriginLength } text)
+                if (sourceElement.ValueKind != JsonValueKind.String || sourceElement.GetString() is not { Length: <= MaxSourceLength } text)
                 {
-                    await RefuseAsync(context, StatusCodes.Status400BadRequest, $"'origin' must be a string of at most {MaxOriginLength} characters.");
+                    await RefuseAsync(context, StatusCodes.Status400BadRequest, $"'origin' must be a string of at most {MaxSourceLength} characters.");
                     return;
                 }
 
-                origin = text;
+                source = text;
             }
 
             // Read and checked as a subscribe's tags are, by the admission's first step (authorization and the
@@ -101,14 +101,14 @@ internal static class PublishEndpoint
             InvalidationMessage message;
             try
             {
-                message = await services.GetRequiredService<ITagInvalidator>().InvalidateTagsAsync(tags, origin, context.RequestAborted);
+                message = await services.GetRequiredService<ITagInvalidator>().InvalidateTagsAsync(tags, source, context.RequestAborted);
             }
             catch (InvalidationLogUnavailableException ex)
             {
                 // The exception's message names the log's server (a Redis endpoint): the log gets it, the caller does not.
                 if (ThrottledLogger(context, LogLevel.Warning) is { } logger)
                 {
-                    Log.PublishLogUnavailable(logger, context.Request.Path, ex);
+                    PublishingLog.PublishLogUnavailable(logger, context.Request.Path, ex);
                 }
 
                 context.Response.Headers.RetryAfter = "1";
@@ -165,15 +165,15 @@ internal static class PublishEndpoint
     {
         if (ThrottledLogger(context, LogLevel.Information) is { } logger)
         {
-            Log.PublishRequestRefused(logger, context.Request.Path, detail);
+            HubLimitsLog.PublishRequestRefused(logger, context.Request.Path, detail);
         }
 
         var extensions = rejected is null ? null : new Dictionary<string, object?> { ["rejected"] = rejected };
         await Results.Problem(statusCode: status, title: "The invalidation was refused; nothing was published.", detail: detail, extensions: extensions).ExecuteAsync(context);
     }
 
-    // The endpoint's logger when an entry of `level` may be written now (LogThrottle: a flood of bad requests, or of
+    // The endpoint's logger when an entry of `level` may be written now (LoggingThrottle: a flood of bad requests, or of
     // requests during an outage, does not flood the log); null otherwise.
     private static ILogger? ThrottledLogger(HttpContext context, LogLevel level) =>
-        LogThrottle.ForRequest(context, typeof(PublishEndpoint).FullName!, level);
+        LoggingThrottle.ForRequest(context, typeof(PublishEndpoint).FullName!, level);
 }

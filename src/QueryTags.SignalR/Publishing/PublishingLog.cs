@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace QueryTags.SignalR.Internal;
 
 /// <summary>What goes wrong around a publish that still went out (an eviction) or after the change it reports (an endpoint's).</summary>
-internal static partial class Log
+internal static partial class PublishingLog
 {
     [LoggerMessage(10, LogLevel.Error, "Evicting server caches for invalidation {Id} with {Evictor} failed; the invalidation is sent anyway, and a client may refetch a stale cached answer.", EventName = nameof(EvictionFailed))]
     public static partial void EvictionFailed(ILogger logger, string id, string evictor, Exception exception);

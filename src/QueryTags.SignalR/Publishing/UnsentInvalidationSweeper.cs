@@ -37,7 +37,7 @@ internal sealed class UnsentInvalidationSweeper(
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // The log is down (an outage, which ends in a reset) or a send failed to start: try again next tick.
-                Log.UnsentSweepFailed(logger, ex);
+                PublishingLog.UnsentSweepFailed(logger, ex);
             }
         }
     }

@@ -14,7 +14,7 @@ namespace QueryTags.SignalR.Internal;
 /// One token bucket of <c>System.Threading.RateLimiting</c> for the process: a client sending thousands of bad
 /// tags a second must not write thousands of log entries, whatever their level.
 /// </remarks>
-internal sealed class LogThrottle : IDisposable
+internal sealed class LoggingThrottle : IDisposable
 {
     private readonly TokenBucketRateLimiter _limiter = new(new TokenBucketRateLimiterOptions
     {
@@ -45,7 +45,7 @@ internal sealed class LogThrottle : IDisposable
         var suppressed = Interlocked.Exchange(ref _suppressed, 0);
         if (suppressed > 0)
         {
-            Log.EntriesSuppressed(logger, suppressed);
+            HubLimitsLog.EntriesSuppressed(logger, suppressed);
         }
 
         return true;
@@ -58,7 +58,7 @@ internal sealed class LogThrottle : IDisposable
     public static ILogger? ForRequest(HttpContext context, string category, LogLevel level)
     {
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(category);
-        return context.RequestServices.GetRequiredService<LogThrottle>().Allows(logger, level) ? logger : null;
+        return context.RequestServices.GetRequiredService<LoggingThrottle>().Allows(logger, level) ? logger : null;
     }
 
     public void Dispose() => _limiter.Dispose();

@@ -51,7 +51,7 @@ public class AllowedOriginTests
         var logs = new RecordingLoggerFactory();
         using var services = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(logs)
-            .AddSingleton<LogThrottle>()
+            .AddSingleton<LoggingThrottle>()
             .AddOptions()
             .BuildServiceProvider();
         var guarded = AllowedOrigin.Guard(_ => Task.CompletedTask);

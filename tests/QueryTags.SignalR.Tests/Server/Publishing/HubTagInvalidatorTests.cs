@@ -23,15 +23,15 @@ public class HubTagInvalidatorTests
     }
 
     [Fact]
-    public async Task The_origin_reaches_clients_only_when_the_app_opts_in()
+    public async Task The_source_reaches_clients_only_when_the_app_opts_in()
     {
         var quiet = await _server.Invalidator.InvalidateTagsAsync([["todo"]], "alice@acme.example renamed invoice 17");
-        var server = new TestServices(options => options.SendOriginToClients = true);
+        var server = new TestServices(options => options.SendSourceToClients = true);
         await server.Invalidator.InvalidateTagsAsync([["todo"]], "node-1");
 
-        Assert.Equal("alice@acme.example renamed invoice 17", quiet.Origin);
-        Assert.Null(((InvalidationMessage)Assert.Single(Assert.Single(_server.HubContext.GroupSends).Arguments)!).Origin);
-        Assert.Equal("node-1", ((InvalidationMessage)Assert.Single(Assert.Single(server.HubContext.GroupSends).Arguments)!).Origin);
+        Assert.Equal("alice@acme.example renamed invoice 17", quiet.Source);
+        Assert.Null(((InvalidationMessage)Assert.Single(Assert.Single(_server.HubContext.GroupSends).Arguments)!).Source);
+        Assert.Equal("node-1", ((InvalidationMessage)Assert.Single(Assert.Single(server.HubContext.GroupSends).Arguments)!).Source);
     }
 
     [Fact]

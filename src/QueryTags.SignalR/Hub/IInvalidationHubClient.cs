@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace QueryTags.SignalR;
 
 /// <summary>The server → client events of <see cref="InvalidationHub"/>, with their wire names.</summary>
-public interface IInvalidationClient
+public interface IInvalidationHubClient
 {
     /// <summary>Tags were invalidated; the client refetches the queries holding a matching tag.</summary>
     [HubMethodName(InvalidationHubMethods.Invalidate)]
