@@ -17,11 +17,6 @@ internal sealed class TagJsonConverter : JsonConverter<Tag>
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, Tag value, JsonSerializerOptions options)
     {
-        if (value.Count == 0)
-        {
-            throw new JsonException("Cannot write an empty (default) tag.");
-        }
-
         // The canonical form is compact JSON already; writing it raw avoids re-encoding every segment.
         writer.WriteRawValue(value.Canonical, skipInputValidation: true);
     }

@@ -23,16 +23,15 @@ internal sealed class TagPattern
 
     public TagPattern(Tag pattern)
     {
-        if (pattern.Count == 0)
-        {
-            throw new ArgumentException("An authorization pattern needs at least one segment, such as [\"user\", \"{sub}\"].", nameof(pattern));
-        }
-
         _pattern = pattern;
         var placeholders = new List<(int, string)>();
-        for (var i = 0; i < pattern.Count; i++)
+        var i = -1;
+
+        // Enumerating a default(Tag) throws: a pattern of no segments would cover every tag.
+        foreach (var segment in pattern)
         {
-            if (pattern[i] is { Kind: TagSegmentKind.String, StringValue: ['{', .., '}'] text })
+            i++;
+            if (segment is { Kind: TagSegmentKind.String, StringValue: ['{', .., '}'] text })
             {
                 var claimType = text[1..^1];
                 if (string.IsNullOrWhiteSpace(claimType))

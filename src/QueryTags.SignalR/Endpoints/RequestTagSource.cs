@@ -19,15 +19,12 @@ internal sealed class RequestTagSource
     public static RequestTagSource Fixed(Tag[] tags)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        foreach (var tag in tags)
+        Tag[] copy = [.. tags];
+        foreach (var tag in copy)
         {
-            if (tag.Count == 0)
-            {
-                throw new ArgumentException($"{TagRules.Describe(TagRules.Empty)} ({TagRules.Empty}).", nameof(tags));
-            }
+            _ = tag.Canonical; // a default(Tag) throws here, at startup, rather than at the first request
         }
 
-        Tag[] copy = [.. tags];
         return new RequestTagSource(_ => copy);
     }
 
@@ -62,17 +59,9 @@ internal sealed class RequestTagSource
         });
     }
 
-    /// <summary>The tags for this request, each checked to be non-empty.</summary>
-    /// <exception cref="InvalidOperationException">A parameter could not be bound, or a tag is empty.</exception>
-    public IEnumerable<Tag> For(HttpContext context)
-    {
-        foreach (var tag in _compute(context))
-        {
-            yield return tag.Count > 0
-                ? tag
-                : throw new InvalidOperationException($"A tag computed for the request is empty (default): {TagRules.Describe(TagRules.Empty)}");
-        }
-    }
+    /// <summary>The tags for this request; a <c>default(Tag)</c> among them throws where it is used.</summary>
+    /// <exception cref="InvalidOperationException">A parameter could not be bound.</exception>
+    public IEnumerable<Tag> For(HttpContext context) => _compute(context);
 
     /// <summary>The value of <paramref name="name"/>: its route value, else its query string value, else null.</summary>
     public static string? Value(HttpContext context, string name)

@@ -201,7 +201,7 @@ internal sealed class TagSubscriptionService(
 
         if (tags.Length > _options.MaxTagsPerCall)
         {
-            throw Refuse(context, method, $"{tags.Length} tags in one call breaks rule {TagRules.TooManyTagsPerCall}: at most {_options.MaxTagsPerCall}; split the call. Nothing was changed.");
+            throw Refuse(context, method, $"{TagRules.Broken($"{tags.Length} tags in one call", TagRules.TooManyTagsPerCall, $"at most {_options.MaxTagsPerCall}")}; split the call. Nothing was changed.");
         }
     }
 

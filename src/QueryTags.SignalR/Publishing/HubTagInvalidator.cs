@@ -41,14 +41,10 @@ internal sealed class HubTagInvalidator(
         var index = 0;
         foreach (var tag in tags)
         {
-            if (tag.Count == 0)
-            {
-                throw new ArgumentException($"Tag {index} is empty (default): {TagRules.Describe(TagRules.Empty)} ({TagRules.Empty}). Nothing was sent.", nameof(tags));
-            }
-
+            // The limits' reader refuses a default tag too (its count is 0: rule empty).
             if (_limits.Check(tag) is { Rule: { } rule } rejection)
             {
-                throw new ArgumentException($"Tag {tag} breaks rule {rule}: {rejection.Reason}. Nothing was sent.", nameof(tags));
+                throw new ArgumentException($"{TagRules.Broken($"Tag {index} {tag}", rule, rejection.Reason!)}. Nothing was sent.", nameof(tags));
             }
 
             if (seen.Add(tag))

@@ -93,7 +93,7 @@ internal static class PublishEndpoint
                 await RefuseAsync(
                     context,
                     StatusCodes.Status400BadRequest,
-                    $"Tag {first.Index} {first.Tag} breaks rule {first.Rule}: {first.Reason}." + (rejected.Count > 1 ? $" {rejected.Count - 1} more tag(s) break a rule; see 'rejected'." : "") + " Nothing was published.",
+                    $"{TagRules.Broken($"Tag {first.Index} {first.Tag}", first.Rule, first.Reason)}." + (rejected.Count > 1 ? $" {rejected.Count - 1} more tag(s) break a rule; see 'rejected'." : "") + " Nothing was published.",
                     rejected);
                 return;
             }

@@ -69,7 +69,7 @@ public class TagPatternTests
     [Fact]
     public void Patterns_that_cannot_work_are_refused_with_a_clear_message()
     {
-        Assert.Throws<ArgumentException>(() => new TagPattern(default));
+        Assert.Throws<InvalidOperationException>(() => new TagPattern(default));
         var error = Assert.Throws<ArgumentException>(() => new TagPattern(["user", "{}"]));
 
         Assert.Contains("names no claim", error.Message, StringComparison.Ordinal);
