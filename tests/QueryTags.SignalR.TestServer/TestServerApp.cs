@@ -61,7 +61,7 @@ public static class TestServerApp
         // --Redis=127.0.0.1:6379 makes this node one of several: SignalR's backplane plus the shared log.
         if (builder.Configuration["Redis"] is { Length: > 0 } redis)
         {
-            tagInvalidation.AddRedis(redis);
+            tagInvalidation.AddStackExchangeRedisScaleOut(redis);
         }
 
         var app = builder.Build();

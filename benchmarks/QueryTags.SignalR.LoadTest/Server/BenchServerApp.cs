@@ -57,7 +57,7 @@ internal static class BenchServerApp
             signalR = tagInvalidation.AddSignalR();
             if (redis is not null)
             {
-                tagInvalidation.AddRedisLog(redis);
+                tagInvalidation.AddStackExchangeRedisInvalidationLog(redis);
             }
 
             builder.Services.AddSingleton<IBenchPublisher, QueryTagsPublisher>();

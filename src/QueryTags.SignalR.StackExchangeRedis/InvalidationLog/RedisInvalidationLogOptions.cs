@@ -11,7 +11,7 @@ public sealed class RedisInvalidationLogOptions
     /// <summary>
     /// Full connection options; when set, <see cref="Configuration"/> is ignored. Their <c>ReconnectRetryPolicy</c>
     /// is used as it is (StackExchange.Redis's exponential back-off when none was set); with a
-    /// <see cref="Configuration"/> string, or through <c>AddRedis</c>, the log reconnects every second.
+    /// <see cref="Configuration"/> string, or through <c>AddStackExchangeRedisScaleOut</c>, the log reconnects every second.
     /// </summary>
     public ConfigurationOptions? ConfigurationOptions { get; set; }
 

@@ -15,10 +15,12 @@ public static class TagAuthorizationBuilderExtensions
     /// cannot work (a pattern longer than <see cref="TagInvalidationOptions.MaxGroupDepth"/>, a policy without
     /// <c>AddAuthorization</c>) stop the host at start.
     /// </summary>
+    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on (before or after <c>.AddSignalR()</c>).</typeparam>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <param name="configure">Adds the rules and sets <see cref="TagAuthorizationOptions.DenyByDefault"/>.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static ITagInvalidationBuilder AddTagAuthorization(this ITagInvalidationBuilder builder, Action<TagAuthorizationOptions> configure)
+    public static TBuilder AddTagAuthorization<TBuilder>(this TBuilder builder, Action<TagAuthorizationOptions> configure)
+        where TBuilder : ITagInvalidationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

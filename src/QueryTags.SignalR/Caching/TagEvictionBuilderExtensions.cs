@@ -14,13 +14,15 @@ public static class TagEvictionBuilderExtensions
     /// tag cached responses with <c>.CacheOutput(policy => policy.InvalidatedByTags(...))</c>. Uses the app's
     /// <see cref="IOutputCacheStore"/> (<c>services.AddOutputCache()</c>, or the Redis store for several nodes).
     /// </summary>
+    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on (before or after <c>.AddSignalR()</c>).</typeparam>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static ITagInvalidationBuilder EvictOutputCache(this ITagInvalidationBuilder builder)
+    public static TBuilder AddOutputCacheEviction<TBuilder>(this TBuilder builder)
+        where TBuilder : ITagInvalidationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddEvictor(provider => new OutputCacheEvictor(provider.GetService<IOutputCacheStore>()
-            ?? throw new InvalidOperationException("EvictOutputCache() needs an output cache store: call services.AddOutputCache() (or AddStackExchangeRedisOutputCache).")));
+            ?? throw new InvalidOperationException("AddOutputCacheEviction() needs an output cache store: call services.AddOutputCache() (or AddStackExchangeRedisOutputCache).")));
     }
 
     /// <summary>
@@ -28,16 +30,19 @@ public static class TagEvictionBuilderExtensions
     /// before it is sent: create entries with <c>tags: TagCacheTags.Of(["todo", id])</c>. Uses the app's
     /// <see cref="HybridCache"/> (<c>services.AddHybridCache()</c>).
     /// </summary>
+    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on (before or after <c>.AddSignalR()</c>).</typeparam>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static ITagInvalidationBuilder EvictHybridCache(this ITagInvalidationBuilder builder)
+    public static TBuilder AddHybridCacheEviction<TBuilder>(this TBuilder builder)
+        where TBuilder : ITagInvalidationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddEvictor(provider => new HybridCacheEvictor(provider.GetService<HybridCache>()
-            ?? throw new InvalidOperationException("EvictHybridCache() needs a HybridCache: call services.AddHybridCache().")));
+            ?? throw new InvalidOperationException("AddHybridCacheEviction() needs a HybridCache: call services.AddHybridCache().")));
     }
 
-    private static ITagInvalidationBuilder AddEvictor<TEvictor>(this ITagInvalidationBuilder builder, Func<IServiceProvider, TEvictor> create)
+    private static TBuilder AddEvictor<TBuilder, TEvictor>(this TBuilder builder, Func<IServiceProvider, TEvictor> create)
+        where TBuilder : ITagInvalidationBuilder
         where TEvictor : class, ITagEvictor
     {
         // One of each kind, however often it is asked for.

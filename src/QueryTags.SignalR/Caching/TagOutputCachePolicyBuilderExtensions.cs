@@ -6,7 +6,7 @@ using QueryTags.SignalR.Internal;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
-/// Output-cached responses known by query tags, so that <c>AddTagInvalidation().EvictOutputCache()</c> evicts them
+/// Output-cached responses known by query tags, so that <c>AddTagInvalidation().AddOutputCacheEviction()</c> evicts them
 /// when a matching tag is invalidated: invalidating <c>["todo"]</c> evicts the response cached for
 /// <c>["todo", 5]</c>; invalidating <c>["todo", 5]</c> does not evict the one for <c>["todo", 6]</c>.
 /// </summary>

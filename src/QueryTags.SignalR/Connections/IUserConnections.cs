@@ -11,7 +11,7 @@ namespace QueryTags.SignalR;
 /// A closed connection's client reconnects on its own (the close allows it), with the credentials it has now: a
 /// browser that signed out comes back anonymous and holds only the tags anyone may, or is refused by a hub that
 /// requires a user; the user's other devices and browsers, still signed in, come back as that user and ask for what
-/// they missed. With <c>AddRedis</c> the connections on every node are closed.
+/// they missed. With <c>AddStackExchangeRedisScaleOut</c> the connections on every node are closed.
 /// </remarks>
 public interface IUserConnections
 {
