@@ -15,7 +15,7 @@ internal sealed class RedisInvalidationLog(
     IOptions<RedisInvalidationLogOptions> redisOptions,
     IOptions<TagInvalidationOptions> options,
     RedisConnections connections,
-    RedisLogEpochs epochs) : InvalidationLog, IHostedService, IAsyncDisposable
+    RedisLogEpochs epochs) : InvalidationLog, IInvalidationSendTracking, IHostedService, IAsyncDisposable
 {
     /// <summary>What the log's connection is called among <see cref="RedisConnections"/>.</summary>
     public const string Role = "invalidation log";
@@ -89,12 +89,10 @@ internal sealed class RedisInvalidationLog(
             lastInvalidated);
     }
 
-    public override bool TracksSends => true;
-
-    public override async ValueTask SentAsync(InvalidationCursor cursor, CancellationToken cancellationToken) =>
+    public async ValueTask SentAsync(InvalidationCursor cursor, CancellationToken cancellationToken) =>
         await EvaluateAsync(RedisInvalidationLogScripts.Sent, [cursor.Sequence]);
 
-    public override async ValueTask<IReadOnlyList<UnsentInvalidation>> ClaimUnsentAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<UnsentInvalidation>> ClaimUnsentAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
         RedisValue[] arguments = [NewEpoch(), _retentionMicroseconds, (long)(olderThan.Ticks / (TimeSpan.TicksPerMillisecond / 1000))];
         var result = (RedisResult[])(await EvaluateAsync(RedisInvalidationLogScripts.ClaimUnsent, arguments))!;

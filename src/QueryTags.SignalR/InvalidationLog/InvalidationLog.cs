@@ -7,7 +7,8 @@ namespace QueryTags.SignalR;
 /// <summary>
 /// Remembers, per tag, the sequence of its last invalidation for a retention window, so a client that subscribes
 /// with a cursor learns exactly which of its tags it missed, or that it must reset. The in-memory log serves one
-/// node; the Redis package's log serves several. Derive from it to keep the log elsewhere.
+/// node; the Redis package's log serves several. Derive from it to keep the log elsewhere; a log several nodes
+/// share implements <see cref="IInvalidationSendTracking"/> too.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -66,28 +67,6 @@ public abstract class InvalidationLog
     /// <param name="prefixes">Canonical forms of tags (every prefix of every held tag, each once).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     protected abstract ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// True for a log that remembers which invalidations' sends were confirmed (<see cref="SentAsync"/>), and hands
-    /// the others back (<see cref="ClaimUnsentAsync"/>) to be sent again: a log shared by several nodes, where the
-    /// node that appended an invalidation can die before its sends leave while the others' clients go on. A log that
-    /// lives and dies with its node has no need: its clients reconnect to a new epoch. False by default.
-    /// </summary>
-    public virtual bool TracksSends => false;
-
-    /// <summary>The sends of the invalidation at <paramref name="cursor"/> left this node (for a backplane: reached it).</summary>
-    /// <param name="cursor">The invalidation's position.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    public virtual ValueTask SentAsync(InvalidationCursor cursor, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    /// <summary>
-    /// Invalidations appended more than <paramref name="olderThan"/> ago whose sends were never confirmed, claimed for
-    /// this node to send again (another node does not claim them for as long again). Empty by default.
-    /// </summary>
-    /// <param name="olderThan">How long a send may take before it counts as lost.</param>
-    /// <param name="cancellationToken">Cancels the claim.</param>
-    public virtual ValueTask<IReadOnlyList<UnsentInvalidation>> ClaimUnsentAsync(TimeSpan olderThan, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<UnsentInvalidation>>([]);
 
     /// <summary>A new random epoch (12 hex digits): a log takes one whenever it starts without its past.</summary>
     protected static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));

@@ -191,18 +191,18 @@ internal sealed class HubTagInvalidator(
     // Tells the log the sends left; a log that does not track sends returns at once.
     private void Sent(InvalidationCursor cursor)
     {
-        if (!log.TracksSends)
+        if (log is not IInvalidationSendTracking tracking)
         {
             return;
         }
 
-        _ = ConfirmAsync(cursor);
+        _ = ConfirmAsync(tracking, cursor);
 
-        async Task ConfirmAsync(InvalidationCursor cursor)
+        async Task ConfirmAsync(IInvalidationSendTracking tracking, InvalidationCursor cursor)
         {
             try
             {
-                await log.SentAsync(cursor, CancellationToken.None);
+                await tracking.SentAsync(cursor, CancellationToken.None);
             }
             catch (Exception ex)
             {

@@ -18,7 +18,7 @@ internal sealed class UnsentInvalidationSweeper(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!log.TracksSends)
+        if (log is not IInvalidationSendTracking tracking)
         {
             return;
         }
@@ -29,7 +29,7 @@ internal sealed class UnsentInvalidationSweeper(
         {
             try
             {
-                foreach (var unsent in await log.ClaimUnsentAsync(grace, stoppingToken))
+                foreach (var unsent in await tracking.ClaimUnsentAsync(grace, stoppingToken))
                 {
                     await invalidator.ResendAsync(unsent, stoppingToken);
                 }

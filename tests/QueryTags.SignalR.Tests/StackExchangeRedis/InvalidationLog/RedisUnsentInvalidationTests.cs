@@ -11,7 +11,7 @@ public sealed class RedisUnsentInvalidationTests(RedisServerFixture redis) : ICl
         var prefix = RedisTesting.UniqueKeyPrefix();
         await using var nodeA = await RedisTesting.StartLogAsync(redis.Server, configure: options => options.KeyPrefix = prefix);
         await using var nodeB = await RedisTesting.StartLogAsync(redis.Server, configure: options => options.KeyPrefix = prefix);
-        Assert.True(nodeA.TracksSends);
+        Assert.IsAssignableFrom<IInvalidationSendTracking>(nodeA);
 
         var confirmed = await nodeA.AppendAsync([["todo", 1]], default).Within();
         var lost = await nodeA.AppendAsync([["todo", 2], ["user", "alice", "x\"y"]], default).Within();
