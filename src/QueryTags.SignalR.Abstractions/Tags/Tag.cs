@@ -115,7 +115,7 @@ public readonly struct Tag : IEquatable<Tag>, IReadOnlyList<TagSegment>
         using (document)
         {
             var result = TagReader.Read(document.RootElement);
-            return result.Tag ?? throw new FormatException($"Not a tag: {json}: {result.Reason} ({result.Rule}).");
+            return result.Tag ?? throw new FormatException(result.NotATag(json));
         }
     }
 

@@ -11,7 +11,7 @@ internal sealed class TagJsonConverter : JsonConverter<Tag>
     {
         var element = JsonElement.ParseValue(ref reader);
         var result = TagReader.Read(element, TagLimits.Unlimited);
-        return result.Tag ?? throw new JsonException($"Not a tag: {element.GetRawText()}: {result.Reason} ({result.Rule}).");
+        return result.Tag ?? throw new JsonException(result.NotATag(element.GetRawText()));
     }
 
     /// <inheritdoc />

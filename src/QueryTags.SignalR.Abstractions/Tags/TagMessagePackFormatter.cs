@@ -52,5 +52,5 @@ internal sealed class TagMessagePackFormatter : IMessagePackFormatter<Tag>
     private static string Kind(ref MessagePackReader reader) => MessagePackSegments.Kind(ref reader);
 
     private static MessagePackSerializationException Invalid(TagReadResult rejection) =>
-        new($"Not a tag: {rejection.Reason} ({rejection.Rule}).");
+        new(rejection.NotATag());
 }
