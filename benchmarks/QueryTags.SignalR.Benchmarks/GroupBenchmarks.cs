@@ -12,7 +12,7 @@ public class GroupBenchmarks
 
     /// <summary>The group an invalidation is sent to: once per distinct tag of every invalidation.</summary>
     [Benchmark]
-    public string TargetGroup() => TagGroupNames.Target(Invalidated, maxGroupDepth: 8);
+    public string TargetGroup() => TagPrefixes.Name(TagPrefixes.Grouped(Invalidated, maxGroupDepth: 8).Longest);
 
     /// <summary>A connection holds 10 three-segment tags, then releases them: group names, reference counts, join and leave lists.</summary>
     [Benchmark]

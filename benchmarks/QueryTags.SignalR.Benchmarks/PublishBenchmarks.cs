@@ -55,7 +55,7 @@ public class PublishBenchmarks
                 options,
                 metrics,
                 new ServerCaches(evictors, metrics, NullLogger<ServerCaches>.Instance),
-                new LogThrottle(),
+                new LoggingThrottle(),
                 new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()),
                 NullLogger<HubTagInvalidator>.Instance);
         }
@@ -81,7 +81,7 @@ public class PublishBenchmarks
         foreach (var tag in _tags)
         {
             _ = TagLimits.Default.Check(tag);
-            groups.Add(TagGroupNames.Target(tag, 8));
+            groups.Add(TagPrefixes.Name(TagPrefixes.Grouped(tag, 8).Longest));
         }
 
         var cursor = await _log.AppendAsync(_tags, CancellationToken.None);

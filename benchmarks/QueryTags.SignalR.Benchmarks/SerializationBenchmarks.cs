@@ -17,7 +17,7 @@ public class SerializationBenchmarks
         Id = Guid.CreateVersion7().ToString("N"),
         Tags = [["todo", 5], ["todos"]],
         Cursor = InvalidationCursor.Parse("3f9a1c2b7d4e:12345"),
-        Origin = "1764000000000000",
+        Source = "1764000000000000",
     };
 
     private readonly MessagePackHubProtocol _messagePack = new();

@@ -34,7 +34,7 @@ var tagInvalidation = builder.Services.AddTagInvalidation()
     .AddTagAuthorization(rules => rules.Allow(["user", "{sub}"]))
     // Every invalidation first evicts the output-cached GETs tagged with its tags (TodoEndpoints.cs), so the
     // refetch it triggers reads fresh data.
-    .EvictOutputCache();
+    .AddOutputCacheEviction();
 tagInvalidation.AddSignalR().AddMessagePackProtocol();
 
 // Sign-in without a password (SessionEndpoints.cs): a cookie names one of the sample users. The API answers 401
@@ -67,7 +67,7 @@ builder.Services.AddAuthorization(options => options.AddPolicy(PublishApiKey.Pol
 // (SignalR's backplane) and keeps the invalidation log where every node reads it.
 if (builder.Configuration["Redis"] is { Length: > 0 } redis)
 {
-    tagInvalidation.AddRedis(redis);
+    tagInvalidation.AddStackExchangeRedisScaleOut(redis);
     // The nodes share one output cache, so an eviction on one node evicts what every node cached.
     builder.Services.AddStackExchangeRedisOutputCache(options => options.Configuration = redis);
 }

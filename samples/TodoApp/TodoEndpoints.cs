@@ -12,7 +12,7 @@ namespace TodoApp;
 /// each save publishes the tags of the todos it touched once it is committed (<see cref="TodoDbContext"/>), so the
 /// clients that refetch read the new data. The one change EF Core does not see, clearing the done todos in one
 /// statement, declares its tags on the endpoint (<c>.InvalidatesTags</c>). The GETs are output-cached under the same tags, which every invalidation
-/// evicts before clients hear of it (<c>EvictOutputCache()</c> in Program.cs): the shared list's entries serve
+/// evicts before clients hear of it (<c>AddOutputCacheEviction()</c> in Program.cs): the shared list's entries serve
 /// everyone, signed in or not, and a user's own list is cached per user (<see cref="TodoCachePolicy"/>).
 /// </summary>
 /// <remarks>

@@ -164,7 +164,7 @@ public sealed class CacheEvictionTests
         tagInvalidation.AddSignalR();
         if (redis is not null)
         {
-            tagInvalidation.AddRedis(redis);
+            tagInvalidation.AddStackExchangeRedisScaleOut(redis);
             builder.Services.AddStackExchangeRedisOutputCache(options => options.Configuration = redis);
         }
 
@@ -172,7 +172,7 @@ public sealed class CacheEvictionTests
         builder.Services.AddHybridCache();
         if (evict)
         {
-            _ = cache == "output" ? tagInvalidation.EvictOutputCache() : tagInvalidation.EvictHybridCache();
+            _ = cache == "output" ? tagInvalidation.AddOutputCacheEviction() : tagInvalidation.AddHybridCacheEviction();
         }
 
         var app = builder.Build();

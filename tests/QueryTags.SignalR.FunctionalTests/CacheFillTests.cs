@@ -148,7 +148,7 @@ public sealed class CacheFillTests
             var builder = KestrelServer.AppBuilder();
             builder.Services.AddSingleton<IOutputCacheStore>(Store);
             builder.Services.AddOutputCache();
-            builder.Services.AddTagInvalidation().EvictOutputCache().AddSignalR();
+            builder.Services.AddTagInvalidation().AddOutputCacheEviction().AddSignalR();
             var app = builder.Build();
             app.UseOutputCache();
             app.MapTagInvalidation();

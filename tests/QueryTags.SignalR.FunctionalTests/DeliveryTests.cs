@@ -16,16 +16,16 @@ public sealed class DeliveryTests(KestrelServerFixture fixture) : IClassFixture<
         await using var client = await RawConnection.StartAsync(Server, transport);
         await client.SubscribeAsync(["todos"]);
 
-        var sent = await Server.Services.GetRequiredService<ITagInvalidator>().InvalidateTagsAsync([["todos"]], origin: "test");
+        var sent = await Server.Services.GetRequiredService<ITagInvalidator>().InvalidateTagsAsync([["todos"]], source: "test");
 
         var received = await client.NextAsync();
         Assert.Equal(sent.Id, received.Id);
         Assert.Equal([new Tag("todos")], received.Tags);
         Assert.Equal(sent.Cursor, received.Cursor);
 
-        // The publisher's origin text stays on the server unless the app opts in.
-        Assert.Equal("test", sent.Origin);
-        Assert.Null(received.Origin);
+        // The publisher's source text stays on the server unless the app opts in.
+        Assert.Equal("test", sent.Source);
+        Assert.Null(received.Source);
     }
 
     [Theory]

@@ -61,7 +61,7 @@ public static class TestServerApp
         // --Redis=127.0.0.1:6379 makes this node one of several: SignalR's backplane plus the shared log.
         if (builder.Configuration["Redis"] is { Length: > 0 } redis)
         {
-            tagInvalidation.AddRedis(redis);
+            tagInvalidation.AddStackExchangeRedisScaleOut(redis);
         }
 
         var app = builder.Build();
@@ -163,13 +163,13 @@ public static class TestServerApp
             }
         }
 
-        var origin = body.TryGetProperty("origin", out var originElement) && originElement.ValueKind == JsonValueKind.String ? originElement.GetString() : null;
+        var source = body.TryGetProperty("origin", out var sourceElement) && sourceElement.ValueKind == JsonValueKind.String ? sourceElement.GetString() : null;
         var viaHubContext = body.TryGetProperty("via", out var via) && via.ValueKind == JsonValueKind.String && via.GetString() == "hubContext";
         try
         {
             var message = viaHubContext
-                ? await hubContext.InvalidateTagsAsync(tags, origin)
-                : await invalidator.InvalidateTagsAsync(tags, origin);
+                ? await hubContext.InvalidateTagsAsync(tags, source)
+                : await invalidator.InvalidateTagsAsync(tags, source);
             return Results.Ok(new { id = message.Id, cursor = message.Cursor });
         }
         catch (ArgumentException ex)

@@ -135,7 +135,7 @@ internal sealed class SignalRLoadClient(
             return;
         }
 
-        if (PublishTimestamp.TryParse(message.Origin, out var published))
+        if (PublishTimestamp.TryParse(message.Source, out var published))
         {
             counters.Delivered(received - published);
         }

@@ -7,6 +7,6 @@ internal static class BaselineMessage
     {
         Id = Guid.CreateVersion7().ToString("N"),
         Tags = [tag],
-        Origin = publishedAt,
+        Source = publishedAt,
     };
 }

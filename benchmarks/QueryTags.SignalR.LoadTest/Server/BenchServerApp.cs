@@ -52,12 +52,12 @@ internal static class BenchServerApp
         ISignalRServerBuilder signalR;
         if (system == BenchSystem.QueryTags)
         {
-            // The publish time travels in the origin text, which clients only receive when the app opts in.
-            var tagInvalidation = builder.Services.AddTagInvalidation(options => options.SendOriginToClients = true);
+            // The publish time travels in the source text (the wire field origin), which clients only receive when the app opts in.
+            var tagInvalidation = builder.Services.AddTagInvalidation(options => options.SendSourceToClients = true);
             signalR = tagInvalidation.AddSignalR();
             if (redis is not null)
             {
-                tagInvalidation.AddRedisLog(redis);
+                tagInvalidation.AddStackExchangeRedisInvalidationLog(redis);
             }
 
             builder.Services.AddSingleton<IBenchPublisher, QueryTagsPublisher>();

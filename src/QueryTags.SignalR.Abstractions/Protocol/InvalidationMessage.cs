@@ -27,10 +27,13 @@ public sealed class InvalidationMessage
     [JsonPropertyName("cursor")]
     public InvalidationCursor? Cursor { get; set; }
 
-    /// <summary>Free text the publisher attached (for example the node or the user that caused it); may be null.</summary>
+    /// <summary>
+    /// Free text the publisher attached to say where the change came from (for example the node or the user that
+    /// caused it); may be null. Its wire field keeps the name <c>origin</c>, which the clients read.
+    /// </summary>
     [Key("origin")]
     [JsonPropertyName("origin")]
-    public string? Origin { get; set; }
+    public string? Source { get; set; }
 
     /// <summary>
     /// The W3C <c>traceparent</c> of the publish (<c>00-{trace id}-{span id}-{flags}</c>), so a client's work can join

@@ -35,7 +35,7 @@ internal sealed class InvalidationMessageMessagePackFormatter : IMessagePackForm
         }
 
         writer.Write("origin");
-        writer.Write(value.Origin);
+        writer.Write(value.Source);
         if (value.TraceParent is { } traceParent)
         {
             writer.Write("traceparent");
@@ -79,7 +79,7 @@ internal sealed class InvalidationMessageMessagePackFormatter : IMessagePackForm
                         message.Cursor = reader.TryReadNil() ? null : cursors.Deserialize(ref reader, options);
                         break;
                     case "origin":
-                        message.Origin = reader.ReadString();
+                        message.Source = reader.ReadString();
                         break;
                     case "traceparent":
                         message.TraceParent = reader.ReadString();

@@ -11,17 +11,12 @@ internal sealed class TagJsonConverter : JsonConverter<Tag>
     {
         var element = JsonElement.ParseValue(ref reader);
         var result = TagReader.Read(element, TagLimits.Unlimited);
-        return result.Tag ?? throw new JsonException($"Not a tag: {element.GetRawText()}: {result.Reason} ({result.Rule}).");
+        return result.Tag ?? throw new JsonException(result.NotATag(element.GetRawText()));
     }
 
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, Tag value, JsonSerializerOptions options)
     {
-        if (value.Count == 0)
-        {
-            throw new JsonException("Cannot write an empty (default) tag.");
-        }
-
         // The canonical form is compact JSON already; writing it raw avoids re-encoding every segment.
         writer.WriteRawValue(value.Canonical, skipInputValidation: true);
     }

@@ -9,14 +9,12 @@ internal sealed class TagMessagePackFormatter : IMessagePackFormatter<Tag>
     /// <inheritdoc />
     public void Serialize(ref MessagePackWriter writer, Tag value, MessagePackSerializerOptions options)
     {
-        if (value.Count == 0)
-        {
-            throw new MessagePackSerializationException("Cannot write an empty (default) tag.");
-        }
-
+        // A default tag throws from its enumerator, before anything is written.
+        using var segments = value.GetEnumerator();
         writer.WriteArrayHeader(value.Count);
-        foreach (var segment in value)
+        while (segments.MoveNext())
         {
+            var segment = segments.Current;
             switch (segment.Kind)
             {
                 case TagSegmentKind.String: writer.Write(segment.StringValue); break;
@@ -54,5 +52,5 @@ internal sealed class TagMessagePackFormatter : IMessagePackFormatter<Tag>
     private static string Kind(ref MessagePackReader reader) => MessagePackSegments.Kind(ref reader);
 
     private static MessagePackSerializationException Invalid(TagReadResult rejection) =>
-        new($"Not a tag: {rejection.Reason} ({rejection.Rule}).");
+        new(rejection.NotATag());
 }

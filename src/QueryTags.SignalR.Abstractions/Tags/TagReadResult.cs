@@ -8,4 +8,9 @@ internal readonly record struct TagReadResult(Tag? Tag, string? Rule, string? Re
 {
     public static TagReadResult Fail(string rule, string? detail = null) =>
         new(null, rule, detail is null ? TagRules.Describe(rule) : $"{TagRules.Describe(rule)}: {detail}");
+
+    /// <summary>The one sentence a reader's error gives for refused input: <c>Not a tag: {input}: {reason} ({rule}).</c></summary>
+    /// <param name="input">The input as text, when the reader has it.</param>
+    public string NotATag(string? input = null) =>
+        input is null ? $"Not a tag: {Reason} ({Rule})." : $"Not a tag: {input}: {Reason} ({Rule}).";
 }

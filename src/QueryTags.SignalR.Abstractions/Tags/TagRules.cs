@@ -45,6 +45,12 @@ public static class TagRules
         _ => rule,
     };
 
+    /// <summary>
+    /// The one sentence that names a broken rule, as errors and refusals write it:
+    /// <c>{subject} breaks rule {rule}: {reason}</c>, such as <c>Tag 0 ["todo",""] breaks rule ...: ...</c>.
+    /// </summary>
+    internal static string Broken(string subject, string rule, string reason) => $"{subject} breaks rule {rule}: {reason}";
+
     // What a connection may hold and what one call may carry; the rules above are about a tag on its own.
 
     /// <summary>The connection already holds the most distinct tags it may.</summary>

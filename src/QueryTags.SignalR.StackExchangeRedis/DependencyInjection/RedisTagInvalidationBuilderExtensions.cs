@@ -16,26 +16,32 @@ public static class RedisTagInvalidationBuilderExtensions
 
     /// <summary>
     /// Wires scale-out in one call: SignalR's Redis backplane and the invalidation log on the same Redis at
-    /// <paramref name="configuration"/>, the outage recovery and the health check <c>querytags-redis-log</c>.
+    /// <paramref name="configuration"/>, the outage recovery and the health check <c>querytags-redis-log</c>. Its
+    /// name is apart from SignalR's own <c>.AddStackExchangeRedis(...)</c> (the backplane alone), which the builder
+    /// after <c>.AddSignalR()</c> offers too.
     /// </summary>
+    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on (before or after <c>.AddSignalR()</c>).</typeparam>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <param name="configuration">A StackExchange.Redis configuration string, such as <c>127.0.0.1:6379</c>.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static ITagInvalidationBuilder AddRedis(this ITagInvalidationBuilder builder, string configuration)
+    public static TBuilder AddStackExchangeRedisScaleOut<TBuilder>(this TBuilder builder, string configuration)
+        where TBuilder : ITagInvalidationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        return builder.AddRedis(ConfigurationOptions.Parse(configuration));
+        return builder.AddStackExchangeRedisScaleOut(ConfigurationOptions.Parse(configuration));
     }
 
     /// <summary>
     /// Wires scale-out in one call: SignalR's Redis backplane and the invalidation log on the same Redis, the
     /// outage recovery and the health check <c>querytags-redis-log</c>.
     /// </summary>
+    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on (before or after <c>.AddSignalR()</c>).</typeparam>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <param name="configuration">The Redis connection; each of the two connections gets a copy.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static ITagInvalidationBuilder AddRedis(this ITagInvalidationBuilder builder, ConfigurationOptions configuration)
+    public static TBuilder AddStackExchangeRedisScaleOut<TBuilder>(this TBuilder builder, ConfigurationOptions configuration)
+        where TBuilder : ITagInvalidationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -47,21 +53,23 @@ public static class RedisTagInvalidationBuilderExtensions
             backplane.Configuration = registered.Clone();
             backplane.Configuration.ReconnectRetryPolicy = RedisInvalidationLogOptions.ReconnectEverySecond();
         });
-        return builder.AddRedisLog(log =>
+        return builder.AddStackExchangeRedisInvalidationLog(log =>
         {
             log.ConfigurationOptions = registered.Clone();
             log.ConfigurationOptions.ReconnectRetryPolicy = RedisInvalidationLogOptions.ReconnectEverySecond();
         });
     }
 
-    /// <summary>Keeps the invalidation log in Redis at <paramref name="configuration"/>; see <see cref="AddRedisLog(ITagInvalidationBuilder, Action{RedisInvalidationLogOptions})"/>.</summary>
+    /// <summary>Keeps the invalidation log in Redis at <paramref name="configuration"/>; see <see cref="AddStackExchangeRedisInvalidationLog{TBuilder}(TBuilder, Action{RedisInvalidationLogOptions})"/>.</summary>
+    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on (before or after <c>.AddSignalR()</c>).</typeparam>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <param name="configuration">A StackExchange.Redis configuration string, such as <c>127.0.0.1:6379</c>.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static ITagInvalidationBuilder AddRedisLog(this ITagInvalidationBuilder builder, string configuration)
+    public static TBuilder AddStackExchangeRedisInvalidationLog<TBuilder>(this TBuilder builder, string configuration)
+        where TBuilder : ITagInvalidationBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        return builder.AddRedisLog(options => options.Configuration = configuration);
+        return builder.AddStackExchangeRedisInvalidationLog(options => options.Configuration = configuration);
     }
 
     /// <summary>
@@ -69,12 +77,14 @@ public static class RedisTagInvalidationBuilderExtensions
     /// recovery and the health check <c>querytags-redis-log</c> (map it with <c>app.MapHealthChecks(...)</c>);
     /// <see cref="IUserConnections"/> then closes a user's connections on every node.
     /// Use it with <c>.AddSignalR().AddStackExchangeRedis(...)</c>, which carries the invalidations between nodes;
-    /// <see cref="AddRedis(ITagInvalidationBuilder, string)"/> does both.
+    /// <see cref="AddStackExchangeRedisScaleOut{TBuilder}(TBuilder, string)"/> does both.
     /// </summary>
+    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on (before or after <c>.AddSignalR()</c>).</typeparam>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <param name="configure">Sets the connection and the key prefix.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static ITagInvalidationBuilder AddRedisLog(this ITagInvalidationBuilder builder, Action<RedisInvalidationLogOptions> configure)
+    public static TBuilder AddStackExchangeRedisInvalidationLog<TBuilder>(this TBuilder builder, Action<RedisInvalidationLogOptions> configure)
+        where TBuilder : ITagInvalidationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

@@ -4,7 +4,7 @@ namespace QueryTags.SignalR;
 /// Evicts server-side copies of data (output cache entries, <c>HybridCache</c> entries, anything else) known by the
 /// tags of an invalidation, before the clients hear of it: a client that refetches on the push then cannot be
 /// answered from a stale copy. Register implementations as <see cref="ITagEvictor"/> singletons;
-/// <c>EvictOutputCache()</c> and <c>EvictHybridCache()</c> register the two that ship.
+/// <c>AddOutputCacheEviction()</c> and <c>AddHybridCacheEviction()</c> register the two that ship.
 /// </summary>
 /// <remarks>
 /// Every evictor runs for every invalidation call, after the log append and before the send, and the invalidator

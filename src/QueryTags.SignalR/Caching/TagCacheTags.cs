@@ -13,10 +13,8 @@ namespace QueryTags.SignalR;
 /// </remarks>
 public static class TagCacheTags
 {
-    private const string Prefix = "qt:";
-
     /// <summary>The cache tag every entry known by query tags carries, which a <c>reset</c> evicts by.</summary>
-    internal const string All = "qt:all";
+    internal const string All = TagPrefixes.NamePrefix + "all";
 
     /// <summary>
     /// The cache tags for an entry known by <paramref name="tags"/>, for example
@@ -24,7 +22,7 @@ public static class TagCacheTags
     /// </summary>
     /// <param name="tags">The query tags of the cached data.</param>
     /// <returns>The distinct cache tags: one per prefix of each tag, and the one every such entry carries.</returns>
-    /// <exception cref="ArgumentException">A tag is empty (default).</exception>
+    /// <exception cref="InvalidOperationException">A tag is <c>default(Tag)</c>.</exception>
     public static string[] Of(params Tag[] tags)
     {
         ArgumentNullException.ThrowIfNull(tags);
@@ -47,18 +45,15 @@ public static class TagCacheTags
     /// <summary>The cache tag an invalidation of <paramref name="tag"/> evicts by.</summary>
     /// <param name="tag">An invalidated tag.</param>
     /// <returns><c>qt:</c> and the tag's canonical form.</returns>
-    /// <exception cref="ArgumentException">The tag is empty (default).</exception>
-    public static string Evicting(Tag tag) => string.Concat(Prefix, Checked(tag).Canonical);
+    /// <exception cref="InvalidOperationException">The tag is <c>default(Tag)</c>.</exception>
+    public static string Evicting(Tag tag) => TagPrefixes.Name(tag.Canonical);
 
+    /// <summary>The cache tags of one tag: the name of each of its prefixes.</summary>
     internal static IEnumerable<string> OfOne(Tag tag)
     {
-        Checked(tag);
-        for (var length = 1; length <= tag.Count; length++)
+        foreach (var prefix in TagPrefixes.Of(tag))
         {
-            yield return string.Concat(Prefix, tag.PrefixCanonical(length));
+            yield return TagPrefixes.Name(prefix);
         }
     }
-
-    private static Tag Checked(Tag tag) =>
-        tag.Count > 0 ? tag : throw new ArgumentException($"{TagRules.Describe(TagRules.Empty)} ({TagRules.Empty}).", nameof(tag));
 }

@@ -15,13 +15,13 @@ public static class TagInvalidationServiceCollectionExtensions
 {
     internal const string InnerHubContextKey = "QueryTags.SignalR.InnerHubContext";
 
-    /// <summary>Registers tag invalidation with default options. Chain <c>.AddSignalR()</c>.</summary>
+    /// <summary>Registers tag invalidation with default options. Chain <c>.AddSignalR()</c> and the add-ons, in any order.</summary>
     /// <param name="services">The services.</param>
     /// <returns>A builder for chaining.</returns>
     public static ITagInvalidationBuilder AddTagInvalidation(this IServiceCollection services) =>
         services.AddTagInvalidation(static _ => { });
 
-    /// <summary>Registers tag invalidation. Chain <c>.AddSignalR()</c>. Safe to call more than once.</summary>
+    /// <summary>Registers tag invalidation. Chain <c>.AddSignalR()</c> and the add-ons, in any order. Safe to call more than once.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets <see cref="TagInvalidationOptions"/>; they are validated when the host starts.</param>
     /// <returns>A builder for chaining.</returns>
@@ -35,7 +35,7 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TagInvalidationMarkerService>();
         services.TryAddSingleton<TagInvalidationMetrics>();
-        services.TryAddSingleton<LogThrottle>();
+        services.TryAddSingleton<LoggingThrottle>();
         services.TryAddSingleton<InvalidationLog, InMemoryInvalidationLog>();
         services.TryAddSingleton<ServerCaches>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NewEpochEviction>());
@@ -91,22 +91,26 @@ public static class TagInvalidationServiceCollectionExtensions
         return new TagInvalidationBuilder(services);
     }
 
-    /// <summary>Adds SignalR for the invalidation hub. Chain <c>.AddMessagePackProtocol()</c> or <c>.AddStackExchangeRedis(...)</c>.</summary>
+    /// <summary>
+    /// Adds SignalR for the invalidation hub. Chain SignalR's add-ons (<c>.AddMessagePackProtocol()</c>,
+    /// <c>.AddStackExchangeRedis(...)</c>) and this library's, before or after it.
+    /// </summary>
     /// <param name="builder">The tag invalidation builder.</param>
-    /// <returns>SignalR's builder, for chaining.</returns>
-    public static ISignalRServerBuilder AddSignalR(this ITagInvalidationBuilder builder) => builder.AddSignalR(static _ => { });
+    /// <returns>A builder that is SignalR's and the tag invalidation builder, for chaining.</returns>
+    public static ITagInvalidationSignalRBuilder AddSignalR(this ITagInvalidationBuilder builder) => builder.AddSignalR(static _ => { });
 
     /// <summary>Adds SignalR for the invalidation hub with hub options.</summary>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <param name="configure">Sets SignalR's <see cref="HubOptions"/>.</param>
-    /// <returns>SignalR's builder, for chaining.</returns>
-    public static ISignalRServerBuilder AddSignalR(this ITagInvalidationBuilder builder, Action<HubOptions> configure)
+    /// <returns>A builder that is SignalR's and the tag invalidation builder, for chaining.</returns>
+    public static ITagInvalidationSignalRBuilder AddSignalR(this ITagInvalidationBuilder builder, Action<HubOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
 
         // Tag, InvalidationMessage and the other wire types carry their System.Text.Json converters and
         // MessagePack formatters as attributes, so both hub protocols read and write them with no more set-up.
-        return builder.Services.AddSignalR(configure);
+        builder.Services.AddSignalR(configure);
+        return new TagInvalidationSignalRBuilder(builder.Services);
     }
 }

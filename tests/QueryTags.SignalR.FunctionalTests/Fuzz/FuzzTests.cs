@@ -85,7 +85,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Empty(logs.Entries.Where(entry => entry.Level >= LogLevel.Error).Select(entry => $"{entry.Category}: {entry.Message}"));
         Assert.Empty(library.Where(entry => entry.Exception is not null).Select(entry => entry.Message));
 
-        // 20 at once, then 10 a second (LogThrottle), plus the notes of how many were held back.
+        // 20 at once, then 10 a second (LoggingThrottle), plus the notes of how many were held back.
         Assert.InRange(library.Count, 1, 20 + (int)(duration.TotalSeconds * 10 * 2) + 10);
     }
 

@@ -31,8 +31,8 @@ public sealed class AllowedOriginServerFixture : AuthenticatedServerFixture
     protected override Task<KestrelServer> StartServerAsync() => KestrelServer.StartAsync(options => options.AllowedOrigins.Add(AllowedOrigin + "/"));
 }
 
-/// <summary>A server that sends the publisher's <c>origin</c> text to clients.</summary>
-public sealed class SendOriginServerFixture : KestrelServerFixture
+/// <summary>A server that sends the publisher's source text (<c>SendSourceToClients</c>) to clients.</summary>
+public sealed class SendSourceServerFixture : KestrelServerFixture
 {
-    protected override Task<KestrelServer> StartServerAsync() => KestrelServer.StartAsync(options => options.SendOriginToClients = true);
+    protected override Task<KestrelServer> StartServerAsync() => KestrelServer.StartAsync(options => options.SendSourceToClients = true);
 }

@@ -7,7 +7,7 @@ namespace QueryTags.SignalR.Tests.Infrastructure;
 /// invalidator does) and typed sends to one connection (what a reset does). Other targets are not used by the
 /// library and throw.
 /// </summary>
-internal sealed class RecordingHubContext : IHubContext<InvalidationHub>, IHubContext<InvalidationHub, IInvalidationClient>
+internal sealed class RecordingHubContext : IHubContext<InvalidationHub>, IHubContext<InvalidationHub, IInvalidationHubClient>
 {
     private readonly Lock _gate = new();
     private readonly RecordingClients _clients;
@@ -26,7 +26,7 @@ internal sealed class RecordingHubContext : IHubContext<InvalidationHub>, IHubCo
 
     IHubClients IHubContext<InvalidationHub>.Clients => _clients;
 
-    IHubClients<IInvalidationClient> IHubContext<InvalidationHub, IInvalidationClient>.Clients => _clients;
+    IHubClients<IInvalidationHubClient> IHubContext<InvalidationHub, IInvalidationHubClient>.Clients => _clients;
 
     public IGroupManager Groups => throw new NotSupportedException("The library does not manage groups through the hub context.");
 
@@ -48,43 +48,43 @@ internal sealed class RecordingHubContext : IHubContext<InvalidationHub>, IHubCo
         }
     }
 
-    private sealed class RecordingClients(RecordingHubContext context) : IHubClients, IHubClients<IInvalidationClient>
+    private sealed class RecordingClients(RecordingHubContext context) : IHubClients, IHubClients<IInvalidationHubClient>
     {
         public IClientProxy Groups(IReadOnlyList<string> groupNames) => new GroupProxy(context, groupNames);
 
-        public IInvalidationClient Client(string connectionId) => new ConnectionProxy(context, connectionId);
+        public IInvalidationHubClient Client(string connectionId) => new ConnectionProxy(context, connectionId);
 
         IClientProxy IHubClients<IClientProxy>.Client(string connectionId) => throw Unused();
 
         public IClientProxy All => throw Unused();
 
-        IInvalidationClient IHubClients<IInvalidationClient>.All => throw Unused();
+        IInvalidationHubClient IHubClients<IInvalidationHubClient>.All => throw Unused();
 
         public IClientProxy AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw Unused();
 
-        IInvalidationClient IHubClients<IInvalidationClient>.AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw Unused();
+        IInvalidationHubClient IHubClients<IInvalidationHubClient>.AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw Unused();
 
         public IClientProxy Clients(IReadOnlyList<string> connectionIds) => throw Unused();
 
-        IInvalidationClient IHubClients<IInvalidationClient>.Clients(IReadOnlyList<string> connectionIds) => throw Unused();
+        IInvalidationHubClient IHubClients<IInvalidationHubClient>.Clients(IReadOnlyList<string> connectionIds) => throw Unused();
 
         public IClientProxy Group(string groupName) => new GroupProxy(context, [groupName]);
 
-        IInvalidationClient IHubClients<IInvalidationClient>.Group(string groupName) => throw Unused();
+        IInvalidationHubClient IHubClients<IInvalidationHubClient>.Group(string groupName) => throw Unused();
 
-        IInvalidationClient IHubClients<IInvalidationClient>.Groups(IReadOnlyList<string> groupNames) => throw Unused();
+        IInvalidationHubClient IHubClients<IInvalidationHubClient>.Groups(IReadOnlyList<string> groupNames) => throw Unused();
 
         public IClientProxy GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw Unused();
 
-        IInvalidationClient IHubClients<IInvalidationClient>.GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw Unused();
+        IInvalidationHubClient IHubClients<IInvalidationHubClient>.GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw Unused();
 
         public IClientProxy User(string userId) => throw Unused();
 
-        IInvalidationClient IHubClients<IInvalidationClient>.User(string userId) => throw Unused();
+        IInvalidationHubClient IHubClients<IInvalidationHubClient>.User(string userId) => throw Unused();
 
         public IClientProxy Users(IReadOnlyList<string> userIds) => throw Unused();
 
-        IInvalidationClient IHubClients<IInvalidationClient>.Users(IReadOnlyList<string> userIds) => throw Unused();
+        IInvalidationHubClient IHubClients<IInvalidationHubClient>.Users(IReadOnlyList<string> userIds) => throw Unused();
 
         private static NotSupportedException Unused() => new("The library sends to groups and to single connections only.");
     }
@@ -98,7 +98,7 @@ internal sealed class RecordingHubContext : IHubContext<InvalidationHub>, IHubCo
         }
     }
 
-    private sealed class ConnectionProxy(RecordingHubContext context, string connectionId) : IInvalidationClient
+    private sealed class ConnectionProxy(RecordingHubContext context, string connectionId) : IInvalidationHubClient
     {
         public Task Invalidate(InvalidationMessage message) => throw new NotSupportedException("Invalidations go to groups.");
 

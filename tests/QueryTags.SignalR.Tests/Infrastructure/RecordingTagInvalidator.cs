@@ -35,7 +35,7 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
         }
     }
 
-    public Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? origin = null, CancellationToken cancellationToken = default)
+    public Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default)
     {
         List<Tag> list = [.. tags];
         lock (_calls)
@@ -46,6 +46,6 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
         OnInvalidate?.Invoke(list);
         return Failure is { } failure
             ? Task.FromException<InvalidationMessage>(failure)
-            : Task.FromResult(new InvalidationMessage { Id = Guid.NewGuid().ToString("N"), Tags = list, Origin = origin });
+            : Task.FromResult(new InvalidationMessage { Id = Guid.NewGuid().ToString("N"), Tags = list, Source = source });
     }
 }

@@ -35,10 +35,10 @@ internal sealed class TestServices
         Metrics = new TagInvalidationMetrics(Meters);
         Caches = new ServerCaches(evictors ?? [], Metrics, CachesLogger);
         Connections = new LocalConnections(HubContext, Log, Caches);
-        Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, new LogThrottle(), NullLogger<TagAuthorizer>.Instance));
+        Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, new LoggingThrottle(), NullLogger<TagAuthorizer>.Instance));
         UserConnections = new LocalUserConnections(new ConnectionBindings(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new Microsoft.AspNetCore.Http.Connections.ConnectionOptions())), SubscriptionLogger);
-        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, UserConnections, time ?? TimeProvider.System, LogThrottle, SubscriptionLogger);
-        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LogThrottle, new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()), InvalidatorLogger);
+        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, UserConnections, time ?? TimeProvider.System, LoggingThrottle, SubscriptionLogger);
+        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LoggingThrottle, new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()), InvalidatorLogger);
     }
 
     public IOptions<TagInvalidationOptions> Options { get; }
@@ -51,7 +51,7 @@ internal sealed class TestServices
 
     public ServerCaches Caches { get; }
 
-    public LogThrottle LogThrottle { get; } = new();
+    public LoggingThrottle LoggingThrottle { get; } = new();
 
     public RecordingHubContext HubContext { get; } = new();
 

@@ -19,7 +19,7 @@ public class WireMessageTests
         Id = "0197a5b0c1d2",
         Tags = [["todos"], ["todo", 5]],
         Cursor = InvalidationCursor.Parse("e1:7"),
-        Origin = null,
+        Source = null,
     };
 
     private static InvalidationMessage Traced()
@@ -98,7 +98,7 @@ public class WireMessageTests
         Assert.Equal("x", read.Id);
         Assert.Equal([new Tag("todo")], read.Tags);
         Assert.Null(read.Cursor);
-        Assert.Equal("node-1", read.Origin);
+        Assert.Equal("node-1", read.Source);
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public class WireMessageTests
         Assert.Equal("x", read.Id);
         Assert.Equal([new Tag("todo", 5)], read.Tags);
         Assert.Null(read.Cursor);
-        Assert.Equal("node-1", read.Origin);
+        Assert.Equal("node-1", read.Source);
         Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", read.TraceParent);
     }
 
@@ -280,7 +280,7 @@ public class WireMessageTests
         Assert.Equal(expected.Id, actual.Id);
         Assert.Equal(expected.Tags, actual.Tags);
         Assert.Equal(expected.Cursor, actual.Cursor);
-        Assert.Equal(expected.Origin, actual.Origin);
+        Assert.Equal(expected.Source, actual.Source);
         Assert.Equal(expected.TraceParent, actual.TraceParent);
     }
 

@@ -81,7 +81,7 @@ public class TagJsonConverterTests
     [Fact]
     public void Writing_a_default_tag_throws()
     {
-        var error = Assert.Throws<JsonException>(() => JsonSerializer.Serialize(default(Tag)));
+        var error = Assert.Throws<InvalidOperationException>(() => JsonSerializer.Serialize(default(Tag)));
 
         Assert.Contains("empty", error.Message, StringComparison.Ordinal);
     }

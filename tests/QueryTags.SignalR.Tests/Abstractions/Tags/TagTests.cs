@@ -105,17 +105,37 @@ public class TagTests
     }
 
     [Fact]
-    public void Default_tag_is_empty()
+    public void A_default_tag_is_told_by_IsDefault_and_can_be_compared_and_shown()
     {
         var tag = default(Tag);
         var count = tag.Count;
 
+        Assert.True(tag.IsDefault);
+        Assert.False(new Tag("todo").IsDefault);
         Assert.Equal(0, count);
-        Assert.Empty(tag);
-        Assert.Equal("[]", tag.Canonical);
         Assert.Equal(default, tag);
-        Assert.False(tag.Matches(["todo"]));
-        Assert.False(new Tag("todo").Matches(tag));
+        Assert.NotEqual(new Tag("todo"), tag);
+        Assert.Equal(0, tag.GetHashCode());
+        Assert.Equal("[]", tag.ToString());
+    }
+
+    [Fact]
+    public void A_default_tag_throws_from_every_member_that_reads_it_with_one_sentence()
+    {
+        var tag = default(Tag);
+        const string Sentence = "default(Tag) breaks rule empty: a tag needs at least one segment; build a tag from its segments, such as [\"todo\", 5].";
+
+        Assert.All(
+            new Action[]
+            {
+                () => _ = tag.Canonical,
+                () => _ = tag[0],
+                () => tag.GetEnumerator(),
+                () => tag.Matches(["todo"]),
+                () => new Tag("todo").Matches(tag),
+                () => tag.Prefix(1),
+            },
+            use => Assert.Equal(Sentence, Assert.Throws<InvalidOperationException>(use).Message));
     }
 
     [Fact]

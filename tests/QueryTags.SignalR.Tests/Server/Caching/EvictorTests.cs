@@ -81,7 +81,7 @@ public class EvictorTests
     [Fact]
     public void Asking_for_an_eviction_without_its_cache_says_what_to_add()
     {
-        using var provider = new ServiceCollection().AddTagInvalidation().EvictOutputCache().Services.BuildServiceProvider();
+        using var provider = new ServiceCollection().AddTagInvalidation().AddOutputCacheEviction().Services.BuildServiceProvider();
 
         var error = Assert.Throws<InvalidOperationException>(() => provider.GetServices<ITagEvictor>().ToList());
 
@@ -92,7 +92,7 @@ public class EvictorTests
     public void Asking_twice_registers_one_evictor_of_each_kind()
     {
         var services = new ServiceCollection().AddOutputCache().AddHybridCache().Services;
-        services.AddTagInvalidation().EvictOutputCache().EvictHybridCache().EvictOutputCache().EvictHybridCache();
+        services.AddTagInvalidation().AddOutputCacheEviction().AddHybridCacheEviction().AddOutputCacheEviction().AddHybridCacheEviction();
         using var provider = services.BuildServiceProvider();
 
         Assert.Equal(2, provider.GetServices<ITagEvictor>().Count());
@@ -103,7 +103,7 @@ public class EvictorTests
         var services = new ServiceCollection();
         cache(services);
         var builder = services.AddTagInvalidation();
-        _ = hybrid ? builder.EvictHybridCache() : builder.EvictOutputCache();
+        _ = hybrid ? builder.AddHybridCacheEviction() : builder.AddOutputCacheEviction();
         return services.BuildServiceProvider();
     }
 }

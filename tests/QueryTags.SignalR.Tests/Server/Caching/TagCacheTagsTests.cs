@@ -20,9 +20,9 @@ public class TagCacheTagsTests
     }
 
     [Fact]
-    public void An_empty_tag_is_refused()
+    public void A_default_tag_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => TagCacheTags.Of(default(Tag)));
-        Assert.Throws<ArgumentException>(() => TagCacheTags.Evicting(default));
+        Assert.Throws<InvalidOperationException>(() => TagCacheTags.Of(default(Tag)));
+        Assert.Throws<InvalidOperationException>(() => TagCacheTags.Evicting(default));
     }
 }

@@ -6,18 +6,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using QueryTags.SignalR.StackExchangeRedis;
+using QueryTags.SignalR.Internal;
 using QueryTags.SignalR.StackExchangeRedis.Internal;
 using StackExchange.Redis;
 
 namespace QueryTags.SignalR.Tests.StackExchangeRedis.DependencyInjection;
 
-/// <summary>What <c>AddRedis</c> and <c>AddRedisLog</c> register; one server for the class, for the backplane to reach.</summary>
+/// <summary>What <c>AddStackExchangeRedisScaleOut</c> and <c>AddStackExchangeRedisInvalidationLog</c> register; one server for the class, for the backplane to reach.</summary>
 public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     [Fact]
-    public async Task AddRedis_registers_SignalR_s_Redis_backplane_and_the_Redis_log()
+    public async Task AddStackExchangeRedisScaleOut_registers_SignalR_s_Redis_backplane_and_the_Redis_log()
     {
-        await using var provider = Provider(services => services.AddTagInvalidation().AddRedis(redis.Server.Configuration));
+        await using var provider = Provider(services => services.AddTagInvalidation().AddStackExchangeRedisScaleOut(redis.Server.Configuration));
 
         Assert.IsType<RedisHubLifetimeManager<InvalidationHub>>(provider.GetRequiredService<HubLifetimeManager<InvalidationHub>>());
         var log = Assert.IsType<RedisInvalidationLog>(provider.GetRequiredService<InvalidationLog>());
@@ -31,9 +32,21 @@ public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixtur
     }
 
     [Fact]
-    public async Task The_backplane_s_connection_is_watched_once_even_when_AddRedis_is_called_twice()
+    public async Task Scale_out_chains_after_AddSignalR_too_and_SignalR_s_own_AddStackExchangeRedis_stays_the_backplane_alone()
     {
-        await using var provider = Provider(services => services.AddTagInvalidation().AddRedis(redis.Server.Configuration).AddRedis(redis.Server.Configuration));
+        await using var after = Provider(services => services.AddTagInvalidation().AddSignalR().AddStackExchangeRedisScaleOut(redis.Server.Configuration).AddMessagePackProtocol());
+        await using var backplaneOnly = Provider(services => services.AddTagInvalidation().AddSignalR().AddStackExchangeRedis(redis.Server.Configuration));
+
+        Assert.IsType<RedisHubLifetimeManager<InvalidationHub>>(after.GetRequiredService<HubLifetimeManager<InvalidationHub>>());
+        Assert.IsType<RedisInvalidationLog>(after.GetRequiredService<InvalidationLog>());
+        Assert.IsType<RedisHubLifetimeManager<InvalidationHub>>(backplaneOnly.GetRequiredService<HubLifetimeManager<InvalidationHub>>());
+        Assert.IsType<InMemoryInvalidationLog>(backplaneOnly.GetRequiredService<InvalidationLog>());
+    }
+
+    [Fact]
+    public async Task The_backplane_s_connection_is_watched_once_even_when_AddStackExchangeRedisScaleOut_is_called_twice()
+    {
+        await using var provider = Provider(services => services.AddTagInvalidation().AddStackExchangeRedisScaleOut(redis.Server.Configuration).AddStackExchangeRedisScaleOut(redis.Server.Configuration));
         var roles = new List<string>();
         provider.GetRequiredService<RedisConnections>().Observe((_, role) =>
         {
@@ -43,7 +56,7 @@ public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixtur
             }
         });
 
-        // The lifetime manager connects as it is made; the connection factory AddRedisLog wraps reports it.
+        // The lifetime manager connects as it is made; the connection factory AddStackExchangeRedisInvalidationLog wraps reports it.
         provider.GetRequiredService<HubLifetimeManager<InvalidationHub>>();
         await RedisTesting.EventuallyAsync(() => { lock (roles) { return roles.Count > 0; } }, "the backplane's connection is reported");
         await Task.Delay(MonitorHarness.Quiet);
@@ -57,7 +70,7 @@ public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixtur
     [Fact]
     public async Task Called_twice_it_registers_the_health_check_and_the_hosted_services_once()
     {
-        await using var provider = Provider(services => services.AddTagInvalidation().AddRedis(redis.Server.Configuration).AddRedis(redis.Server.Configuration));
+        await using var provider = Provider(services => services.AddTagInvalidation().AddStackExchangeRedisScaleOut(redis.Server.Configuration).AddStackExchangeRedisScaleOut(redis.Server.Configuration));
 
         var checks = provider.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
         Assert.Single(checks, check => check.Name == RedisTagInvalidationBuilderExtensions.HealthCheckName);
@@ -68,9 +81,9 @@ public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixtur
     }
 
     [Fact]
-    public async Task AddRedisLog_without_a_configuration_fails_validation_saying_what_is_missing()
+    public async Task AddStackExchangeRedisInvalidationLog_without_a_configuration_fails_validation_saying_what_is_missing()
     {
-        await using var provider = Provider(services => services.AddTagInvalidation().AddRedisLog(_ => { }));
+        await using var provider = Provider(services => services.AddTagInvalidation().AddStackExchangeRedisInvalidationLog(_ => { }));
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RedisInvalidationLogOptions>>().Value);
         Assert.Contains("needs a Configuration (such as '127.0.0.1:6379') or ConfigurationOptions", error.Message);
@@ -80,9 +93,9 @@ public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixtur
     }
 
     [Fact]
-    public async Task AddRedisLog_with_an_empty_key_prefix_fails_validation()
+    public async Task AddStackExchangeRedisInvalidationLog_with_an_empty_key_prefix_fails_validation()
     {
-        await using var provider = Provider(services => services.AddTagInvalidation().AddRedisLog(options =>
+        await using var provider = Provider(services => services.AddTagInvalidation().AddStackExchangeRedisInvalidationLog(options =>
         {
             options.Configuration = redis.Server.Configuration;
             options.KeyPrefix = "";
@@ -93,20 +106,20 @@ public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixtur
     }
 
     [Fact]
-    public void AddRedisLog_refuses_a_blank_configuration_string_at_once()
+    public void AddStackExchangeRedisInvalidationLog_refuses_a_blank_configuration_string_at_once()
     {
         var builder = new ServiceCollection().AddTagInvalidation();
 
-        Assert.Throws<ArgumentException>(() => builder.AddRedisLog(" "));
-        Assert.Throws<ArgumentException>(() => builder.AddRedis(" "));
+        Assert.Throws<ArgumentException>(() => builder.AddStackExchangeRedisInvalidationLog(" "));
+        Assert.Throws<ArgumentException>(() => builder.AddStackExchangeRedisScaleOut(" "));
     }
 
     [Fact]
-    public async Task AddRedis_gives_each_connection_its_own_copy_of_the_configuration()
+    public async Task AddStackExchangeRedisScaleOut_gives_each_connection_its_own_copy_of_the_configuration()
     {
         var configuration = ConfigurationOptions.Parse(redis.Server.Configuration);
         configuration.ClientName = "caller";
-        await using var provider = Provider(services => services.AddTagInvalidation().AddRedis(configuration));
+        await using var provider = Provider(services => services.AddTagInvalidation().AddStackExchangeRedisScaleOut(configuration));
 
         // The caller reuses its object after registering; what was registered must not change with it.
         configuration.EndPoints.Clear();

@@ -1,0 +1,6 @@
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal sealed class TagInvalidationSignalRBuilder(IServiceCollection services) : ITagInvalidationSignalRBuilder
+{
+    public IServiceCollection Services { get; } = services;
+}
