@@ -20,9 +20,10 @@ function countConnections(context) {
   return counted;
 }
 
-const pause = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
-// Past the client's coalescing window (250 ms), so one change is not merged into the refetch of the one before.
-const pastTheWindow = () => pause(400);
+// The client's coalescing window is 250 ms: a change within it of a query's last refetch is merged into one more
+// refetch at its end. The tabs run on Playwright's clock, which flows as real time does until a test moves it on:
+// past the window at once, not after a real wait.
+const pastTheWindow = (context) => context.clock.runFor(400);
 
 /**
  * Adds the suite to the calling test file.
@@ -44,6 +45,7 @@ export function oneBrowser(fixture) {
     before(async () => {
       app = fixture.app;
       context = await fixture.browser.newContext({ viewport });
+      await context.clock.install();
       wire = countConnections(context);
       x = await app.createTodo("Tab X");
       y = await app.createTodo("Tab Y");
@@ -70,7 +72,7 @@ export function oneBrowser(fixture) {
         }
       }
 
-      await pastTheWindow();
+      await pastTheWindow(context);
     });
 
     /** Where each of `among` shows X's new title: a list shows it, X's route too; Y's route does not. */
@@ -100,17 +102,21 @@ export function oneBrowser(fixture) {
       const renamedX = "Tab X, renamed";
       await app.updateTodo(x.id, { title: renamedX });
       await Promise.all([tabs[1].detailTitle(renamedX).waitFor({ timeout: loadTimeout }), tabs[0].item(renamedX).waitFor({ timeout: loadTimeout }), tabs[3].item(renamedX).waitFor({ timeout: loadTimeout })]);
-      await pastTheWindow();
+      await pastTheWindow(context);
       // Y's change after X's: had X's reached Y's tab, its refetch would be counted by the time Y's shows.
       const renamedY = "Tab Y, renamed";
       await app.updateTodo(y.id, { title: renamedY });
       await Promise.all([tabs[2].detailTitle(renamedY).waitFor({ timeout: loadTimeout }), tabs[0].item(renamedY).waitFor({ timeout: loadTimeout }), tabs[3].item(renamedY).waitFor({ timeout: loadTimeout })]);
-      await pastTheWindow();
+      await pastTheWindow(context);
+      // X's again, after Y's: had Y's reached X's tab (or a list come twice), that refetch is counted by the time this shows.
+      const renamedAgain = "Tab X, renamed again";
+      await app.updateTodo(x.id, { title: renamedAgain });
+      await Promise.all([tabs[1].detailTitle(renamedAgain).waitFor({ timeout: loadTimeout }), tabs[0].item(renamedAgain).waitFor({ timeout: loadTimeout }), tabs[3].item(renamedAgain).waitFor({ timeout: loadTimeout })]);
 
-      const lists = { "/api/todos": 2 };
-      assert.deepEqual(tabs.map((tab) => tab.apiGets), [lists, { [`/api/todos/${x.id}`]: 1 }, { [`/api/todos/${y.id}`]: 1 }, lists]);
+      const lists = { "/api/todos": 3 };
+      assert.deepEqual(tabs.map((tab) => tab.apiGets), [lists, { [`/api/todos/${x.id}`]: 2 }, { [`/api/todos/${y.id}`]: 1 }, lists]);
       assert.equal(wire.connections, 1);
-      t.diagnostic(`fetches per tab for a rename of X, then of Y: ${tabs.map((tab) => JSON.stringify(tab.apiGets)).join(", ")}`);
+      t.diagnostic(`fetches per tab for a rename of X, then of Y, then of X: ${tabs.map((tab) => JSON.stringify(tab.apiGets)).join(", ")}`);
     });
 
     it("when the leader's tab closes, a change made right after reaches the other tabs within 2 s", { timeout: 30_000 }, async (t) => {
@@ -136,7 +142,7 @@ export function oneBrowser(fixture) {
     // visible page running), so the test sends the page lifecycle's events itself: `freeze`, which a browser fires just
     // before it freezes a hidden tab, and `resume`.
     it("a leader tab about to be frozen resigns: another takes over, a change made right after reaches the others within 2 s, and it follows once resumed", { timeout: 30_000 }, async (t) => {
-      await pastTheWindow();
+      await pastTheWindow(context);
       const roles = await Promise.all(tabs.map((tab) => tab.role()));
       const leader = tabs[roles.indexOf("leader")];
       const others = tabs.filter((tab) => tab !== leader);
@@ -162,7 +168,7 @@ export function oneBrowser(fixture) {
     });
 
     it("the tab that made a change fetches each matching query once per change", { timeout: 60_000 }, async (t) => {
-      await pastTheWindow();
+      await pastTheWindow(context);
       const changing = tabs.find((tab) => !tab.page.url().includes("/todos/"));
       changing.apiGets = {};
       changing.changeIds = [];
@@ -170,25 +176,29 @@ export function oneBrowser(fixture) {
       for (const title of titles) {
         await changing.add(title);
         await changing.item(title).waitFor({ timeout: loadTimeout });
-        await pastTheWindow();
+        await pastTheWindow(context);
       }
 
       await changing.toggle("Once B");
       await changing.doneItem("Once B").waitFor({ timeout: loadTimeout });
-      await pastTheWindow();
+      await pastTheWindow(context);
       // Clear done's answer names its invalidation: the tab applies it at once, and skips its push.
       await changing.clearDone();
       await changing.item("Once B").waitFor({ state: "detached", timeout: loadTimeout });
-      await pastTheWindow();
-      await pause(400);
+      await pastTheWindow(context);
+      // A change made elsewhere: its push comes after every push of the tab's changes, and past the window of the
+      // clear's refetch, so a push the tab failed to skip has made a fetch of its own by the time this one shows.
+      const sentinel = await app.createTodo("Once, made elsewhere");
+      made.push(sentinel);
+      await changing.item(sentinel.title).waitFor({ timeout: loadTimeout });
 
-      // Three adds, a toggle and a clear: five changes, five fetches of the list. Each answer names the invalidation
-      // its save (or, for the clear, its endpoint) published, which the tab applies: it fetches whichever comes
-      // first, the answer or the push, and not the other.
-      assert.deepEqual(changing.apiGets, { "/api/todos": 5 });
+      // Three adds, a toggle and a clear: five changes, five fetches of the list, and one for the sentinel. Each
+      // answer names the invalidation its save (or, for the clear, its endpoint) published, which the tab applies:
+      // it fetches whichever comes first, the answer or the push, and not the other.
+      assert.deepEqual(changing.apiGets, { "/api/todos": 6 });
       assert.equal(changing.changeIds.length, 5);
       assert.ok(changing.changeIds.every((id) => /^[0-9a-f]{12}-\d+$/.test(id ?? "")), `invalidation ids of the changes: ${JSON.stringify(changing.changeIds)}`);
-      t.diagnostic(`the changing tab's fetches for 5 changes: ${JSON.stringify(changing.apiGets)}`);
+      t.diagnostic(`the changing tab's fetches for 5 changes and a sentinel: ${JSON.stringify(changing.apiGets)}`);
       for (const title of ["Once A", "Once C"]) {
         const todo = (await (await fetch(`${app.url}/api/todos`)).json()).find((item) => item.title === title);
         if (todo) made.push(todo);
@@ -234,8 +244,8 @@ export function oneBrowser(fixture) {
         await alicesList.updateTodo(secret.id, { title: `${secret.title}, revised` });
         const sentinel = await app.createTodo("Shared after alice's revision");
         made.push({ api: app, todo: sentinel });
+        // One connection delivers in order: a tab that shows the sentinel has counted any message sent before it.
         await Promise.all(tabs.map((tab) => tab.item(sentinel.title).waitFor({ timeout: loadTimeout })));
-        await pause(300);
         assert.deepEqual(await Promise.all(tabs.map((tab) => tab.messagesReceived())), heard.map((count) => count + 1), "a tab received a message about alice's todo after the switch to bob");
         t.diagnostic(`hub connections: 1 for three tabs, 1 more per sign-in, 1 or 2 more per switch of user (${afterBob} after two changes)`);
       } finally {
@@ -267,6 +277,8 @@ export function oneBrowser(fixture) {
 
     it("a hub URL with no hub shows failed, with the hint to check where the hub is mapped, and does not retry", { timeout: 60_000 }, async () => {
       const context = await fixture.browser.newContext({ viewport });
+      // Before the page loads, so a retry's back-off runs on this clock.
+      await context.clock.install();
       let negotiations = 0;
       context.on("request", (request) => request.url().includes("/hubs/nowhere/negotiate") && negotiations++);
       try {
@@ -279,7 +291,12 @@ export function oneBrowser(fixture) {
         assert.match(await hint.textContent(), /^is the hub mapped at http:\/\/127\.0\.0\.1:\d+\/hubs\/nowhere\?/);
         // The page itself works: the shared list is there, only not kept fresh.
         await page.getByRole("heading", { name: "All todos" }).waitFor({ timeout: loadTimeout });
-        await pause(1500);
+        // A minute on the page's clock fires any retry a back-off would schedule. A request the page sends after
+        // that reaches the network after the retry's negotiate would: once it is seen, that negotiate is counted.
+        await page.clock.runFor(60_000);
+        const sentinel = page.waitForRequest((request) => request.url().endsWith("/api/todos?after-a-minute"));
+        await page.evaluate(() => fetch("/api/todos?after-a-minute"));
+        await sentinel;
         assert.equal(negotiations, 1, "negotiate requests to the wrong hub URL");
       } finally {
         await context.close();
