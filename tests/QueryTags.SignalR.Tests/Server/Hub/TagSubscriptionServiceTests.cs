@@ -198,6 +198,7 @@ public class TagSubscriptionServiceTests
         "[]",
         "[\"todo\", 1.5]",
         "[\"todo\", [5]]",
+        "[\"todo\", {\"x\": 1}]",
         "[\"todo\", 9007199254740993]",
         "[\"todo\", \"\\ud800\"]",
         $"[\"{new string('x', 5000)}\"]",
