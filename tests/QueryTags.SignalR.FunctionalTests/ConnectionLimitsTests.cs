@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
@@ -7,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using QueryTags.SignalR.FunctionalTests.Infrastructure;
+using QueryTags.SignalR.Testing;
 
 namespace QueryTags.SignalR.FunctionalTests;
 
@@ -65,7 +65,7 @@ public sealed class ConnectionLimitsTests
             // A connection that closes gives its place back.
             await held[0].DisposeAsync();
             held.RemoveAt(0);
-            await Eventually(async () =>
+            await Eventually.TrueAsync(async () =>
             {
                 try
                 {
@@ -76,7 +76,7 @@ public sealed class ConnectionLimitsTests
                 {
                     return false;
                 }
-            });
+            }, () => "the place was not given back");
         }
         finally
         {
@@ -84,16 +84,6 @@ public sealed class ConnectionLimitsTests
             {
                 await socket.DisposeAsync();
             }
-        }
-    }
-
-    private static async Task Eventually(Func<Task<bool>> attempt)
-    {
-        var waiting = Stopwatch.StartNew();
-        while (!await attempt())
-        {
-            Assert.True(waiting.Elapsed < TestTimeouts.Default, "the place was not given back");
-            await Task.Delay(100);
         }
     }
 }

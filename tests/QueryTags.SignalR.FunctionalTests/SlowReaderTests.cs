@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using QueryTags.SignalR.Client;
 using QueryTags.SignalR.FunctionalTests.Infrastructure;
 using QueryTags.SignalR.Internal;
+using QueryTags.SignalR.Testing;
 using Xunit.Abstractions;
 
 namespace QueryTags.SignalR.FunctionalTests;
@@ -59,8 +60,8 @@ public sealed class SlowReaderTests(ITestOutputHelper output)
         Measurements.Report(output, $"slow reader, {transportName}: {Publishes} publishes of ~30 KB, publish p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F1} ms");
 
         Assert.True(stillConnected, "The reader was dropped before the last publish returned: a publish waited for it.");
-        await Eventually(() => !connections.TryGet(readerId, out _), DropDeadline, "SignalR drops the reader");
-        await Eventually(() => Volatile.Read(ref received) >= Publishes, TestTimeouts.Default, $"the healthy holder received {received} of {Publishes}");
+        await Eventually.TrueAsync(() => !connections.TryGet(readerId, out _), "SignalR drops the reader", DropDeadline);
+        await Eventually.TrueAsync(() => Volatile.Read(ref received) >= Publishes, () => $"the healthy holder received {received} of {Publishes}");
 
         // Back with the cursor it had: the tag was invalidated meanwhile.
         await using var back = await RawConnection.StartAsync(server, new Transport(transport, TagInvalidationProtocol.Json));
@@ -96,15 +97,5 @@ public sealed class SlowReaderTests(ITestOutputHelper output)
 
         using var result = JsonDocument.Parse(completion!);
         return (reader, id, result.RootElement.GetProperty("result").GetProperty("cursor").GetString()!);
-    }
-
-    private static async Task Eventually(Func<bool> condition, TimeSpan bound, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < bound, what);
-            await Task.Delay(50);
-        }
     }
 }

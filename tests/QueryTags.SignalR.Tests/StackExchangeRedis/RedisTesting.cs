@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using QueryTags.SignalR.StackExchangeRedis;
 using QueryTags.SignalR.StackExchangeRedis.Internal;
@@ -103,19 +102,7 @@ internal static class RedisTesting
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, polling; fails the test after <see cref="Timeout"/>.</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > Timeout)
-            {
-                Assert.Fail($"Not within {Timeout.TotalSeconds:0} s: {what}.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task EventuallyAsync(Func<bool> condition, string what) => Eventually.TrueAsync(condition, what, Timeout);
 
     public static Task Within(this Task task) => task.WaitAsync(Timeout);
 

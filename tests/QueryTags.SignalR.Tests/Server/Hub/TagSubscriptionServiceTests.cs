@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using QueryTags.SignalR.Internal;
+using QueryTags.SignalR.Testing;
 
 namespace QueryTags.SignalR.Tests.Server.Internal;
 
@@ -80,7 +81,7 @@ public class TagSubscriptionServiceTests
 
         await Assert.ThrowsAsync<HubException>(() => _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5)], null));
 
-        await Eventually(() => _groups.LeftSoFar.Count == 2);
+        await Eventually.TrueAsync(() => _groups.LeftSoFar.Count == 2, "both groups are left");
         Assert.Equal(["qt:[\"todo\",5]", "qt:[\"todo\"]"], _groups.LeftSoFar.Order(StringComparer.Ordinal));
         Assert.True(_server.Connections.TryGet(connection.ConnectionId, out var state));
         Assert.Equal((0, 0, 0), (state.Count, state.GroupCount, state.TextLength));
@@ -99,7 +100,7 @@ public class TagSubscriptionServiceTests
         Assert.Empty(_groups.LeftSoFar);
 
         backplane.SetResult();
-        await Eventually(() => _groups.LeftSoFar.Count == 2);
+        await Eventually.TrueAsync(() => _groups.LeftSoFar.Count == 2, "both groups are left");
         Assert.Equal(_groups.Joined.Order(StringComparer.Ordinal), _groups.LeftSoFar.Order(StringComparer.Ordinal));
     }
 
@@ -117,7 +118,7 @@ public class TagSubscriptionServiceTests
         backplane.SetResult();
 
         // Only the group the later subscribe does not need is left.
-        await Eventually(() => _groups.LeftSoFar.Count == 1);
+        await Eventually.TrueAsync(() => _groups.LeftSoFar.Count == 1, "a group is left");
 
         // The leaves after a failed join run under the connection's gate, all started at once: a later call of the
         // connection waits until they are done, so whatever else would be left has been by the time it returns.
@@ -239,16 +240,6 @@ public class TagSubscriptionServiceTests
         _server.Subscriptions.Disconnected(connection);
 
         Assert.False(_server.Connections.TryGet(connection.ConnectionId, out _));
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true within 10 s");
-            await Task.Delay(20);
-        }
     }
 
     // A tag as the JSON protocol hands it to the hub.
