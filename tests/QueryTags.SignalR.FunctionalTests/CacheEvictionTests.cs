@@ -107,17 +107,7 @@ public sealed class CacheEvictionTests
         await redis.RestartAsync().Within();
 
         // Every node evicts what its caches may hold, then resets its clients; their refetch reads the writes.
-        await Eventually(() => Volatile.Read(ref resets) > 0 && ids.All(id => shown[id] == 2), () => $"shown {string.Join(", ", ids.Select(id => shown[id]))} after {resets} reset(s)");
-    }
-
-    private static async Task Eventually(Func<bool> condition, Func<string> state)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not within 30 s: {state()}");
-            await Task.Delay(50);
-        }
+        await Eventually.TrueAsync(() => Volatile.Read(ref resets) > 0 && ids.All(id => shown[id] == 2), () => $"shown {string.Join(", ", ids.Select(id => shown[id]))} after {resets} reset(s)", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>

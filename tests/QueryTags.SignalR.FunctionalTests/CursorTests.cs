@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using QueryTags.SignalR.FunctionalTests.Infrastructure;
 
 namespace QueryTags.SignalR.FunctionalTests;
@@ -74,20 +75,19 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
     [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
     public async Task A_first_subscribe_with_an_age_reports_what_was_invalidated_within_it(Transport transport)
     {
-        // An age that ends between the two invalidations, 2 s apart, with 1 s to spare for the trip to the server.
-        var page = Guid.NewGuid().ToString("N");
-        await Server.InvalidateAsync(["aged", page, 1]);
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var mark = System.Diagnostics.Stopwatch.GetTimestamp();
-        await Server.InvalidateAsync(["aged", page, 2]);
-        await using var client = await RawConnection.StartAsync(Server, transport);
+        // The server's clock moves two minutes between the invalidations; an age of one minute ends between them
+        // however long the calls take.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await KestrelServer.StartAsync(time: time);
+        await server.InvalidateAsync(["aged", 1]);
+        time.Advance(TimeSpan.FromMinutes(2));
+        await server.InvalidateAsync(["aged", 2]);
+        await using var client = await RawConnection.StartAsync(server, transport);
 
-        var recent = await client.SubscribeAsync(
-            [new Tag("aged", page, 1), new Tag("aged", page, 2), new Tag("aged", page, 3)],
-            InvalidationCursor.ForAge(System.Diagnostics.Stopwatch.GetElapsedTime(mark) + TimeSpan.FromSeconds(1)));
+        var recent = await client.SubscribeAsync([new Tag("aged", 1), new Tag("aged", 2), new Tag("aged", 3)], InvalidationCursor.ForAge(TimeSpan.FromMinutes(1)));
 
         Assert.False(recent.Reset);
-        Assert.Equal([new Tag("aged", page, 2)], recent.Missed);
+        Assert.Equal([new Tag("aged", 2)], recent.Missed);
         Assert.True(InvalidationCursor.TryParse(recent.Cursor.ToString(), out _));
     }
 
@@ -109,12 +109,18 @@ public sealed class CursorTests(KestrelServerFixture fixture) : IClassFixture<Ke
     [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
     public async Task A_cursor_past_the_retention_window_gets_a_reset(Transport transport)
     {
-        await using var server = await KestrelServer.StartAsync(options => options.RetentionWindow = TimeSpan.FromMilliseconds(300));
-        await using var client = await RawConnection.StartAsync(server, transport);
-        var old = (await client.SubscribeAsync(["todos"])).Cursor;
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await KestrelServer.StartAsync(options => options.RetentionWindow = TimeSpan.FromMinutes(1), time: time);
+        InvalidationCursor old;
+        await using (var before = await RawConnection.StartAsync(server, transport))
+        {
+            old = (await before.SubscribeAsync(["todos"])).Cursor;
+        }
+
         await server.InvalidateAsync(["todos"]);
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        time.Advance(TimeSpan.FromMinutes(2));
         await server.InvalidateAsync(["other"]);
+        await using var client = await RawConnection.StartAsync(server, transport);
 
         var result = await client.SubscribeAsync([new Tag("todos")], old);
 

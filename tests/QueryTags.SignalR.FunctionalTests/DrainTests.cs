@@ -3,9 +3,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using QueryTags.SignalR.Client;
 using QueryTags.SignalR.FunctionalTests.Infrastructure;
 using QueryTags.SignalR.Testing;
+using QueryTags.SignalR.TestServer;
 using Xunit.Abstractions;
 
 namespace QueryTags.SignalR.FunctionalTests;
@@ -30,7 +34,12 @@ public sealed class DrainTests(ITestOutputHelper output)
     public async Task A_stopping_node_refuses_new_connections_sends_its_clients_to_the_other_node_and_stops_in_seconds()
     {
         await using var redis = await RedisServer.StartAsync();
-        var nodeA = await KestrelServer.StartAsync(options => options.DrainTimeout = TimeSpan.FromSeconds(2), redis: redis.Configuration);
+        // The host's own shutdown timeout is far beyond every wait of the test: a stop that ends within them was ended
+        // by the drain.
+        var nodeA = await KestrelServer.StartAsync(TestServerApp.Build(
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Redis", redis.Configuration, "--shutdownTimeoutSeconds", "600"],
+            options => options.DrainTimeout = TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromMinutes(10), nodeA.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
         await using var nodeB = await KestrelServer.StartAsync(redis: redis.Configuration);
         await using var balancer = await FrontProxy.StartAsync(nodeA, nodeB);
         Tag tag = ["drain", Guid.NewGuid().ToString("N")];
@@ -63,10 +72,7 @@ public sealed class DrainTests(ITestOutputHelper output)
         var last = await nodeB.InvalidateAsync(tag);
         await Task.WhenAll(clients.Select(client => client.HeardAsync(last.Cursor!.Value.Sequence))).Within();
 
-        Measurements.Report(output, $"drain: a node with {clients.Length + 1} connections stopped in {stopTime.TotalSeconds:0.0} s (drain timeout 2 s; the host's shutdown timeout is 30 s); its clients were back on the other node {stopwatch.Elapsed.TotalSeconds:0.0} s after the stop began");
-
-        // Well under the host's 30 s shutdown timeout, which a client that came straight back used to hold it for.
-        Assert.True(stopTime < TimeSpan.FromSeconds(15), $"The node took {stopTime} to stop.");
+        Measurements.Report(output, $"drain: a node with {clients.Length + 1} connections stopped in {stopTime.TotalSeconds:0.0} s (drain timeout 2 s; the host's shutdown timeout is 10 min); its clients were back on the other node {stopwatch.Elapsed.TotalSeconds:0.0} s after the stop began");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refusal.Status);
         Assert.Equal("1", refusal.RetryAfter);
 

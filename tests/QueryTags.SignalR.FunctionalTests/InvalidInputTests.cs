@@ -107,6 +107,11 @@ public sealed class InvalidInputTests(KestrelServerFixture fixture) : IClassFixt
         var unsubscribeError = await Assert.ThrowsAsync<HubException>(() =>
             client.Connection.InvokeAsync(InvalidationHubMethods.Unsubscribe, (object)new object[] { Array.Empty<object>() }).Within());
         Assert.Contains(TagRules.Empty, unsubscribeError.Message);
+        var hostileError = await Assert.ThrowsAsync<HubException>(() =>
+            client.Connection.InvokeAsync(InvalidationHubMethods.Unsubscribe, (object)new object[] { new object[] { "todo", new Dictionary<string, int> { ["x"] = 1 } } }).Within());
+        Assert.Contains("Unsubscribe: tag 0 [\"todo\",", hostileError.Message, StringComparison.Ordinal);
+        Assert.Contains($"breaks rule {TagRules.SegmentType}: ", hostileError.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; nothing was released.", hostileError.Message, StringComparison.Ordinal);
 
         await AssertStillWorksAsync(client, ["a"]);
     }

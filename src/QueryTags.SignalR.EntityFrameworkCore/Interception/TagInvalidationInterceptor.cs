@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -10,20 +9,33 @@ namespace QueryTags.SignalR.EntityFrameworkCore.Internal;
 
 /// <summary>
 /// Collects the tags of added, modified and deleted entities when SaveChanges starts (old values) and ends (new
-/// values), and publishes them as one invalidation once the data is committed: when SaveChanges returns, or when
-/// the transaction it ran in commits. Nothing is published when SaveChanges fails or the transaction rolls back, and
-/// a failed publish is logged and counted, never thrown.
+/// values), and publishes them as one invalidation once the data is committed. Each commit mode has its own type:
+/// inside an EF Core transaction the tags wait for its commit (<see cref="DbTransactionCommits"/>), inside an
+/// ambient one for its completion (<see cref="AmbientTransactionCommits"/>); otherwise SaveChanges committed them
+/// and they are published as it returns. Nothing is published when SaveChanges fails or the transaction rolls back,
+/// and a failed publish is logged and counted, never thrown (<see cref="InvalidationPublisher"/>).
 /// </summary>
 /// <remarks>
 /// One instance may serve many contexts (a pooled context's options are built once), so what each context has
 /// collected is kept per context.
 /// </remarks>
-internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, EntityFrameworkCoreMetrics metrics, ILogger logger)
-    : ISaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private const int TagsInLog = 20;
-
     private readonly ConditionalWeakTable<DbContext, ContextInvalidations> _contexts = [];
+    private readonly EntityFrameworkCoreMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly InvalidationPublisher _publisher;
+    private readonly DbTransactionCommits _dbTransactions;
+    private readonly AmbientTransactionCommits _ambientTransactions;
+
+    public TagInvalidationInterceptor(ITagInvalidator invalidator, EntityFrameworkCoreMetrics metrics, ILogger logger)
+    {
+        _metrics = metrics;
+        _logger = logger;
+        _publisher = new InvalidationPublisher(invalidator, metrics, logger);
+        _dbTransactions = new DbTransactionCommits(logger);
+        _ambientTransactions = new AmbientTransactionCommits(_publisher);
+    }
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -41,7 +53,7 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
     {
         if (Saved(eventData.Context) is { } tags)
         {
-            Publish(eventData.Context!, tags);
+            _publisher.Publish(eventData.Context!.GetType().Name, tags);
         }
 
         return result;
@@ -51,7 +63,7 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
     {
         if (Saved(eventData.Context) is { } tags)
         {
-            await PublishAsync(eventData.Context!, tags);
+            await _publisher.PublishAsync(eventData.Context!.GetType().Name, tags);
         }
 
         return result;
@@ -75,33 +87,35 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
-        if (Committed(eventData) is { } tags)
+        if (_dbTransactions.Committed(State(eventData.Context), eventData) is { } tags)
         {
-            Publish(eventData.Context!, tags);
+            _publisher.Publish(eventData.Context!.GetType().Name, tags);
         }
     }
 
     public async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (Committed(eventData) is { } tags)
+        if (_dbTransactions.Committed(State(eventData.Context), eventData) is { } tags)
         {
-            await PublishAsync(eventData.Context!, tags);
+            await _publisher.PublishAsync(eventData.Context!.GetType().Name, tags);
         }
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
+        _dbTransactions.RolledBack(State(eventData.Context), eventData);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Ended(eventData);
+        _dbTransactions.RolledBack(State(eventData.Context), eventData);
         return Task.CompletedTask;
     }
 
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Failed(eventData);
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
+        _dbTransactions.Failed(State(eventData.Context), eventData);
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        Failed(eventData);
+        _dbTransactions.Failed(State(eventData.Context), eventData);
         return Task.CompletedTask;
     }
 
@@ -164,105 +178,21 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
             return null;
         }
 
-        if (context.Database.CurrentTransaction is { } transaction)
+        // The commit modes, each alone: inside an EF Core transaction, inside an ambient one, or committed already.
+        if (_dbTransactions.Defer(context, state, tags) || _ambientTransactions.Defer(context, state, tags))
         {
-            if (state.InTransaction is null || state.Transaction != transaction.TransactionId)
-            {
-                DropTransaction(context, state);
-                state.Transaction = transaction.TransactionId;
-                state.InTransaction = tags;
-            }
-            else
-            {
-                state.InTransaction.AddRange(tags.Tags);
-            }
-
-            return null;
-        }
-
-        // No EF Core transaction is open, so any collected for one ended without a commit EF Core saw.
-        DropTransaction(context, state);
-        if (context.Database.GetEnlistedTransaction() is { } ambient)
-        {
-            WaitForAmbientCommit(context, state, ambient, tags);
             return null;
         }
 
         return tags;
     }
 
-    private void WaitForAmbientCommit(DbContext context, ContextInvalidations state, Transaction ambient, DistinctTags tags)
-    {
-        if (state.InAmbientTransaction is { } collected && ReferenceEquals(state.AmbientTransaction, ambient))
-        {
-            collected.AddRange(tags.Tags);
-            return;
-        }
-
-        state.AmbientTransaction = ambient;
-        state.InAmbientTransaction = tags;
-        var contextName = context.GetType().Name;
-        ambient.TransactionCompleted += (_, completed) =>
-        {
-            if (ReferenceEquals(state.InAmbientTransaction, tags))
-            {
-                state.InAmbientTransaction = null;
-                state.AmbientTransaction = null;
-            }
-
-            if (completed.Transaction?.TransactionInformation.Status == TransactionStatus.Committed)
-            {
-                _ = PublishAsync(contextName, tags);
-            }
-        };
-    }
-
-    private DistinctTags? Committed(TransactionEndEventData eventData)
-    {
-        if (Waiting(eventData.Context, eventData.TransactionId) is not { } state)
-        {
-            return null;
-        }
-
-        var tags = state.InTransaction;
-        state.InTransaction = null;
-        return tags;
-    }
-
-    private void Ended(TransactionEventData eventData)
-    {
-        if (Waiting(eventData.Context, eventData.TransactionId) is { } state)
-        {
-            state.InTransaction = null;
-        }
-    }
-
-    // A commit that failed committed nothing; a failed rollback leaves a transaction that is never committed.
-    private void Failed(TransactionErrorEventData eventData)
-    {
-        if (eventData.Action is "Commit" or "Rollback")
-        {
-            Ended(eventData);
-        }
-    }
-
-    private ContextInvalidations? Waiting(DbContext? context, Guid transactionId) =>
-        context is not null && _contexts.TryGetValue(context, out var state) && state.InTransaction is not null && state.Transaction == transactionId
-            ? state
-            : null;
-
-    private void DropTransaction(DbContext context, ContextInvalidations state)
-    {
-        if (state.InTransaction is { } dropped)
-        {
-            state.InTransaction = null;
-            InterceptionLog.TransactionTagsDropped(logger, context.GetType().Name, dropped.Count);
-        }
-    }
+    private ContextInvalidations? State(DbContext? context) =>
+        context is not null && _contexts.TryGetValue(context, out var state) ? state : null;
 
     private void Forget(DbContext? context)
     {
-        if (context is not null && _contexts.TryGetValue(context, out var state))
+        if (State(context) is { } state)
         {
             state.Saving = null;
             state.Added = null;
@@ -277,34 +207,8 @@ internal sealed class TagInvalidationInterceptor(ITagInvalidator invalidator, En
         }
         catch (Exception exception)
         {
-            metrics.TagsFailed(exception);
-            InterceptionLog.TagsFailed(logger, change.ToString().ToLowerInvariant(), entry.Metadata.DisplayName(), exception);
-        }
-    }
-
-    private Task PublishAsync(DbContext context, DistinctTags tags) => PublishAsync(context.GetType().Name, tags);
-
-    // A synchronous save waits for its publish, as an asynchronous one does. The publish runs on the thread pool so
-    // that an invalidator resuming on the caller's synchronization context cannot deadlock; it never throws.
-    private void Publish(DbContext context, DistinctTags tags)
-    {
-        var name = context.GetType().Name;
-        Task.Run(() => PublishAsync(name, tags)).GetAwaiter().GetResult();
-    }
-
-    // The data is committed: the publish must not fail the caller, and is not cancelled with the caller's request.
-    private async Task PublishAsync(string context, DistinctTags tags)
-    {
-        try
-        {
-            var message = await invalidator.InvalidateTagsAsync(tags.Tags, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            InterceptionLog.Published(logger, context, tags.Count, message.Id);
-        }
-        catch (Exception exception)
-        {
-            metrics.PublishFailed(exception);
-            var shown = string.Join(", ", tags.Tags.Take(TagsInLog)) + (tags.Count > TagsInLog ? $", … ({tags.Count - TagsInLog} more)" : string.Empty);
-            InterceptionLog.PublishFailed(logger, context, tags.Count, shown, exception);
+            _metrics.TagsFailed(exception);
+            InterceptionLog.TagsFailed(_logger, change.ToString().ToLowerInvariant(), entry.Metadata.DisplayName(), exception);
         }
     }
 }

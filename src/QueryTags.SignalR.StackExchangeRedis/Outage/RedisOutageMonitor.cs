@@ -16,10 +16,13 @@ internal sealed class RedisOutageMonitor(
     RedisLogEpochs epochs,
     InvalidationLog log,
     ILocalClientReset reset,
+    TimeProvider time,
     ILogger<RedisOutageMonitor> logger)
     : IHostedService, IDisposable
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>How long a recovery waits between its checks of the connections and the log.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _recovery;
@@ -111,7 +114,7 @@ internal sealed class RedisOutageMonitor(
         {
             while (true)
             {
-                await Task.Delay(PollInterval, stopping);
+                await Task.Delay(PollInterval, time, stopping);
                 int count;
                 try
                 {

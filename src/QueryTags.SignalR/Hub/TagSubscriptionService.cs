@@ -6,7 +6,12 @@ using QueryTags.SignalR.Telemetry;
 
 namespace QueryTags.SignalR.Internal;
 
-/// <summary>What <see cref="InvalidationHub"/> does: checks tags, joins and leaves prefix groups, answers cursors.</summary>
+/// <summary>
+/// What <see cref="InvalidationHub"/> does: checks tags, joins and leaves prefix groups, answers cursors. A subscribe
+/// reads its cursor, holds its tags under the connection's gate (throttle, <see cref="TagAdmission"/>,
+/// <see cref="TagGroupJoins"/>), then replays the log; an unsubscribe reads its tags through the same
+/// <see cref="TagAdmission.TryRead"/> and releases them.
+/// </summary>
 internal sealed class TagSubscriptionService(
     IOptions<TagInvalidationOptions> options,
     TagAdmission admission,
@@ -19,7 +24,7 @@ internal sealed class TagSubscriptionService(
     ILogger<InvalidationHub> logger)
 {
     private readonly TagInvalidationOptions _options = options.Value;
-    private readonly TagLimits _limits = options.Value.Limits;
+    private readonly TagGroupJoins _joins = new(options.Value.GroupJoinTimeout, time, loggingThrottle, logger);
 
     public void Connected(HubCallerContext context)
     {
@@ -74,77 +79,10 @@ internal sealed class TagSubscriptionService(
     private async Task<SubscribeResult> SubscribeCoreAsync(HubCallerContext context, IGroupManager groups, object?[]? tags, string? cursor)
     {
         CheckCallSize(context, nameof(InvalidationHub.Subscribe), tags);
-        InvalidationCursor? since = null;
-        TimeSpan? age = null;
-        if (InvalidationCursor.TryParseAge(cursor, out var window))
-        {
-            age = window;
-        }
-        else if (cursor is not null)
-        {
-            since = InvalidationCursor.TryParse(cursor, out var parsed)
-                ? parsed
-                : throw Refuse(context, nameof(InvalidationHub.Subscribe), $"the cursor '{Shorten(cursor)}' is neither 'epoch:sequence' nor 'age:milliseconds'; send null when you have none.");
-        }
-
-        var state = State(context);
-        AdmittedTags admitted;
-        await state.Gate.WaitAsync(context.ConnectionAborted);
-        try
-        {
-            await ThrottleAsync(context, state, nameof(InvalidationHub.Subscribe), tags.Length);
-            admitted = await admission.AdmitAsync(tags, context, state);
-            foreach (var rejection in admitted.Rejected)
-            {
-                if (loggingThrottle.Allows(logger, LogLevel.Information))
-                {
-                    HubLog.TagRejected(logger, context.ConnectionId, rejection.Tag, rejection.Rule, rejection.Reason);
-                }
-            }
-
-            if (!await JoinAsync(context, groups, state, admitted.GroupsToJoin))
-            {
-                admitted.Undo(state);
-                throw new HubException("Subscribe: the server could not join the tag groups (is its backplane down?); nothing was subscribed, try again.");
-            }
-
-            metrics.TagsHeldChanged(admitted.NewlyHeld.Count);
-            HubLog.Subscribed(logger, context.ConnectionId, admitted.Accepted.Count, admitted.Rejected.Count, state.Count);
-        }
-        finally
-        {
-            state.Gate.Release();
-        }
-
+        var (since, age) = ReadCursor(context, cursor);
+        var admitted = await HoldAsync(context, groups, tags);
         metrics.TagsRejected(admitted.Rejected.Count);
-        InvalidationReplay replay;
-        using var replaying = TagInvalidationActivities.Source.StartActivity("querytags.replay");
-        replaying?.SetTag("querytags.cursor", cursor);
-        try
-        {
-            replay = await log.ReplayAsync(admitted.Accepted, since, age, context.ConnectionAborted);
-            replaying?.SetTag("querytags.reset", replay.Reset);
-            replaying?.SetTag("querytags.missed.count", replay.Missed.Count);
-        }
-        catch (InvalidationLogUnavailableException ex)
-        {
-            TagInvalidationActivities.Failed(replaying, ex);
-            // The tags stay held and their groups joined: live invalidations reach them once the log is back.
-            throw new HubException("Subscribe: the invalidation log is unreachable, so what was missed cannot be told; the tags are held, subscribe again with the same cursor shortly.");
-        }
-
-        if (cursor is { } asked)
-        {
-            if (replay.Reset)
-            {
-                HubLog.ResetAnswered(logger, context.ConnectionId, asked);
-            }
-            else
-            {
-                HubLog.MissedAnswered(logger, context.ConnectionId, asked, replay.Missed.Count);
-            }
-        }
-
+        var replay = await ReplayAsync(context, admitted.Accepted, cursor, since, age);
         return new SubscribeResult
         {
             Cursor = replay.Current,
@@ -154,17 +92,109 @@ internal sealed class TagSubscriptionService(
         };
     }
 
+    // The cursor argument: a position (epoch:sequence), an age (age:milliseconds), or none.
+    private (InvalidationCursor? Since, TimeSpan? Age) ReadCursor(HubCallerContext context, string? cursor)
+    {
+        if (InvalidationCursor.TryParseAge(cursor, out var age))
+        {
+            return (null, age);
+        }
+
+        if (cursor is null)
+        {
+            return (null, null);
+        }
+
+        return InvalidationCursor.TryParse(cursor, out var since)
+            ? (since, null)
+            : throw Refuse(context, nameof(InvalidationHub.Subscribe), $"the cursor '{Shorten(cursor)}' is neither 'epoch:sequence' nor 'age:milliseconds'; send null when you have none.");
+    }
+
+    // Under the connection's gate: waits its turn, admits and holds what it can, and joins the groups; a subscribe
+    // whose joins fail holds nothing.
+    private async Task<AdmittedTags> HoldAsync(HubCallerContext context, IGroupManager groups, object?[] tags)
+    {
+        var state = State(context);
+        await state.Gate.WaitAsync(context.ConnectionAborted);
+        try
+        {
+            await ThrottleAsync(context, state, nameof(InvalidationHub.Subscribe), tags.Length);
+            var admitted = await admission.AdmitAsync(tags, context, state);
+            LogRejections(context, admitted.Rejected);
+            if (!await _joins.JoinAsync(context, groups, state, admitted.GroupsToJoin))
+            {
+                admitted.Undo(state);
+                throw new HubException("Subscribe: the server could not join the tag groups (is its backplane down?); nothing was subscribed, try again.");
+            }
+
+            metrics.TagsHeldChanged(admitted.NewlyHeld.Count);
+            HubLog.Subscribed(logger, context.ConnectionId, admitted.Accepted.Count, admitted.Rejected.Count, state.Count);
+            return admitted;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private void LogRejections(HubCallerContext context, List<TagRejection> rejected)
+    {
+        foreach (var rejection in rejected)
+        {
+            if (loggingThrottle.Allows(logger, LogLevel.Information))
+            {
+                HubLog.TagRejected(logger, context.ConnectionId, rejection.Tag, rejection.Rule, rejection.Reason);
+            }
+        }
+    }
+
+    // What the held tags missed since the cursor, in a span of its own. The tags stay held and their groups joined
+    // when the log is unreachable: live invalidations reach them once it is back.
+    private async Task<InvalidationReplay> ReplayAsync(HubCallerContext context, List<Tag> held, string? cursor, InvalidationCursor? since, TimeSpan? age)
+    {
+        using var replaying = TagInvalidationActivities.Source.StartActivity("querytags.replay");
+        replaying?.SetTag("querytags.cursor", cursor);
+        InvalidationReplay replay;
+        try
+        {
+            replay = await log.ReplayAsync(held, since, age, context.ConnectionAborted);
+        }
+        catch (InvalidationLogUnavailableException ex)
+        {
+            TagInvalidationActivities.Failed(replaying, ex);
+            throw new HubException("Subscribe: the invalidation log is unreachable, so what was missed cannot be told; the tags are held, subscribe again with the same cursor shortly.");
+        }
+
+        replaying?.SetTag("querytags.reset", replay.Reset);
+        replaying?.SetTag("querytags.missed.count", replay.Missed.Count);
+        if (cursor is null)
+        {
+            return replay;
+        }
+
+        if (replay.Reset)
+        {
+            HubLog.ResetAnswered(logger, context.ConnectionId, cursor);
+        }
+        else
+        {
+            HubLog.MissedAnswered(logger, context.ConnectionId, cursor, replay.Missed.Count);
+        }
+
+        return replay;
+    }
+
     public async Task UnsubscribeAsync(HubCallerContext context, IGroupManager groups, object?[]? tags)
     {
         CheckCallSize(context, nameof(InvalidationHub.Unsubscribe), tags);
         var release = new List<Tag>(tags.Length);
         for (var i = 0; i < tags.Length; i++)
         {
-            var read = TagReader.Read(tags[i], _limits);
-            if (read.Tag is not { } tag)
+            // Read as a subscribe reads its tags. A tag that breaks a rule was never held; refusing the call keeps
+            // "nothing changed" simple to reason about.
+            if (!admission.TryRead(tags[i], i, out var tag, out var rejection))
             {
-                // A tag that breaks a rule was never held; refusing the call keeps "nothing changed" simple to reason about.
-                throw Refuse(context, nameof(InvalidationHub.Unsubscribe), $"tag {i} {RawTagText.Render(tags[i])} breaks rule {read.Rule}: {read.Reason}; nothing was released.");
+                throw Refuse(context, nameof(InvalidationHub.Unsubscribe), $"{TagRules.Broken($"tag {i} {rejection.Tag}", rejection.Rule, rejection.Reason)}; nothing was released.");
             }
 
             release.Add(tag);
@@ -235,85 +265,6 @@ internal sealed class TagSubscriptionService(
         }
 
         await Task.Delay(wait, time, context.ConnectionAborted);
-    }
-
-    // Joins every group, within the join timeout. When a join fails or takes too long, the subscribe fails, and every
-    // group this call asked for that the connection's state does not need is left once its join has settled, so a
-    // join that succeeded late does not keep the connection in a group it does not hold.
-    private async Task<bool> JoinAsync(HubCallerContext context, IGroupManager groups, ConnectionSubscriptions state, List<string> names)
-    {
-        if (names.Count == 0)
-        {
-            return true;
-        }
-
-        var joins = new Task[names.Count];
-        for (var i = 0; i < names.Count; i++)
-        {
-            joins[i] = Start(groups.AddToGroupAsync, context.ConnectionId, names[i], context.ConnectionAborted);
-        }
-
-        var all = Task.WhenAll(joins);
-        try
-        {
-            await all.WaitAsync(_options.GroupJoinTimeout, time, context.ConnectionAborted);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !context.ConnectionAborted.IsCancellationRequested)
-        {
-            if (loggingThrottle.Allows(logger, LogLevel.Warning))
-            {
-                HubLog.GroupJoinFailed(logger, context.ConnectionId, ex);
-            }
-
-            _ = LeaveAfterJoinsAsync(context.ConnectionId, groups, state, names, all);
-            return false;
-        }
-    }
-
-    private async Task LeaveAfterJoinsAsync(string connectionId, IGroupManager groups, ConnectionSubscriptions state, List<string> names, Task joins)
-    {
-        try
-        {
-            await joins;
-        }
-        catch (Exception)
-        {
-            // Each join that failed may still have left the connection in its group on this node: leave them all.
-        }
-
-        await state.Gate.WaitAsync();
-        try
-        {
-            var leaves = names
-                .Where(name => !state.InGroup(TagPrefixes.Named(name)))
-                .Select(name => Start(groups.RemoveFromGroupAsync, connectionId, name, CancellationToken.None));
-            await Task.WhenAll(leaves).WaitAsync(_options.GroupJoinTimeout, time);
-        }
-        catch (Exception ex)
-        {
-            if (loggingThrottle.Allows(logger, LogLevel.Warning))
-            {
-                HubLog.GroupJoinFailed(logger, connectionId, ex);
-            }
-        }
-        finally
-        {
-            state.Gate.Release();
-        }
-    }
-
-    // A group manager that throws instead of returning a failed task is treated alike.
-    private static Task Start(Func<string, string, CancellationToken, Task> operation, string connectionId, string group, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return operation(connectionId, group, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException(ex);
-        }
     }
 
     private ConnectionSubscriptions State(HubCallerContext context) =>

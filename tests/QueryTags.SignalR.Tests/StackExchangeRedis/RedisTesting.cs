@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using QueryTags.SignalR.StackExchangeRedis;
 using QueryTags.SignalR.StackExchangeRedis.Internal;
@@ -79,20 +78,31 @@ internal static class RedisTesting
         return await redis.GetDatabase().SortedSetLengthAsync(key).Within();
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds, polling; fails the test after <see cref="Timeout"/>.</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    /// <summary>
+    /// Moves everything the log under <paramref name="keyPrefix"/> remembers <paramref name="by"/> into the past, as
+    /// if that much time had gone by since: Redis's clock cannot be set, so a test ages the data instead of waiting.
+    /// </summary>
+    public static async Task BackdateAsync(RedisServer server, string keyPrefix, TimeSpan by)
     {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
+        var shift = by.Ticks / (TimeSpan.TicksPerMillisecond / 1000);
+        await using var redis = await ConnectAsync(server);
+        var database = redis.GetDatabase();
+        foreach (var entry in await database.SortedSetRangeByRankWithScoresAsync(keyPrefix + "tags").Within())
         {
-            if (clock.Elapsed > Timeout)
-            {
-                Assert.Fail($"Not within {Timeout.TotalSeconds:0} s: {what}.");
-            }
+            await database.SortedSetAddAsync(keyPrefix + "tags", entry.Element, entry.Score - shift).Within();
+        }
 
-            await Task.Delay(20);
+        // An entry's member is its sequence too: the scripts read the newest forgotten one from it.
+        foreach (var entry in await database.SortedSetRangeByRankWithScoresAsync(keyPrefix + "entries").Within())
+        {
+            var earlier = (long)entry.Score - shift;
+            await database.SortedSetRemoveAsync(keyPrefix + "entries", entry.Element).Within();
+            await database.SortedSetAddAsync(keyPrefix + "entries", earlier.ToString(System.Globalization.CultureInfo.InvariantCulture), earlier).Within();
         }
     }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, polling; fails the test after <see cref="Timeout"/>.</summary>
+    public static Task EventuallyAsync(Func<bool> condition, string what) => Eventually.TrueAsync(condition, what, Timeout);
 
     public static Task Within(this Task task) => task.WaitAsync(Timeout);
 

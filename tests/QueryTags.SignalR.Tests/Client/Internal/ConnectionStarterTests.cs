@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using QueryTags.SignalR.Client;
 using QueryTags.SignalR.Client.Internal;
+using QueryTags.SignalR.Testing;
 
 namespace QueryTags.SignalR.Tests.Client.Internal;
 
@@ -103,20 +104,10 @@ public class ConnectionStarterTests
         time.Advance(TimeSpan.FromMilliseconds(3999));
         Assert.Equal(1, factory.Attempts);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitUntilAsync(() => factory.Attempts == 2);
+        await Eventually.TrueAsync(() => factory.Attempts == 2, "a second attempt");
         Assert.Equal("Starting the connection failed (attempt 1); trying again in 00:00:04.", _logger.Entries[0].Message);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => starting.WaitAsync(TimeSpan.FromSeconds(15)));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not come true within 15 s.");
-            await Task.Delay(5);
-        }
     }
 
     private static readonly Uri HubUrl = new("http://127.0.0.1:1/hubs/invalidation");

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using QueryTags.SignalR.Internal;
+using QueryTags.SignalR.Testing;
 
 namespace QueryTags.SignalR.Tests.Server.Internal;
 
@@ -79,7 +81,7 @@ public class TagSubscriptionServiceTests
 
         await Assert.ThrowsAsync<HubException>(() => _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("todo", 5)], null));
 
-        await Eventually(() => _groups.LeftSoFar.Count == 2);
+        await Eventually.TrueAsync(() => _groups.LeftSoFar.Count == 2, "both groups are left");
         Assert.Equal(["qt:[\"todo\",5]", "qt:[\"todo\"]"], _groups.LeftSoFar.Order(StringComparer.Ordinal));
         Assert.True(_server.Connections.TryGet(connection.ConnectionId, out var state));
         Assert.Equal((0, 0, 0), (state.Count, state.GroupCount, state.TextLength));
@@ -98,7 +100,7 @@ public class TagSubscriptionServiceTests
         Assert.Empty(_groups.LeftSoFar);
 
         backplane.SetResult();
-        await Eventually(() => _groups.LeftSoFar.Count == 2);
+        await Eventually.TrueAsync(() => _groups.LeftSoFar.Count == 2, "both groups are left");
         Assert.Equal(_groups.Joined.Order(StringComparer.Ordinal), _groups.LeftSoFar.Order(StringComparer.Ordinal));
     }
 
@@ -116,25 +118,33 @@ public class TagSubscriptionServiceTests
         backplane.SetResult();
 
         // Only the group the later subscribe does not need is left.
-        await Eventually(() => _groups.LeftSoFar.Count == 1);
-        await Task.Delay(200);
+        await Eventually.TrueAsync(() => _groups.LeftSoFar.Count == 1, "a group is left");
+
+        // The leaves after a failed join run under the connection's gate, all started at once: a later call of the
+        // connection waits until they are done, so whatever else would be left has been by the time it returns.
+        await server.Subscriptions.UnsubscribeAsync(connection, _groups, []);
         Assert.Equal(["qt:[\"todo\",5]"], _groups.LeftSoFar);
     }
 
     [Fact]
     public async Task Calls_beyond_the_rate_wait_their_turn_instead_of_failing()
     {
-        var server = new TestServices(options => options.MaxCallsPerSecond = 2);
+        var time = new FakeTimeProvider();
+        var server = new TestServices(options => options.MaxCallsPerSecond = 2, time: time);
         using var throttled = new CounterRecorder(server.Meters, "querytags.calls.throttled");
         var connection = server.Connect();
         await server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("a")], null);
         await server.Subscriptions.UnsubscribeAsync(connection, _groups, [Tag("a")]);
-        var started = System.Diagnostics.Stopwatch.StartNew();
 
-        var third = await server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("b")], null);
+        // The third call of the second takes its token into debt: half a second at 2 calls a second. Only the clock
+        // can end its wait, and it stands still until the test moves it.
+        var subscribing = server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("b")], null);
+        time.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.False(subscribing.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var third = await subscribing.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Empty(third.Rejected);
-        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(5));
         Assert.Equal(1, throttled.Measurements.Sum(measurement => measurement.Value));
     }
 
@@ -188,6 +198,39 @@ public class TagSubscriptionServiceTests
         Assert.Empty(_groups.Left);
     }
 
+    public static TheoryData<string> HostileTags =>
+    [
+        "\"todo\"",
+        "{\"todo\": 5}",
+        "[]",
+        "[\"todo\", 1.5]",
+        "[\"todo\", [5]]",
+        "[\"todo\", {\"x\": 1}]",
+        "[\"todo\", 9007199254740993]",
+        "[\"todo\", \"\\ud800\"]",
+        $"[\"{new string('x', 5000)}\"]",
+        $"[{string.Join(",", Enumerable.Repeat("1", 50))}]",
+        "null",
+    ];
+
+    [Theory]
+    [MemberData(nameof(HostileTags))]
+    public async Task An_unsubscribe_reads_its_tags_as_a_subscribe_does_and_its_refusal_keeps_the_connection(string json)
+    {
+        var connection = _server.Connect();
+        await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("held")], null);
+        object? hostile = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(json);
+        var rejection = Assert.Single((await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("before"), hostile], null)).Rejected);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => _server.Subscriptions.UnsubscribeAsync(connection, _groups, [Tag("held"), hostile]));
+
+        // The same sentence as the subscribe's rejection, and nothing released: the connection holds and works on.
+        Assert.Equal($"Unsubscribe: tag 1 {rejection.Tag} breaks rule {rejection.Rule}: {rejection.Reason}; nothing was released.", error.Message);
+        Assert.Empty(_groups.Left);
+        await _server.Subscriptions.UnsubscribeAsync(connection, _groups, [Tag("held")]);
+        Assert.Equal(["qt:[\"held\"]"], _groups.Left);
+    }
+
     [Fact]
     public async Task A_disconnected_connection_is_forgotten()
     {
@@ -197,16 +240,6 @@ public class TagSubscriptionServiceTests
         _server.Subscriptions.Disconnected(connection);
 
         Assert.False(_server.Connections.TryGet(connection.ConnectionId, out _));
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true within 10 s");
-            await Task.Delay(20);
-        }
     }
 
     // A tag as the JSON protocol hands it to the hub.

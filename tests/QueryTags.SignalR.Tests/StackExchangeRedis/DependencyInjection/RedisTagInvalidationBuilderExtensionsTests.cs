@@ -56,10 +56,9 @@ public sealed class RedisTagInvalidationBuilderExtensionsTests(RedisServerFixtur
             }
         });
 
-        // The lifetime manager connects as it is made; the connection factory AddStackExchangeRedisInvalidationLog wraps reports it.
-        provider.GetRequiredService<HubLifetimeManager<InvalidationHub>>();
-        await RedisTesting.EventuallyAsync(() => { lock (roles) { return roles.Count > 0; } }, "the backplane's connection is reported");
-        await Task.Delay(MonitorHarness.Quiet);
+        // The lifetime manager connects as it is made, through the connection factory AddStackExchangeRedisScaleOut
+        // wraps; a send waits for that connection, so once it is sent, every wrapper of the factory has reported what it would.
+        await provider.GetRequiredService<HubLifetimeManager<InvalidationHub>>().SendAllAsync("sentinel", []).WaitAsync(RedisTesting.Timeout);
 
         lock (roles)
         {

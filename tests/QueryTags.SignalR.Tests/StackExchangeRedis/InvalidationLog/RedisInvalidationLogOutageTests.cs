@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QueryTags.SignalR.Testing;
 
 namespace QueryTags.SignalR.Tests.StackExchangeRedis.Internal;
@@ -43,15 +42,14 @@ public sealed class RedisInvalidationLogOutageTests
     public async Task While_Redis_is_stopped_an_append_fails_at_once_and_says_nothing_was_sent()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var log = await RedisTesting.StartLogAsync(redis);
+        // A command timeout of a minute, far beyond the test's wait: an append that failed within the wait was not
+        // queued until a timeout, the log's connection failed it fast.
+        await using var log = await RedisTesting.StartLogAsync(redis, configure: options => options.ConfigurationOptions!.AsyncTimeout = 60_000);
         await log.AppendAsync([["todo"]], default).Within();
 
         redis.Stop();
 
-        // Well under the 5 s command timeout: the log's connection fails fast instead of queueing the command.
-        var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<InvalidationLogUnavailableException>(() => log.AppendAsync([["todo", 1]], default).Within());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"The append took {clock.Elapsed.TotalMilliseconds:0} ms to fail.");
         Assert.Contains("nothing was sent", error.Message);
         Assert.Contains(redis.Configuration, error.Message);
 

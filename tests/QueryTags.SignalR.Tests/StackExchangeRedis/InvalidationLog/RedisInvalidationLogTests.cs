@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QueryTags.SignalR.StackExchangeRedis.Internal;
 
 namespace QueryTags.SignalR.Tests.StackExchangeRedis.Internal;
@@ -191,13 +190,13 @@ public sealed class RedisInvalidationLogTests(RedisServerFixture redis) : IClass
     public async Task Entries_past_the_retention_window_are_forgotten_by_the_next_append()
     {
         var prefix = RedisTesting.UniqueKeyPrefix();
-        await using var log = await RedisTesting.StartLogAsync(redis.Server, retention: TimeSpan.FromMilliseconds(300), configure: options => options.KeyPrefix = prefix);
+        await using var log = await RedisTesting.StartLogAsync(redis.Server, retention: TimeSpan.FromMinutes(1), configure: options => options.KeyPrefix = prefix);
         await log.AppendAsync([["a"]], default).Within();
         await log.AppendAsync([["b"]], default).Within();
         Assert.Equal(2, await RedisTesting.CountAsync(redis.Server, prefix + "tags"));
 
-        // Waiting for the clock, not for something to happen: entries age only with time.
-        await Task.Delay(TimeSpan.FromMilliseconds(400));
+        // Entries age only with time: two minutes pass for them, none for the test.
+        await RedisTesting.BackdateAsync(redis.Server, prefix, TimeSpan.FromMinutes(2));
         await log.AppendAsync([["c"]], default).Within();
 
         Assert.Equal(1, await RedisTesting.CountAsync(redis.Server, prefix + "tags"));
@@ -207,17 +206,15 @@ public sealed class RedisInvalidationLogTests(RedisServerFixture redis) : IClass
     [Fact]
     public async Task An_age_reports_the_held_tags_invalidated_within_it_and_not_before()
     {
-        var gap = TimeSpan.FromMilliseconds(800);
-        await using var log = await RedisTesting.StartLogAsync(redis.Server);
+        var prefix = RedisTesting.UniqueKeyPrefix();
+        await using var log = await RedisTesting.StartLogAsync(redis.Server, configure: options => options.KeyPrefix = prefix);
         await log.AppendAsync([["todo", 1]], default).Within();
-        await Task.Delay(gap);
-        var sinceSecond = Stopwatch.StartNew();
+        await RedisTesting.BackdateAsync(redis.Server, prefix, TimeSpan.FromSeconds(40));
         await log.AppendAsync([["todo", 2]], default).Within();
 
-        // An age that reaches half the gap behind the second invalidation: it holds the second, never the first,
-        // however long the calls take, unless the replay itself takes longer than half the gap.
-        var age = sinceSecond.Elapsed + (gap / 2);
-        var replay = await log.ReplayAsync([["todo", 1], ["todo", 2], ["todo", 3]], null, age, default).Within();
+        // An age of 20 s holds the second invalidation and never the first, 40 s older, however long the calls take
+        // (up to 20 s, where the test's other bounds fail first).
+        var replay = await log.ReplayAsync([["todo", 1], ["todo", 2], ["todo", 3]], null, TimeSpan.FromSeconds(20), default).Within();
 
         Assert.False(replay.Reset);
         Assert.Equal([new Tag("todo", 2)], replay.Missed);
