@@ -32,6 +32,10 @@ internal sealed class InvalidationConnectionHandler : HubConnectionHandler<Inval
     // host will not start).
     private static readonly TimeSpan SignalRDefaultHandshakeTimeout = TimeSpan.FromSeconds(15);
 
+    // SignalR's handshake timer counts whole milliseconds of Environment.TickCount64, so it can end the handshake a
+    // little before the timeout by this handler's high-resolution clock; a refused handshake comes far earlier.
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(50);
+
     public InvalidationConnectionHandler(IServiceProvider services, PendingHandshakes pending)
         : base(
             services.GetRequiredService<HubLifetimeManager<InvalidationHub>>(),
@@ -63,7 +67,7 @@ internal sealed class InvalidationConnectionHandler : HubConnectionHandler<Inval
             // Still pending when SignalR returns at or after the timeout: the handshake timed out. The connection's
             // request lasts until this method returns, so aborting it here cannot reach a later request.
             if (_pending.Remove(connection.ConnectionId)
-                && _time.GetElapsedTime(started) >= _handshakeTimeout
+                && _time.GetElapsedTime(started) >= _handshakeTimeout - TimerSlack
                 && connection.Features.Get<IHttpTransportFeature>()?.TransportType == HttpTransportType.WebSockets)
             {
                 connection.Abort();
