@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.Logging;
 using QueryTags.SignalR.Client.Internal;
 
 namespace QueryTags.SignalR.Client;

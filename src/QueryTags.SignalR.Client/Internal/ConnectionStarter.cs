@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.Logging;
 
 namespace QueryTags.SignalR.Client.Internal;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using QueryTags.SignalR.Telemetry;
 
 namespace QueryTags.SignalR.Internal;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Logging;
 
 namespace QueryTags.SignalR.Internal;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using QueryTags.SignalR.Telemetry;
 
 namespace QueryTags.SignalR.Internal;

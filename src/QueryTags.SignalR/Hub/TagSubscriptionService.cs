@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QueryTags.SignalR.Telemetry;
 
