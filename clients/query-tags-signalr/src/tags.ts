@@ -53,20 +53,21 @@ export class TagError extends Error {
 }
 
 // The same sentences as the server's TagRules.Describe (both are tested against the shared vectors' `rules`),
-// so both sides explain a rule alike. A Record over TagRule: a rule without a sentence does not compile.
+// so both sides explain a rule alike. Keyed by the rule's stable name, as the vectors are; a Record over TagRule: a
+// rule without a sentence does not compile.
 export const tagRuleDescriptions: Readonly<Record<TagRule, string>> = {
-  [TagRules.notAnArray]: "a tag must be an array of segments",
-  [TagRules.empty]: "a tag needs at least one segment",
-  [TagRules.tooManySegments]: "a tag has more segments than allowed",
-  [TagRules.segmentTooLong]: "a string segment is longer than allowed",
-  [TagRules.segmentType]: "a segment must be a string, an integer or a boolean",
-  [TagRules.integerRange]: "an integer segment must lie within ±9007199254740991 (what a JavaScript number holds exactly)",
-  [TagRules.invalidString]: "a string segment must be well-formed Unicode (no unpaired surrogate, no invalid UTF-8)",
-  [TagRules.tooManyTagsHeld]: "the connection already holds the most distinct tags it may",
-  [TagRules.tooManyGroups]: "the connection would be in more prefix groups than it may",
-  [TagRules.tooMuchTagText]: "the connection would keep more tag text than it may",
-  [TagRules.tooManyTagsPerCall]: "one call carries more tags than allowed",
-  [TagRules.forbidden]: "the connection may not hold the tag",
+  "not-an-array": "a tag must be an array of segments",
+  "empty": "a tag needs at least one segment",
+  "too-many-segments": "a tag has more segments than allowed",
+  "segment-too-long": "a string segment is longer than allowed",
+  "segment-type": "a segment must be a string, an integer or a boolean",
+  "integer-range": "an integer segment must lie within ±9007199254740991 (what a JavaScript number holds exactly)",
+  "invalid-string": "a string segment must be well-formed Unicode (no unpaired surrogate, no invalid UTF-8)",
+  "too-many-tags-held": "the connection already holds the most distinct tags it may",
+  "too-many-groups": "the connection would be in more prefix groups than it may",
+  "too-much-tag-text": "the connection would keep more tag text than it may",
+  "too-many-tags-per-call": "one call carries more tags than allowed",
+  "forbidden": "the connection may not hold the tag",
 };
 
 const maxInteger = Number.MAX_SAFE_INTEGER;
