@@ -6,19 +6,4 @@ namespace QueryTags.SignalR.Tests.StackExchangeRedis;
 /// One redis-server for a test class whose tests leave it running; each test keeps to a key prefix of its own
 /// (<see cref="RedisTesting.UniqueKeyPrefix"/>), so the tests do not see each other's data.
 /// </summary>
-public sealed class RedisServerFixture : IAsyncLifetime
-{
-    private RedisServer? _server;
-
-    public RedisServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
-
-    public async Task InitializeAsync() => _server = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-}
+public sealed class RedisServerFixture() : ServerFixture<RedisServer>(() => RedisServer.StartAsync());
