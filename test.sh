@@ -21,10 +21,13 @@ record() { # record SUITE PASSED FAILED
 }
 
 # redis-server: the scale-out tests start their own on a free loopback port (never a system service).
+# postgresql: the PostgreSQL tests make their own cluster with initdb in a temp folder and run it on a free loopback
+# port (never the package's own cluster); Debian keeps initdb off PATH, in /usr/lib/postgresql/<major>/bin.
 # chromium: the TodoApp's browser test drives Debian's, at /usr/bin/chromium.
 install_missing() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)
