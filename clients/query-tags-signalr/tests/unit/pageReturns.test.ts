@@ -54,7 +54,7 @@ async function waitingToReconnect(delays?: readonly number[]) {
 }
 
 describe("a page that is back reconnects now", () => {
-  test.each<PageReturn>(["online", "pageshow", "resume"])("%s ends the reconnect wait at once and resubscribes with the cursor", async (reason) => {
+  test.each<PageReturn>(["online", "pageshow", "resume", "visible"])("%s ends the reconnect wait at once and resubscribes with the cursor", async (reason) => {
     const { connection, client, back, statuses } = await waitingToReconnect();
     const missed: unknown[] = [];
     client.listen((event) => event.type === "missed" && missed.push(event.missedTags));
