@@ -43,6 +43,8 @@ export interface ConnectionBackend {
   start(): Promise<void>;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** The page is back: a connection waiting between tries tries now (a shared one: the leader's). */
+  wake(): void;
   /** The tab's held tags are now `tags`. */
   publish(tags: readonly Tag[], since: CursorOrAge): void;
   /** Tells the other tabs that invalidation `id` of `tags` is applied. */

@@ -52,6 +52,13 @@ export class ConnectionStarter {
     return this.#starting;
   }
 
+  /** Ends the wait between two tries of a start, so the next try begins now; false when no start is waiting. */
+  retryNow(): boolean {
+    const wake = this.#wake;
+    wake?.();
+    return wake !== undefined;
+  }
+
   /** Ends any start in progress and stops the connection. */
   async stop(): Promise<void> {
     this.#generation++;
@@ -107,7 +114,7 @@ export class ConnectionStarter {
     }
   }
 
-  // A sleep that stop() cuts short, so a stopped start settles at once.
+  // A sleep that stop() cuts short, so a stopped start settles at once, and retryNow(), so a page back online tries now.
   #sleep(milliseconds: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {

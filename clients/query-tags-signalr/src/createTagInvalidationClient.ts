@@ -3,6 +3,7 @@ import type { EngineEvent } from "./connectionBackend.js";
 import { gatedPolicy } from "./gatedPolicy.js";
 import { HubEngine } from "./hubEngine.js";
 import { consoleLogger } from "./logging.js";
+import { browserPageReturns, type PageReturns } from "./pageReturns.js";
 import { reconnectPolicyOf } from "./reconnectPolicy.js";
 import { browserSharing, SharedConnection, type SharingEnvironment } from "./sharedConnection.js";
 import { TagInvalidationClient } from "./tagInvalidationClient.js";
@@ -12,16 +13,21 @@ import type { TagInvalidationClientOptions } from "./tagInvalidationClientOption
  * Creates a client of the invalidation hub: builds a connection to `url` with automatic reconnect (one the
  * browser's tabs share, see `shareConnection`), or adopts `connection`. It is not started: call `start()`, or let
  * `TagInvalidationProvider` do it. `sharing` is where the tabs meet: the browser's Web Locks and BroadcastChannel
- * by default (tests pass their own).
+ * by default (tests pass their own). `pageReturns` tells when the page is back, so a client waiting to reconnect tries
+ * at once: the browser's `online`, `pageshow` from the back/forward cache and `resume` by default.
  */
-export function createTagInvalidationClient(options: TagInvalidationClientOptions, sharing: SharingEnvironment | undefined = browserSharing()): TagInvalidationClient {
+export function createTagInvalidationClient(
+  options: TagInvalidationClientOptions,
+  sharing: SharingEnvironment | undefined = browserSharing(),
+  pageReturns: PageReturns | undefined = browserPageReturns(),
+): TagInvalidationClient {
   const { url, protocol, transport, accessTokenFactory, connection, logger } = options;
   if (connection) {
     if (url !== undefined || protocol || transport !== undefined || accessTokenFactory) {
       throw new Error("createTagInvalidationClient: give either connection or url (with protocol, transport, accessTokenFactory), not both; configure a connection of your own on its builder.");
     }
 
-    return new TagInvalidationClient(connection, logger ?? consoleLogger, options);
+    return new TagInvalidationClient(connection, logger ?? consoleLogger, options, pageReturns);
   }
 
   if (!url) {
@@ -49,5 +55,6 @@ export function createTagInvalidationClient(options: TagInvalidationClientOption
         : engine(null, (event) => view.receive(event)),
     logger ?? consoleLogger,
     options,
+    pageReturns,
   );
 }

@@ -5,6 +5,8 @@ import { permanentFailure } from "./connectionError.js";
 export interface GatedPolicy extends IRetryPolicy {
   /** The last reason SignalR gave it; SignalR's onclose does not tell why its retries ended. */
   last?: Error;
+  /** When SignalR's wait before its next reconnect attempt ends, in `performance.now()` time (the clock of timers). */
+  waitsUntil?: number;
 }
 
 export function gatedPolicy(policy: IRetryPolicy, url: string): GatedPolicy {
@@ -13,9 +15,10 @@ export function gatedPolicy(policy: IRetryPolicy, url: string): GatedPolicy {
       gate.last = context.retryReason;
       // The first retry's reason is why a working connection was lost (a long poll answered 404 by a restarted
       // server, 401 once a token expired): reconnecting fixes that. A reconnect attempt's own failure is judged.
-      return context.previousRetryCount > 0 && permanentFailure(context.retryReason, url)
-        ? null
-        : policy.nextRetryDelayInMilliseconds(context);
+      const delay = context.previousRetryCount > 0 && permanentFailure(context.retryReason, url) ? null : policy.nextRetryDelayInMilliseconds(context);
+      // SignalR asks just before it waits: a page back online cuts a wait short, never an attempt in flight.
+      gate.waitsUntil = delay === null ? undefined : performance.now() + delay;
+      return delay;
     },
   };
   return gate;

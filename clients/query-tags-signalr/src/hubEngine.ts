@@ -49,6 +49,8 @@ export class HubEngine implements ConnectionBackend {
   #calls: Promise<void> = Promise.resolve();
   // A close that stop() asked for is no failure.
   #stopped = true;
+  // A close that cuts a reconnect wait short is none either: the connection is still reconnecting.
+  #cuttingWait = false;
 
   constructor(options: HubEngineOptions) {
     const { connection, logger, retryPolicy } = options;
@@ -59,7 +61,8 @@ export class HubEngine implements ConnectionBackend {
       connection,
       retryPolicy,
       logger,
-      setStatus: (status) => this.#setStatus(status),
+      // A reconnect whose wait was cut short starts the connection anew, and is still a reconnect.
+      setStatus: (status) => this.#setStatus(status === "connecting" && this.#state.status === "reconnecting" ? "reconnecting" : status),
       failure: (error, gaveUp) => permanentFailure(error, connection.baseUrl, gaveUp),
       onConnected: () => this.#subscribeHeld(),
       // Still connecting, now with the reason: reported to each tab once, and shown by the state until it connects.
@@ -97,7 +100,9 @@ export class HubEngine implements ConnectionBackend {
     connection.onclose((error) =>
       this.#guard(() => {
         this.#joined.clear();
-        if (this.#stopped) {
+        if (this.#cuttingWait) {
+          return;
+        } else if (this.#stopped) {
           this.#setStatus("disconnected");
         } else {
           this.#fail(permanentFailure(error ?? options.gate?.last ?? "the connection closed", connection.baseUrl, true)!);
@@ -133,6 +138,42 @@ export class HubEngine implements ConnectionBackend {
   stop(): Promise<void> {
     this.#stopped = true;
     return this.#starter.stop();
+  }
+
+  /**
+   * The page is back (online, out of the back/forward cache, resumed from a freeze): a connection waiting to reconnect,
+   * or a start waiting between tries, tries now, and once connected subscribes every held tag again with the cursor. An
+   * attempt in flight is left to finish, and a connected connection alone: SignalR's server timeout finds one that died.
+   * SignalR's reconnect waits are known only of a connection built with {@link gatedPolicy}, not of an adopted one.
+   */
+  wake(): void {
+    if (this.#stopped || this.#cuttingWait || this.#starter.retryNow()) {
+      return;
+    }
+
+    // Only SignalR's wait is cut: a stop during it closes the connection at once, where a stop during an attempt ends
+    // it in its own time. An adopted connection's policy is not ours, so its waits are not known: it is left alone.
+    const waitsUntil = this.#options.gate?.waitsUntil ?? -Infinity;
+    if (this.connection.state === HubConnectionState.Reconnecting && waitsUntil > performance.now()) {
+      void this.#reconnectNow();
+    }
+  }
+
+  // SignalR's reconnect wait cannot be ended, but a stop during it closes the connection at once; the starter then
+  // starts it anew and subscribes every held tag with the cursor, as a reconnect does.
+  async #reconnectNow(): Promise<void> {
+    this.#options.logger.log(LogLevel.Debug, "QueryTags: the page is back; reconnecting now instead of after the back-off.");
+    this.#cuttingWait = true;
+    try {
+      await this.connection.stop();
+    } finally {
+      this.#cuttingWait = false;
+    }
+
+    // A failure that retrying cannot fix is reported by start(), as for any start.
+    if (!this.#stopped) {
+      await this.start().catch(() => undefined);
+    }
   }
 
   /** Stops and starts again: the hub reads the user anew (after a sign-in or a sign-out) and every held tag is checked again. */

@@ -14,6 +14,7 @@ export type { TagInvalidationFailure } from "./connectionError.js";
 export { createTagInvalidationClient } from "./createTagInvalidationClient.js";
 export type { TagInvalidationClientOptions } from "./tagInvalidationClientOptions.js";
 export type { SharingEnvironment } from "./sharedConnection.js";
+export type { PageReturn, PageReturns } from "./pageReturns.js";
 export { TagInvalidationClient } from "./tagInvalidationClient.js";
 export type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 export { connectTagInvalidation } from "./connect.js";

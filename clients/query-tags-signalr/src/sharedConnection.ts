@@ -25,6 +25,8 @@ type Note =
   | { readonly k: "synced"; readonly tab: string }
   /** The signed-in user changed: the leader restarts the connection. */
   | { readonly k: "restart" }
+  /** A tab's page is back (online, out of the back/forward cache, resumed): the leader cuts its back-off short. */
+  | { readonly k: "wake" }
   /** A tab applied an invalidation of its own change for its siblings: they skip its push. */
   | { readonly k: "applied"; readonly id: string; readonly tags: readonly Tag[] };
 
@@ -101,6 +103,14 @@ export class SharedConnection implements ConnectionBackend {
 
     this.#post({ k: "restart" });
     return Promise.resolve();
+  }
+
+  wake(): void {
+    if (this.#leader) {
+      this.#leader.wake();
+    } else {
+      this.#post({ k: "wake" });
+    }
   }
 
   publish(tags: readonly Tag[], since: CursorOrAge): void {
@@ -212,6 +222,9 @@ export class SharedConnection implements ConnectionBackend {
         break;
       case "restart":
         void leader?.restart().catch(ignore);
+        break;
+      case "wake":
+        leader?.wake();
         break;
       case "applied":
         this.#view.mark(data.id, data.tags);

@@ -4,6 +4,7 @@ import { failureFrom } from "./connectionError.js";
 import { latestCursor } from "./cursor.js";
 import { HubEngine } from "./hubEngine.js";
 import { Listeners } from "./listeners.js";
+import { browserPageReturns, type PageReturns } from "./pageReturns.js";
 import { logError, toError } from "./logging.js";
 import { describeRejection, readInvalidationIds, type InvalidationMessage } from "./protocol.js";
 import { RecentInvalidations } from "./recentInvalidations.js";
@@ -37,6 +38,8 @@ export class TagInvalidationClient {
   readonly #held = new SubscriberCounts();
   readonly #recentInvalidations = new RecentInvalidations();
   readonly #firstSubscribeMarginMs: number;
+  readonly #pageReturns: PageReturns | undefined;
+  #stopFollowingReturns: (() => void) | undefined;
   #cursor: string | null = null;
   // When the first tag was asked for: a subscribe without a cursor asks about everything since then.
   #firstRequestAt: number | undefined;
@@ -45,10 +48,17 @@ export class TagInvalidationClient {
   /**
    * Adopts `connection` as it is (it reconnects as it was built to; {@link createTagInvalidationClient} builds one
    * with the right reconnect policy). The factory passes a function instead, which makes the connection the
-   * browser's tabs share.
+   * browser's tabs share. `pageReturns` tells when the page is back (the browser's `online`, `pageshow` from the
+   * back/forward cache and `resume` by default; tests pass their own).
    */
-  constructor(connection: HubConnection | ((view: TabView) => ConnectionBackend), logger: ILogger, settings: TagInvalidationClientSettings = {}) {
+  constructor(
+    connection: HubConnection | ((view: TabView) => ConnectionBackend),
+    logger: ILogger,
+    settings: TagInvalidationClientSettings = {},
+    pageReturns: PageReturns | undefined = browserPageReturns(),
+  ) {
     this.logger = logger;
+    this.#pageReturns = pageReturns;
     this.tagLimits = settings.tagLimits ?? defaultTagLimits;
     this.#firstSubscribeMarginMs = settings.firstSubscribeMarginMs ?? 2000;
     const logListenerError = (error: unknown) => logError(logger, `a listener threw: ${toError(error).message}`);
@@ -105,11 +115,14 @@ export class TagInvalidationClient {
    */
   start(): Promise<void> {
     this.#publish();
+    this.#followPageReturns();
     return this.#backend.start();
   }
 
   /** Stops the connection (a shared one: this tab leaves it) and any start in progress. Held tags are kept for the next start. */
   stop(): Promise<void> {
+    this.#stopFollowingReturns?.();
+    this.#stopFollowingReturns = undefined;
     return this.#backend.stop();
   }
 
@@ -121,6 +134,7 @@ export class TagInvalidationClient {
    */
   restart(): Promise<void> {
     this.#publish();
+    this.#followPageReturns();
     return this.#backend.restart();
   }
 
@@ -180,6 +194,11 @@ export class TagInvalidationClient {
    */
   listen(listener: (event: TagInvalidationEvent) => void): () => void {
     return this.#events.add(listener);
+  }
+
+  // Until stop(): a page back online, out of the back/forward cache or resumed reconnects now, not after the back-off.
+  #followPageReturns(): void {
+    this.#stopFollowingReturns ??= this.#pageReturns?.(() => this.#backend.wake());
   }
 
   #since(): CursorOrAge {

@@ -1,4 +1,4 @@
-import { HubConnectionState, type HubConnection } from "@microsoft/signalr";
+import { HubConnectionState, type HubConnection, type IRetryPolicy } from "@microsoft/signalr";
 
 export interface Invocation {
   readonly method: string;
@@ -9,7 +9,8 @@ type Answer = (invocation: Invocation) => unknown;
 
 /**
  * The part of SignalR's HubConnection the client uses, driven by the test: `receive` plays a server
- * message, `drop` and `reconnect` play a lost transport, `invocations` records every hub call.
+ * message, `drop` and `reconnect` play a lost transport (`drop` with a policy plays SignalR's reconnect loop too),
+ * `invocations` records every hub call.
  */
 export class FakeHubConnection {
   state: HubConnectionState = HubConnectionState.Disconnected;
@@ -19,6 +20,9 @@ export class FakeHubConnection {
   /** Makes the next start() calls fail while it returns an error. */
   startError: () => Error | undefined = () => undefined;
   startCalls = 0;
+  /** Attempts of the reconnect loop a drop with a policy began. */
+  reconnectAttempts = 0;
+  #reconnectWait: ReturnType<typeof setTimeout> | undefined;
   readonly #handlers = new Map<string, Array<(...args: unknown[]) => void>>();
   readonly #closed: Array<(error?: Error) => void> = [];
   readonly #reconnecting: Array<(error?: Error) => void> = [];
@@ -45,6 +49,8 @@ export class FakeHubConnection {
 
   async stop(): Promise<void> {
     const wasStarted = this.state !== HubConnectionState.Disconnected;
+    // As SignalR's: a stop during the wait before a reconnect attempt ends the loop and closes at once.
+    clearTimeout(this.#reconnectWait);
     this.state = HubConnectionState.Disconnected;
     if (wasStarted) {
       this.#closed.forEach((callback) => callback());
@@ -89,9 +95,27 @@ export class FakeHubConnection {
     }
   }
 
-  drop(): void {
+  /** A lost transport; with `policy`, SignalR's loop follows: the wait it names, an attempt (failing while `startError` says so), and so on. */
+  drop(policy?: IRetryPolicy): void {
     this.state = HubConnectionState.Reconnecting;
     this.#reconnecting.forEach((callback) => callback(new Error("transport lost")));
+    if (policy) {
+      this.#waitToReconnect(policy, 0);
+    }
+  }
+
+  #waitToReconnect(policy: IRetryPolicy, previousRetryCount: number): void {
+    const delay = policy.nextRetryDelayInMilliseconds({ previousRetryCount, elapsedMilliseconds: 0, retryReason: new Error("transport lost") });
+    if (delay !== null) {
+      this.#reconnectWait = setTimeout(() => {
+        this.reconnectAttempts++;
+        if (this.startError()) {
+          this.#waitToReconnect(policy, previousRetryCount + 1);
+        } else {
+          this.reconnect();
+        }
+      }, delay);
+    }
   }
 
   reconnect(): void {

@@ -1,9 +1,10 @@
 import { HubConnectionState, type ILogger } from "@microsoft/signalr";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { gatedPolicy, type GatedPolicy } from "../../src/gatedPolicy.js";
 import { HubEngine } from "../../src/hubEngine.js";
 import { SharedConnection } from "../../src/sharedConnection.js";
 import { TagInvalidationClient } from "../../src/tagInvalidationClient.js";
-import { TagInvalidationConnectionError, type Tag, type TagInvalidationEvent } from "../../src/index.js";
+import { TagInvalidationConnectionError, type PageReturn, type PageReturns, type Tag, type TagInvalidationEvent } from "../../src/index.js";
 import { FakeHubConnection, subscribeResult } from "./fakeHubConnection.js";
 import { FakeLocks } from "./fakeLocks.js";
 
@@ -19,16 +20,23 @@ afterEach(async () => {
   }
 });
 
-/** `prepare` sets up each connection a leader builds, as a server would answer it. */
-function browser(prepare: (connection: FakeHubConnection, index: number) => void = () => {}) {
+/**
+ * `prepare` sets up each connection a leader builds, as a server would answer it; each is built, as the factory
+ * builds one, with a gated policy (one of `gates`) that waits `retryDelayMs` before each try.
+ */
+function browser(prepare: (connection: FakeHubConnection, index: number) => void = () => {}, retryDelayMs = 10) {
   const locks = new FakeLocks();
   const name = `querytags test ${Math.random()}`;
   const connections: FakeHubConnection[] = [];
+  const gates: GatedPolicy[] = [];
 
   function open() {
     const tab = locks.tab();
     const channels: BroadcastChannel[] = [];
     const own: FakeHubConnection[] = [];
+    // The tab's page events (online, pageshow, resume), played by the test with back().
+    let listener: ((reason: PageReturn) => void) | undefined;
+    const pageReturns: PageReturns = (onReturn) => ((listener = onReturn), () => (listener = undefined));
     const environment = {
       locks: tab.locks,
       channel: (channelName: string) => {
@@ -44,10 +52,13 @@ function browser(prepare: (connection: FakeHubConnection, index: number) => void
           prepare(connection, connections.length);
           connections.push(connection);
           own.push(connection);
-          return new HubEngine({ connection: connection.asHubConnection(), logger: quiet, retryPolicy: { nextRetryDelayInMilliseconds: () => 10 }, maxTagsPerCall: 256, cursor, emit });
+          const gate = gatedPolicy({ nextRetryDelayInMilliseconds: () => retryDelayMs }, "http://127.0.0.1:1/hubs/invalidation");
+          gates.push(gate);
+          return new HubEngine({ connection: connection.asHubConnection(), gate, logger: quiet, retryPolicy: gate, maxTagsPerCall: 256, cursor, emit });
         }),
       quiet,
       { firstSubscribeMarginMs: 0 },
+      pageReturns,
     );
     const events: TagInvalidationEvent[] = [];
     const messages: string[] = [];
@@ -60,7 +71,8 @@ function browser(prepare: (connection: FakeHubConnection, index: number) => void
     };
     closers.push(() => client.stop(), close);
     const invalidated = () => events.flatMap((event) => (event.type === "invalidate" ? [event.matchedTags] : []));
-    return { client, events, messages, invalidated, close };
+    const back = (reason: PageReturn) => listener?.(reason);
+    return { client, events, messages, invalidated, close, back };
   }
 
   /** The one connection that is up: the leader's. */
@@ -71,7 +83,7 @@ function browser(prepare: (connection: FakeHubConnection, index: number) => void
   }
 
   const subscribed = (connection: FakeHubConnection) => connection.calls("Subscribe").flatMap(([tags]) => tags as Tag[]);
-  return { locks, name, connections, open, server, subscribed };
+  return { locks, name, connections, gates, open, server, subscribed };
 }
 
 const invalidation = (id: string, tags: Tag[], cursor: string) => ({ id, tags, cursor, origin: null, traceparent: null });
@@ -197,6 +209,23 @@ describe("one connection for the browser's tabs", () => {
     expect(connections).toHaveLength(2);
     expect(late.client.state.get()).toMatchObject({ status: "connected", role: "follower" });
     expect(server().calls("Subscribe").at(-1)![0]).toEqual([["late"]]);
+  });
+
+  test("a follower whose page is back makes the leader reconnect now, from the cursor, not after its back-off", async () => {
+    const { open, connections, gates, server } = browser(undefined, 3_600_000);
+    const [a, b] = [open(), open()];
+    a.client.subscribe([["todos"]]);
+    await Promise.all([a.client.start(), b.client.start()]);
+    server().receive("invalidate", invalidation("id-1", [["todos"]], "e:5"));
+    const leader = connections[0]!;
+    leader.drop(gates[0]);
+
+    b.back("online");
+
+    await vi.waitFor(() => expect(leader.calls("Subscribe")).toHaveLength(2));
+    expect(leader.calls("Subscribe").at(-1)).toEqual([[["todos"]], "e:5"]);
+    expect(leader.reconnectAttempts).toBe(0);
+    expect(connections).toHaveLength(1);
   });
 
   test("restart() in a follower restarts the leader's connection, which subscribes every tab's tags again", async () => {
