@@ -10,13 +10,6 @@ namespace QueryTags.SignalR.Testing;
 /// </summary>
 internal static class LoopbackRedis
 {
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>
     /// The <c>redis-server</c> command-line arguments for <paramref name="port"/>; with a <paramref name="dataDirectory"/>,
     /// every write is appended to a file there and synced before Redis answers (<c>appendfsync always</c>), so a

@@ -44,7 +44,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync()
     {
-        var server = new PostgresServer(FindBinDirectory(), LoopbackRedis.FreePort(), Directory.CreateTempSubdirectory("querytags-postgres-").FullName);
+        var server = new PostgresServer(FindBinDirectory(), LoopbackPorts.Free(), Directory.CreateTempSubdirectory("querytags-postgres-").FullName);
         try
         {
             await server.CreateClusterAsync();

@@ -25,7 +25,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
-        var server = new RedisServer(LoopbackRedis.FreePort(), persistent ? Directory.CreateTempSubdirectory("querytags-redis-").FullName : null);
+        var server = new RedisServer(LoopbackPorts.Free(), persistent ? Directory.CreateTempSubdirectory("querytags-redis-").FullName : null);
         await server.RestartAsync();
         return server;
     }

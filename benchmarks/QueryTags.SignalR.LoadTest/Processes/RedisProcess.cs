@@ -21,7 +21,7 @@ internal sealed class RedisProcess : IAsyncDisposable
 
     public static async Task<RedisProcess> StartAsync()
     {
-        var port = LoopbackRedis.FreePort();
+        var port = LoopbackPorts.Free();
         var redis = new RedisProcess(ChildProcess.Start("redis-server", LoopbackRedis.Arguments(port)), port);
         if (await LoopbackRedis.WaitUntilReadyAsync(port, TimeSpan.FromSeconds(10)))
         {

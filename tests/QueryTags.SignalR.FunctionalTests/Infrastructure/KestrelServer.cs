@@ -66,7 +66,7 @@ public sealed class KestrelServer : IAsyncDisposable
         WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
 
     /// <summary>A loopback URL on a port that is free now, for a client that starts before its server.</summary>
-    public static string FreeUrl() => $"http://127.0.0.1:{LoopbackRedis.FreePort()}";
+    public static string FreeUrl() => $"http://127.0.0.1:{LoopbackPorts.Free()}";
 
     public Task<InvalidationMessage> InvalidateAsync(params Tag[] tags) =>
         Services.GetRequiredService<ITagInvalidator>().InvalidateTagsAsync(tags);
