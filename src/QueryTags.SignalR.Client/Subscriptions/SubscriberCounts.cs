@@ -89,7 +89,7 @@ internal sealed class SubscriberCounts
     {
         foreach (var tag in tags)
         {
-            if (tag.Count == 0)
+            if (tag.IsDefault)
             {
                 throw new ArgumentException("An empty (default) tag is no tag: a tag needs at least one segment.", nameof(tags));
             }
