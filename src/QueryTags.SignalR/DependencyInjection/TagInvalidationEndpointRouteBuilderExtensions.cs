@@ -58,7 +58,7 @@ public static class TagInvalidationEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>POST</c> <paramref name="pattern"/>, for services that are not .NET to publish invalidations: a JSON body
     /// <c>{ "tags": [["todo", 5]], "origin": "optional text" }</c> is published like
-    /// <see cref="ITagInvalidator.InvalidateTagsAsync"/> and answered <c>200 { id, cursor }</c>. A tag that breaks a rule
+    /// <see cref="ITagInvalidator.InvalidateTagsAsync(IEnumerable{Tag}, string?, CancellationToken)"/> and answered <c>200 { id, cursor }</c>. A tag that breaks a rule
     /// is answered 400 with problem details naming the tag and the rule (<c>rejected</c>, as a subscribe reports them),
     /// a body over <see cref="TagInvalidationOptions.MaxPublishBodySize"/> 413, an unreachable log 503; in each case
     /// nothing is published. The endpoint requires an authenticated caller; chain <c>.RequireAuthorization("Publishers")</c>

@@ -6,7 +6,7 @@ namespace QueryTags.SignalR;
 /// <summary>Invalidation through <see cref="IHubContext{InvalidationHub}"/>, for code that already holds the hub context.</summary>
 public static class HubContextTagInvalidationExtensions
 {
-    /// <summary>Does what <see cref="ITagInvalidator.InvalidateTagsAsync"/> does.</summary>
+    /// <summary>Does what <see cref="ITagInvalidator.InvalidateTagsAsync(IEnumerable{Tag}, string?, CancellationToken)"/> does.</summary>
     /// <param name="hubContext">The hub context of <see cref="InvalidationHub"/>, from dependency injection.</param>
     /// <param name="tags">The tags, such as <c>[["todos"], ["todo", id]]</c>.</param>
     /// <param name="source">Optional free text; sent to clients only when <see cref="TagInvalidationOptions.SendSourceToClients"/> is on.</param>

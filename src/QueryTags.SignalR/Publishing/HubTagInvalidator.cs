@@ -32,7 +32,16 @@ internal sealed class HubTagInvalidator(
     private readonly int _maxGroupDepth = options.Value.MaxGroupDepth;
     private readonly bool _sendSource = options.Value.SendSourceToClients;
 
-    public async Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default)
+    public Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default) =>
+        PublishAsync(tags, source, id: null, cancellationToken);
+
+    public Task<InvalidationMessage> InvalidateTagsOnceAsync(string id, IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default)
+    {
+        InvalidationIds.Check(id, nameof(id));
+        return PublishAsync(tags, source, id, cancellationToken);
+    }
+
+    private async Task<InvalidationMessage> PublishAsync(IEnumerable<Tag> tags, string? source, string? id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tags);
         var distinct = new List<Tag>();
@@ -73,7 +82,7 @@ internal sealed class HubTagInvalidator(
 
             var message = new InvalidationMessage
             {
-                Id = IdOf(cursor),
+                Id = id ?? IdOf(cursor),
                 Tags = distinct,
                 Cursor = cursor,
                 Source = source,

@@ -22,4 +22,21 @@ public interface ITagInvalidator
     /// <returns>The message that was handed over, with its id and cursor.</returns>
     /// <exception cref="ArgumentException">No tags, or a tag breaks a rule; the message names the tag and the rule, and nothing was sent.</exception>
     Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Invalidates <paramref name="tags"/> as <see cref="InvalidateTagsAsync(IEnumerable{Tag}, string?, CancellationToken)"/>
+    /// does, under an id the caller derives from the change itself, so a change published twice (a relay that
+    /// retries after a crash, a second node reading the same committed change) reaches each client as one
+    /// invalidation: clients apply an id once.
+    /// </summary>
+    /// <param name="id">
+    /// The invalidation's id: 1 to 128 characters of letters, digits and <c>- _ . :</c>, stable for the change
+    /// (an outbox row's key, a commit's position), and unique among changes.
+    /// </param>
+    /// <param name="tags">The tags; duplicates are sent once.</param>
+    /// <param name="source">Optional free text saying where the change came from (see <see cref="InvalidateTagsAsync(IEnumerable{Tag}, string?, CancellationToken)"/>).</param>
+    /// <param name="cancellationToken">Cancels the log append and the evictions; once logged, the invalidation is sent regardless.</param>
+    /// <returns>The message that was handed over, with <paramref name="id"/> and its cursor.</returns>
+    /// <exception cref="ArgumentException">No tags, a tag breaks a rule, or the id is not one; nothing was sent.</exception>
+    Task<InvalidationMessage> InvalidateTagsOnceAsync(string id, IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default);
 }

@@ -35,7 +35,10 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
         }
     }
 
-    public Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default)
+    public Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default) =>
+        InvalidateTagsOnceAsync(Guid.NewGuid().ToString("N"), tags, source, cancellationToken);
+
+    public Task<InvalidationMessage> InvalidateTagsOnceAsync(string id, IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default)
     {
         List<Tag> list = [.. tags];
         lock (_calls)
@@ -46,6 +49,6 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
         OnInvalidate?.Invoke(list);
         return Failure is { } failure
             ? Task.FromException<InvalidationMessage>(failure)
-            : Task.FromResult(new InvalidationMessage { Id = Guid.NewGuid().ToString("N"), Tags = list, Source = source });
+            : Task.FromResult(new InvalidationMessage { Id = id, Tags = list, Source = source });
     }
 }

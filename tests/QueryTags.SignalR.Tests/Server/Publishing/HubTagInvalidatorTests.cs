@@ -23,6 +23,32 @@ public class HubTagInvalidatorTests
     }
 
     [Fact]
+    public async Task A_caller_chosen_id_is_every_copy_s_id_so_a_change_published_twice_is_applied_once()
+    {
+        var first = await _server.Invalidator.InvalidateTagsOnceAsync("outbox:42", [["todo", 5], ["user", 1]]);
+        var again = await _server.Invalidator.InvalidateTagsOnceAsync("outbox:42", [["todo", 5], ["user", 1]]);
+
+        Assert.Equal(("outbox:42", "outbox:42"), (first.Id, again.Id));
+        Assert.NotEqual(first.Cursor, again.Cursor);
+        Assert.All(_server.HubContext.GroupSends, send => Assert.Equal("outbox:42", ((InvalidationMessage)Assert.Single(send.Arguments)!).Id));
+    }
+
+    [Theory]
+    [InlineData("", "1 to 128 characters; this one has 0")]
+    [InlineData("a b", "letters, digits and - _ . : only; this one has ' '")]
+    [InlineData("row\n1", "this one has '\\u000a'")]
+    public async Task A_caller_chosen_id_that_is_not_one_is_refused_and_nothing_is_sent(string id, string expected)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _server.Invalidator.InvalidateTagsOnceAsync(id, [["todo"]]));
+        var tooLong = await Assert.ThrowsAsync<ArgumentException>(() => _server.Invalidator.InvalidateTagsOnceAsync(new string('x', 129), [["todo"]]));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("this one has 129", tooLong.Message, StringComparison.Ordinal);
+        Assert.Equal("id", error.ParamName);
+        Assert.Empty(_server.HubContext.GroupSends);
+    }
+
+    [Fact]
     public async Task The_source_reaches_clients_only_when_the_app_opts_in()
     {
         var quiet = await _server.Invalidator.InvalidateTagsAsync([["todo"]], "alice@acme.example renamed invoice 17");
