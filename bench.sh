@@ -5,7 +5,9 @@
 #   ./bench.sh           about fifteen minutes: the figures docs/performance.md shows
 # It builds Release, runs the BenchmarkDotNet micro-benchmarks, then the load benchmark: our hub, a plain SignalR
 # hub with groups, a naive broadcast hub and socket.io 4, each in its own process on 127.0.0.1, against the same
-# load clients and workload. Needs the .NET 10 SDK, Node 20 with npm, and redis-server (installed when missing).
+# load clients and workload; then the commit-to-client latency of committed PostgreSQL transactions
+# (benchmarks/results/<date>[-quick]-commit-latency.md). Needs the .NET 10 SDK, Node 20 with npm, redis-server and
+# PostgreSQL (both installed from apt when missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -31,6 +33,14 @@ if ! command -v redis-server >/dev/null 2>&1; then
     || { $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q redis-server >/dev/null; }
 fi
 
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  echo "== installing postgresql (the commit-latency benchmark starts its own cluster on a free loopback port)"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q postgresql >/dev/null \
+    || { $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q postgresql >/dev/null; }
+fi
+
 echo "== build (Release)"
 dotnet build QueryTags.SignalR.sln -c Release -nologo -clp:ErrorsOnly
 
@@ -54,3 +64,9 @@ grep -E '^\|' "$work/micro.log" || true
 echo "== load benchmark"
 dotnet benchmarks/QueryTags.SignalR.LoadTest/bin/Release/net10.0/QueryTags.SignalR.LoadTest.dll \
   run "${quick[@]}" --micro "$work/micro/results"
+
+echo "== commit-to-client latency (PostgreSQL)"
+suffix=""
+[ ${#quick[@]} -gt 0 ] && suffix="-quick"
+dotnet benchmarks/QueryTags.SignalR.CommitLatency/bin/Release/net10.0/QueryTags.SignalR.CommitLatency.dll \
+  "${quick[@]}" --out "benchmarks/results/$(date -u +%F)$suffix-commit-latency.md"
