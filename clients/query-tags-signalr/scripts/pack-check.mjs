@@ -66,8 +66,8 @@ try {
     packed = result.files.map((file) => file.path);
   });
 
-  check("the tarball holds both entries with their types, the README and the repository's LICENSE", () => {
-    const required = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/react/index.js", "dist/react/index.d.ts"];
+  check("the tarball holds the three entries with their types, the README and the repository's LICENSE", () => {
+    const required = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/react/index.js", "dist/react/index.d.ts", "dist/persist/index.js", "dist/persist/index.d.ts"];
     const missing = required.filter((path) => !packed.includes(path));
     if (missing.length > 0) {
       throw new Error(`the tarball lacks ${missing.join(", ")}`);
@@ -207,9 +207,11 @@ createRoot(document.getElementById("root")!).render(
   write("imports.mjs", `
 import * as core from "@querytags/signalr";
 import * as react from "@querytags/signalr/react";
+import * as persist from "@querytags/signalr/persist";
 const missing = [
   ...["createTagInvalidationClient", "TagInvalidationClient", "TagInvalidationConnectionError", "connectTagInvalidation", "defineTags", "withTags", "canonicalTag", "tagMatches", "readTag"].filter((name) => typeof core[name] !== "function"),
   ...["TagInvalidationProvider", "useTagInvalidationStatus", "useTagInvalidationState", "useTagInvalidationClient"].filter((name) => typeof react[name] !== "function"),
+  ...["trackQueryCursors"].filter((name) => typeof persist[name] !== "function"),
 ];
 if (missing.length > 0) throw new Error("missing exports: " + missing.join(", "));
 const client = core.createTagInvalidationClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
