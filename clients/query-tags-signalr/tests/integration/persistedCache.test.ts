@@ -11,7 +11,8 @@ const context = testServerForFile();
 const cleanups = cleanupsAfterEach();
 
 function page(state?: DehydratedState) {
-  const client = createTagInvalidationClient({ url: context.server.hubUrl, logger: { log: () => {} }, shareConnection: false });
+  // No margin on a first subscribe's age: a change made before the page opened is reported only from a restored cursor.
+  const client = createTagInvalidationClient({ url: context.server.hubUrl, logger: { log: () => {} }, shareConnection: false, firstSubscribeMarginMs: 0 });
   const queryClient = new QueryClient();
   cleanups.push(() => client.stop(), trackQueryCursors({ queryClient, client }), connectTagInvalidation({ queryClient, client, coalesceWindowMs: 0 }));
   if (state) {
@@ -46,10 +47,12 @@ async function reopened(state: DehydratedState) {
   const second = page(state);
   second.show(["todos"], [["todos"]]);
   second.show(["todo", 7], [["todo", 7]]);
-  await second.cached(["sentinel"], [["sentinel"]]);
+  // A tag of its own: the server's log is the file's, and a sentinel of an earlier test is within a new page's age.
+  const sentinel = ["sentinel", crypto.randomUUID()];
+  await second.cached(["sentinel"], [sentinel]);
   await second.client.start();
   // Invalidated after the restore's answer, so fetched after anything that answer refetched.
-  await context.server.invalidate([["sentinel"]]);
+  await context.server.invalidate([sentinel]);
   await vi.waitFor(() => expect(second.fetches['["sentinel"]']).toBe(2), eventually);
   return second;
 }
