@@ -57,6 +57,7 @@ type FetchStart = string | number;
 export function trackQueryCursors(options: TrackQueryCursorsOptions): () => void {
   const { queryClient, client, identity, refetchType = "active", onError, marginMs = 2000 } = options;
   const cache = queryClient.getQueryCache();
+  const trackedSince = Date.now();
   // The record's gcTime: it has no observer, and must outlive every query it describes.
   queryClient.setQueryDefaults(queryCursorsKey, { gcTime: Infinity, staleTime: Infinity });
 
@@ -154,7 +155,11 @@ export function trackQueryCursors(options: TrackQueryCursorsOptions): () => void
     checkDue = false;
     const record = restoredRecord;
     restoredRecord = undefined;
-    const queries = [...restored].filter((query) => cache.get(query.queryHash) === query && query.state.data !== undefined);
+    const entryOf = (query: CursorTrackedQuery) => record?.queries[query.queryHash] ?? cursors.get(query.queryHash);
+    // Data born in this page without an entry (a query's initialData) was not restored: TanStack's rules apply to it.
+    const queries = [...restored].filter(
+      (query) => cache.get(query.queryHash) === query && query.state.data !== undefined && (entryOf(query) !== undefined || query.state.dataUpdatedAt < trackedSince),
+    );
     restored.clear();
     if (queries.length === 0) {
       return;
@@ -172,7 +177,7 @@ export function trackQueryCursors(options: TrackQueryCursorsOptions): () => void
     const untrusted = new Set<CursorTrackedQuery>();
     const asks = new Map<string, { cursor: string; tags: Tag[] }>();
     for (const query of queries) {
-      const entry = record?.queries[query.queryHash] ?? cursors.get(query.queryHash);
+      const entry = entryOf(query);
       const epoch = cursorEpoch(entry?.[0]);
       if (!entry || entry[1] !== query.state.dataUpdatedAt || epoch === null) {
         untrusted.add(query);

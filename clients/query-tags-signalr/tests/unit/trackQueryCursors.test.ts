@@ -246,3 +246,16 @@ describe("identity", () => {
     expect(third.queryClient.getQueryData(["todos"])).toBeUndefined();
   });
 });
+
+describe("data the page made itself", () => {
+  test("a query's initialData is not taken for a restored cache: it neither refetches nor is removed", async () => {
+    const page = tab({ identity: () => "alice" });
+    await started(page);
+    let fetches = 0;
+    const observer = new QueryObserver(page.queryClient, withTags({ queryKey: ["todos"], queryFn: async () => ++fetches, initialData: 0, staleTime: Infinity }, [["todos"]]));
+    cleanups.push(observer.subscribe(() => {}));
+    await settle();
+    expect(fetches).toBe(0);
+    expect(page.queryClient.getQueryData(["todos"])).toBe(0);
+  });
+});
