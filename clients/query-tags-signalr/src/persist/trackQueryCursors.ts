@@ -82,10 +82,19 @@ export function trackQueryCursors(options: TrackQueryCursorsOptions): () => void
 
   const isRecord = (query: CursorTrackedQuery): boolean => query.queryKey[0] === queryCursorsKey[0] && query.queryKey[1] === queryCursorsKey[1];
 
+  // Microtasks run outside the cache's listener, where nothing else would catch what they throw.
+  const guarded = (action: () => void) => () => {
+    try {
+      action();
+    } catch (error) {
+      report(error);
+    }
+  };
+
   function changed(): void {
     if (!writeDue) {
       writeDue = true;
-      queueMicrotask(write);
+      queueMicrotask(guarded(write));
     }
   }
 
@@ -121,7 +130,7 @@ export function trackQueryCursors(options: TrackQueryCursorsOptions): () => void
       return;
     } else if (cursor === null) {
       // Nothing tells when the first subscribe is answered; it comes within the first second or so of a start.
-      cursorWait = setTimeout(dateEarlyData, 100);
+      cursorWait = setTimeout(guarded(dateEarlyData), 100);
       return;
     }
 
@@ -147,7 +156,7 @@ export function trackQueryCursors(options: TrackQueryCursorsOptions): () => void
     if (!checkDue) {
       checkDue = true;
       // After the whole hydrate: the record may come before or after the queries it describes.
-      queueMicrotask(check);
+      queueMicrotask(guarded(check));
     }
   }
 
