@@ -96,7 +96,7 @@ try {
     run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], app);
   });
 
-  check("both entries import in Node", () => run("node", ["imports.mjs"], app));
+  check("the three entries import in Node", () => run("node", ["imports.mjs"], app));
   check("a consumer compiles under tsc --strict (NodeNext)", () => run(join(app, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.nodenext.json"], app));
   check("the app type-checks (tsc --noEmit)", () => run(join(app, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], app));
   check("vite build bundles the app with the client in it", () => {
@@ -228,6 +228,7 @@ import {
   type TagInvalidationState, type TagInvalidationConnectionError,
 } from "@querytags/signalr";
 import { TagInvalidationProvider, useTagInvalidationState, useTagInvalidationStatus } from "@querytags/signalr/react";
+import { queryCursorsKey, trackQueryCursors, type QueryCursors } from "@querytags/signalr/persist";
 
 const appTags = defineTags({ todos: { list: () => ["todos"], byId: (id: number) => ["todo", id] } });
 const options: TagInvalidationClientOptions = { url: "/hubs/invalidation" };
@@ -235,6 +236,10 @@ const client: TagInvalidationClient = createTagInvalidationClient(options);
 const queryClient = new QueryClient();
 const stop: () => void = connectTagInvalidation({ queryClient, client, refetchType: "active", onError: (error: Error) => console.error(error.message) });
 stop();
+// React Query's QueryClient fits the persist entry's shape too.
+const stopTracking: () => void = trackQueryCursors({ queryClient, client, identity: () => null });
+stopTracking();
+const record: QueryCursors | undefined = queryClient.getQueryData<QueryCursors>(queryCursorsKey);
 client.listen((event: TagInvalidationEvent) => (event.type === "failed" || event.type === "error") && console.error(event.error.message));
 const tags: readonly Tag[] | undefined = queryClient.getQueryCache().getAll()[0]?.meta?.tags;
 const read = readTag(["todo", 5]);
@@ -248,7 +253,7 @@ function Todo({ id }: { id: number }) {
   const hint: string | undefined = (state.error as TagInvalidationConnectionError | undefined)?.hint;
   // @ts-expect-error meta.tags holds tags, not strings
   useQuery({ queryKey: ["todos"], queryFn: async () => 1, meta: { tags: ["todos"] } });
-  return <p>{status} {state.role} {hint} {title} {tags?.length} {reason}</p>;
+  return <p>{status} {state.role} {hint} {title} {tags?.length} {reason} {record?.identity}</p>;
 }
 
 export const app = (
