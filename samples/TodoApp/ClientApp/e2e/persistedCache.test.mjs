@@ -150,6 +150,33 @@ describe("TodoApp with its cache persisted", () => {
       await context.close();
     }
   });
+
+  it("a cache saved for alice is dropped before anything shows it when the tab reopens signed in as bob", { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ viewport });
+    try {
+      const tab = await TodoWindow.open(context, `${app.url}/`);
+      await tab.signInAs("alice");
+      const alice = await app.signIn("alice");
+      const secret = (await alice.createTodo("Alice's own, for alice only")).title;
+      await tab.privateItem(secret).waitFor({ timeout: loadTimeout });
+      await tab.page.waitForFunction(({ key, secret }) => localStorage.getItem(key)?.includes(secret), { key: cacheKey, secret }, { timeout: loadTimeout });
+      await tab.close();
+
+      // Every tab closed, the browser's cookie becomes bob's (the context's requests share its cookies).
+      const signedIn = await context.request.post(`${app.url}/api/session`, { data: { user: "bob" } });
+      assert.equal(signedIn.status(), 200);
+      const reopened = new TodoWindow(await context.newPage());
+      await reopened.page.goto(`${app.url}/`, { timeout: loadTimeout });
+      await reopened.page.getByRole("heading", { level: 1 }).waitFor({ timeout: loadTimeout });
+      assert.equal(await reopened.signedInAs(), "bob");
+      const keys = await reopened.page.evaluate(() => window.todoApp.queryClient.getQueryCache().getAll().map((query) => query.queryKey));
+      assert.deepEqual(keys.filter((key) => key[0] === "user" && key[1] === "alice"), [], "alice's queries were restored for bob");
+      // And the cache saved from now on is bob's.
+      await reopened.page.waitForFunction(({ key, secret }) => !localStorage.getItem(key)?.includes(secret), { key: cacheKey, secret }, { timeout: loadTimeout });
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 /** True for an invalidate message (SignalR's JSON protocol) whose tags include the shared list's, `["todos"]`. */
