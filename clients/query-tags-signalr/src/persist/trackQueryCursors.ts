@@ -2,28 +2,9 @@ import type { InvalidateQueryFilters } from "@tanstack/query-core";
 import { cursorBefore, cursorEpoch, latestCursor } from "../cursor.js";
 import { logError, toError } from "../logging.js";
 import type { TagInvalidationClient } from "../tagInvalidationClient.js";
-import { readTag, type Tag } from "../tags.js";
+import type { Tag } from "../tags.js";
+import { tagsOf, type CursorTrackedQuery, type CursorTrackingQueryClient } from "./cursorTrackingQueryClient.js";
 import { queryCursorsKey, readQueryCursors, type QueryCursors } from "./queryCursors.js";
-
-/** A query of TanStack's query cache, as far as its cursor is concerned. */
-export interface CursorTrackedQuery {
-  readonly queryHash: string;
-  readonly queryKey: readonly unknown[];
-  readonly meta: { readonly tags?: unknown } | undefined;
-  readonly state: { readonly data: unknown; readonly dataUpdatedAt: number };
-}
-
-/** The part of TanStack's `QueryClient` that {@link trackQueryCursors} uses, typed by shape as `connectTagInvalidation`'s is. */
-export interface CursorTrackingQueryClient {
-  getQueryCache(): {
-    get(queryHash: string): CursorTrackedQuery | undefined;
-    subscribe(listener: (event: { readonly type: string; readonly query: CursorTrackedQuery; readonly action?: { readonly type: string; readonly manual?: boolean } }) => void): () => void;
-  };
-  setQueryData(queryKey: readonly unknown[], data: unknown, options?: { updatedAt?: number }): unknown;
-  setQueryDefaults(queryKey: readonly unknown[], options: { gcTime?: number; staleTime?: number }): void;
-  removeQueries(filters: { predicate: (query: CursorTrackedQuery) => boolean }): void;
-  invalidateQueries(filters: { predicate: (query: CursorTrackedQuery) => boolean; refetchType?: InvalidateQueryFilters["refetchType"] }): Promise<void>;
-}
 
 /** What {@link trackQueryCursors} connects. */
 export interface TrackQueryCursorsOptions {
@@ -251,10 +232,4 @@ export function trackQueryCursors(options: TrackQueryCursorsOptions): () => void
     stopFollowing();
     clearTimeout(cursorWait);
   };
-}
-
-function tagsOf(query: CursorTrackedQuery): Tag[] {
-  const source = query.meta?.tags;
-  const values: unknown[] = Array.isArray(source) ? source : source === undefined ? [] : [source];
-  return values.map((value) => readTag(value).tag).filter((tag): tag is Tag => tag !== undefined);
 }
