@@ -184,7 +184,7 @@ todoapp_e2e() {
   local dir="$root/samples/TodoApp/ClientApp" tap="$work/e2e.tap" rc p f started=$SECONDS
   echo "== TodoApp SPA: two browser windows, every transport x protocol; four tabs on one connection (Chromium)"
   (cd "$dir" && node --test --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$tap" e2e/twoWindows.test.mjs)
+    --test-reporter=tap --test-reporter-destination="$tap" e2e/twoWindows.test.mjs e2e/persistedCache.test.mjs)
   rc=$?
   p=$(grep -E '^# pass [0-9]+$' "$tap" 2>/dev/null | grep -oE '[0-9]+')
   f=$(grep -E '^# fail [0-9]+$' "$tap" 2>/dev/null | grep -oE '[0-9]+')

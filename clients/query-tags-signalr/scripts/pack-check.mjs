@@ -66,8 +66,8 @@ try {
     packed = result.files.map((file) => file.path);
   });
 
-  check("the tarball holds both entries with their types, the README and the repository's LICENSE", () => {
-    const required = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/react/index.js", "dist/react/index.d.ts"];
+  check("the tarball holds the three entries with their types, the README and the repository's LICENSE", () => {
+    const required = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/react/index.js", "dist/react/index.d.ts", "dist/persist/index.js", "dist/persist/index.d.ts"];
     const missing = required.filter((path) => !packed.includes(path));
     if (missing.length > 0) {
       throw new Error(`the tarball lacks ${missing.join(", ")}`);
@@ -96,7 +96,7 @@ try {
     run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], app);
   });
 
-  check("both entries import in Node", () => run("node", ["imports.mjs"], app));
+  check("the three entries import in Node", () => run("node", ["imports.mjs"], app));
   check("a consumer compiles under tsc --strict (NodeNext)", () => run(join(app, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.nodenext.json"], app));
   check("the app type-checks (tsc --noEmit)", () => run(join(app, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], app));
   check("vite build bundles the app with the client in it", () => {
@@ -207,9 +207,11 @@ createRoot(document.getElementById("root")!).render(
   write("imports.mjs", `
 import * as core from "@querytags/signalr";
 import * as react from "@querytags/signalr/react";
+import * as persist from "@querytags/signalr/persist";
 const missing = [
   ...["createTagInvalidationClient", "TagInvalidationClient", "TagInvalidationConnectionError", "connectTagInvalidation", "defineTags", "withTags", "canonicalTag", "tagMatches", "readTag"].filter((name) => typeof core[name] !== "function"),
   ...["TagInvalidationProvider", "useTagInvalidationStatus", "useTagInvalidationState", "useTagInvalidationClient"].filter((name) => typeof react[name] !== "function"),
+  ...["trackQueryCursors"].filter((name) => typeof persist[name] !== "function"),
 ];
 if (missing.length > 0) throw new Error("missing exports: " + missing.join(", "));
 const client = core.createTagInvalidationClient({ url: "http://127.0.0.1:1/hubs/invalidation" });
@@ -226,6 +228,7 @@ import {
   type TagInvalidationState, type TagInvalidationConnectionError,
 } from "@querytags/signalr";
 import { TagInvalidationProvider, useTagInvalidationState, useTagInvalidationStatus } from "@querytags/signalr/react";
+import { queryCursorsKey, trackQueryCursors, type QueryCursors } from "@querytags/signalr/persist";
 
 const appTags = defineTags({ todos: { list: () => ["todos"], byId: (id: number) => ["todo", id] } });
 const options: TagInvalidationClientOptions = { url: "/hubs/invalidation" };
@@ -233,6 +236,10 @@ const client: TagInvalidationClient = createTagInvalidationClient(options);
 const queryClient = new QueryClient();
 const stop: () => void = connectTagInvalidation({ queryClient, client, refetchType: "active", onError: (error: Error) => console.error(error.message) });
 stop();
+// React Query's QueryClient fits the persist entry's shape too.
+const stopTracking: () => void = trackQueryCursors({ queryClient, client, identity: () => null });
+stopTracking();
+const record: QueryCursors | undefined = queryClient.getQueryData<QueryCursors>(queryCursorsKey);
 client.listen((event: TagInvalidationEvent) => (event.type === "failed" || event.type === "error") && console.error(event.error.message));
 const tags: readonly Tag[] | undefined = queryClient.getQueryCache().getAll()[0]?.meta?.tags;
 const read = readTag(["todo", 5]);
@@ -246,7 +253,7 @@ function Todo({ id }: { id: number }) {
   const hint: string | undefined = (state.error as TagInvalidationConnectionError | undefined)?.hint;
   // @ts-expect-error meta.tags holds tags, not strings
   useQuery({ queryKey: ["todos"], queryFn: async () => 1, meta: { tags: ["todos"] } });
-  return <p>{status} {state.role} {hint} {title} {tags?.length} {reason}</p>;
+  return <p>{status} {state.role} {hint} {title} {tags?.length} {reason} {record?.identity}</p>;
 }
 
 export const app = (

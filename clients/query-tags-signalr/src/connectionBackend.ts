@@ -47,6 +47,8 @@ export interface ConnectionBackend {
   wake(): void;
   /** The tab's held tags are now `tags`. */
   publish(tags: readonly Tag[], since: CursorOrAge): void;
+  /** Asks the hub again which of the held `tags` were invalidated since `cursor` (their data dates from it). */
+  askMissed(tags: readonly Tag[], cursor: string): void;
   /** Tells the other tabs that invalidation `id` of `tags` is applied. */
   share?(id: string, tags: readonly Tag[]): void;
 }

@@ -29,3 +29,20 @@ export function latestCursor(current: string | null, candidate: string | null | 
   const known = parseCursor(current);
   return known && known.epoch === next.epoch && known.sequence > next.sequence ? current : candidate!;
 }
+
+/**
+ * The cursor `ms` milliseconds before `cursor`, as the server reads an age: its sequences are its log's clock in
+ * microseconds. For data fetched before the client had a cursor. Null when `cursor` is not one.
+ */
+export function cursorBefore(cursor: string | null, ms: number): string | null {
+  const known = parseCursor(cursor);
+  if (!known) {
+    return null;
+  }
+
+  const sequence = known.sequence - BigInt(Math.ceil(ms * 1000));
+  return `${known.epoch}:${sequence > 0n ? sequence : 0n}`;
+}
+
+/** The epoch of a cursor (what comes before its last ':'), or null when it is not one. */
+export const cursorEpoch = (cursor: string | null | undefined): string | null => parseCursor(cursor)?.epoch ?? null;

@@ -216,6 +216,17 @@ export class HubEngine implements ConnectionBackend {
     return this.#enqueue(() => this.#flush());
   }
 
+  /**
+   * Subscribes the held `tags` again from `cursor`, joined or not, so the answer reports what was invalidated since
+   * then: for data restored from a persisted cache, which dates from before this connection.
+   */
+  askMissed(tags: readonly Tag[], cursor: string): Promise<void> {
+    const asked = tags.filter((tag) => this.#held.holds(tag));
+    asked.forEach((tag) => this.#dataFrom.set(canonical(tag), cursor));
+    this.#joined.delete(asked);
+    return this.#enqueue(() => this.#flush());
+  }
+
   // A new connection holds nothing: send every held tag, with the cursor, so the answer tells what was missed.
   #subscribeHeld(): Promise<void> {
     this.#joined.clear();

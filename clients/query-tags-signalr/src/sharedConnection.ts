@@ -17,8 +17,11 @@ export function browserSharing(): SharingEnvironment | undefined {
 
 // What tabs tell each other besides the leader's engine events.
 type Note =
-  /** A tab's held tags, to the leader; sent on joining, on every change and when a new leader says hello. */
-  | { readonly k: "tags"; readonly tab: string; readonly tags: readonly Tag[]; readonly since: CursorOrAge }
+  /**
+   * A tab's held tags, to the leader; sent on joining, on every change and when a new leader says hello. `asks`: the
+   * tags it asked again from an older cursor (restored data), until the leader says `synced`.
+   */
+  | { readonly k: "tags"; readonly tab: string; readonly tags: readonly Tag[]; readonly since: CursorOrAge; readonly asks?: readonly MissedAsk[] }
   /** A new leader asks every tab for its tags. */
   | { readonly k: "hello" }
   /** The leader has subscribed a tab's tags: that tab's start() settles. */
@@ -29,6 +32,12 @@ type Note =
   | { readonly k: "wake" }
   /** A tab applied an invalidation of its own change for its siblings: they skip its push. */
   | { readonly k: "applied"; readonly id: string; readonly tags: readonly Tag[] };
+
+/** Held tags whose data dates from an older cursor than the connection's: the hub is asked again from there. */
+interface MissedAsk {
+  readonly tags: readonly Tag[];
+  readonly cursor: string;
+}
 
 const ignore = (): void => undefined;
 
@@ -57,6 +66,8 @@ export class SharedConnection implements ConnectionBackend {
   #leader: HubEngine | undefined;
   #leadership: AbortController | undefined;
   #watched = new Set<string>();
+  // Asked of a leader that has not confirmed them yet: a leader that takes over asks them again.
+  #asks: MissedAsk[] = [];
   #ready: Promise<void> = Promise.resolve();
   #settle: (error?: Error) => void = ignore;
 
@@ -117,7 +128,16 @@ export class SharedConnection implements ConnectionBackend {
     if (this.#leader) {
       void this.#leader.setTags(this.#tab, tags, since);
     } else {
-      this.#post({ k: "tags", tab: this.#tab, tags, since });
+      this.#post({ k: "tags", tab: this.#tab, tags, since, ...(this.#asks.length > 0 && { asks: this.#asks }) });
+    }
+  }
+
+  askMissed(tags: readonly Tag[], cursor: string): void {
+    if (this.#leader) {
+      void this.#leader.askMissed(tags, cursor);
+    } else {
+      this.#asks.push({ tags, cursor });
+      this.#publishTags();
     }
   }
 
@@ -186,6 +206,7 @@ export class SharedConnection implements ConnectionBackend {
     this.#leader = engine;
     this.#view.setRole("leader");
     void engine.setTags(this.#tab, this.#view.heldTags, this.#view.since());
+    this.#asks.splice(0).forEach((ask) => void engine.askMissed(ask.tags, ask.cursor));
     this.#post({ k: "hello" });
     engine.start().then(() => {
       this.#settle();
@@ -207,7 +228,10 @@ export class SharedConnection implements ConnectionBackend {
           }
 
           // Before the connection is up, the start subscribes every tab's tags and then says so.
-          void leader.setTags(data.tab, data.tags, data.since).then(() => leader.state.status === "connected" && this.#post({ k: "synced", tab: data.tab }));
+          // The asks after the tags, which they must be held among; the flush of the tags already sends them.
+          const synced = leader.setTags(data.tab, data.tags, data.since);
+          data.asks?.forEach((ask) => void leader.askMissed(ask.tags, ask.cursor));
+          void synced.then(() => leader.state.status === "connected" && this.#post({ k: "synced", tab: data.tab }));
         }
 
         break;
@@ -216,6 +240,7 @@ export class SharedConnection implements ConnectionBackend {
         break;
       case "synced":
         if (data.tab === this.#tab) {
+          this.#asks = [];
           this.#settle();
         }
 

@@ -13,7 +13,7 @@ import { StateStore, type TagInvalidationState, type TagInvalidationStatusStore,
 import { SubscriberCounts } from "./subscriberCounts.js";
 import type { TagInvalidationClientSettings } from "./tagInvalidationClientOptions.js";
 import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
-import { defaultTagLimits, readTag, TagError, toTag, type Tag, type TagLimits } from "./tags.js";
+import { canonical, defaultTagLimits, readTag, TagError, toTag, type Tag, type TagLimits } from "./tags.js";
 
 /**
  * A client of the invalidation hub, the counterpart of the .NET `TagInvalidationClient`. It counts subscribers per
@@ -44,6 +44,8 @@ export class TagInvalidationClient {
   // When the first tag was asked for: a subscribe without a cursor asks about everything since then.
   #firstRequestAt: number | undefined;
   #publishScheduled = false;
+  // Tags whose data dates from an older cursor (askMissed), until they are held and the backend is asked.
+  readonly #asks = new Map<string, { readonly tag: Tag; readonly cursor: string }>();
 
   /**
    * Adopts `connection` as it is (it reconnects as it was built to; {@link createTagInvalidationClient} builds one
@@ -189,6 +191,20 @@ export class TagInvalidationClient {
   }
 
   /**
+   * Asks the hub which of `tags` were invalidated since `cursor`, for data that dates from it (restored from a
+   * persisted cache or a server's dehydrated state): they are reported as a `missed` event, or a `reset` when the hub
+   * cannot tell (another epoch, or past its retention window). A tag not held yet is asked about once it is
+   * subscribed. Throws a {@link TagError} when a tag is invalid.
+   */
+  askMissed(cursor: string, tags: readonly Tag[]): void {
+    for (const tag of tags.map((tag) => toTag(tag, this.tagLimits))) {
+      this.#asks.set(canonical(tag), { tag, cursor });
+    }
+
+    this.#publish();
+  }
+
+  /**
    * Calls `listener` with every {@link TagInvalidationEvent}; returns the function that stops it. Refusals, failures
    * and errors go to the listeners; with none, to the logger.
    */
@@ -273,6 +289,15 @@ export class TagInvalidationClient {
   #publish(): void {
     this.#publishScheduled = false;
     this.#backend.publish(this.heldTags, this.#since());
+    const asked = new Map<string, Tag[]>();
+    for (const [key, { tag, cursor }] of this.#asks) {
+      if (this.#held.holds(tag)) {
+        this.#asks.delete(key);
+        asked.set(cursor, [...(asked.get(cursor) ?? []), tag]);
+      }
+    }
+
+    asked.forEach((tags, cursor) => this.#backend.askMissed(tags, cursor));
   }
 
   // A refusal, failure or error must not vanish: with no listener to hear of it, the log says so.

@@ -290,3 +290,34 @@ describe("one connection for the browser's tabs", () => {
     expect([a.invalidated(), b.invalidated(), c.invalidated()].map((list) => list.length)).toEqual([1, 1, 2]);
   });
 });
+
+describe("asking from an older cursor (restored data)", () => {
+  test("a follower's ask reaches the leader, which subscribes the tags again from there, joined or not", async () => {
+    const { open, server } = browser((connection) => {
+      connection.answer = ({ method, args }) =>
+        method === "Subscribe" ? subscribeResult({ cursor: "e:9", missed: args[1] === "e:2" ? (args[0] as Tag[]).filter((tag) => tag[0] === "todo") : [] }) : undefined;
+    });
+    const [a, b] = [open(), open()];
+    a.client.subscribe([["todos"]]);
+    b.client.subscribe([["todos"], ["todo", 5]]);
+    await a.client.start();
+    await b.client.start();
+
+    b.client.askMissed("e:2", [["todos"], ["todo", 5]]);
+
+    await vi.waitFor(() => expect(server().calls("Subscribe")).toContainEqual([[["todos"], ["todo", 5]], "e:2"]));
+    await vi.waitFor(() => expect(b.events).toContainEqual({ type: "missed", missedTags: [["todo", 5]], cursor: "e:9" }));
+  });
+
+  test("an ask made before the tab joined, for tags not held yet, goes to the leader with the tab's tags", async () => {
+    const { open, server } = browser();
+    const [a, b] = [open(), open()];
+    a.client.subscribe([["todos"]]);
+    await a.client.start();
+    b.client.askMissed("e:2", [["todo", 5]]);
+    b.client.subscribe([["todo", 5]]);
+    await b.client.start();
+
+    await vi.waitFor(() => expect(server().calls("Subscribe")).toContainEqual([[["todo", 5]], "e:2"]));
+  });
+});

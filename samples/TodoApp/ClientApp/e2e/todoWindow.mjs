@@ -62,11 +62,16 @@ export class TodoWindow {
 
   /**
    * Opens `url` in a new page of `context` and waits until the hub connection is up and the route's data is
-   * shown. The page's first subscribe may still be on its way: see {@link untilHeard}.
+   * shown. The page's first subscribe may still be on its way: see {@link untilHeard}. With `freshCache`, the page
+   * starts without the query cache an earlier page of the context saved (the app restores it otherwise).
    * @param {import("playwright-core").BrowserContext} context
    */
-  static async open(context, url) {
+  static async open(context, url, { freshCache = false } = {}) {
     const window = new TodoWindow(await context.newPage());
+    if (freshCache) {
+      await window.page.addInitScript(() => localStorage.removeItem("todoapp-query-cache"));
+    }
+
     await window.page.goto(url, { timeout: loadTimeout });
     await window.page.locator('[data-testid="connection-status"][data-status="connected"]').waitFor({ timeout: loadTimeout });
     await window.page.getByRole("heading", { level: 1 }).waitFor({ timeout: loadTimeout });

@@ -62,8 +62,8 @@ describe("TodoApp in two browser windows", () => {
 
     describe(label, () => {
       /** Opens the page in a window and checks that it talks to the hub the way the query string asks. */
-      async function open(context, path) {
-        const window = await TodoWindow.open(context, app.url + path + search);
+      async function open(context, path, options) {
+        const window = await TodoWindow.open(context, app.url + path + search, options);
         assert.match(await window.page.getByTestId("connection-status").textContent(), new RegExp(`connected · ${label}`));
         return window;
       }
@@ -122,8 +122,8 @@ describe("TodoApp in two browser windows", () => {
       it("a window showing only todo X receives no message when todo Y changes", { timeout: 60_000 }, async () => {
         const x = await app.createTodo(`Todo X (${label})`);
         const y = await app.createTodo(`Todo Y (${label})`);
-        // A fresh page on X's detail route holds the one tag ["todo", X]: no list query is cached.
-        const b = await open(contextB, `/todos/${x.id}`);
+        // A fresh page on X's detail route holds the one tag ["todo", X]: no list query is cached, nor restored.
+        const b = await open(contextB, `/todos/${x.id}`, { freshCache: true });
         try {
           await b.detailTitle(x.title).waitFor({ timeout: loadTimeout });
           assert.equal(await b.messagesReceived(), 0);

@@ -6,6 +6,8 @@ import { createRoot } from "react-dom/client";
 import { ActivityLog } from "./activity/activityLog";
 import { recordInvalidations } from "./activity/recordInvalidations";
 import { readConnectionSettings } from "./connectionSettings";
+import { restorePersistedCache } from "./persistedCache";
+import { fetchSession, sessionQuery } from "./session/sessionApi";
 import { SessionSwitch } from "./session/sessionSwitch";
 import { createClientFor } from "./tagInvalidationClient";
 import { createAppRouter } from "./router";
@@ -33,12 +35,22 @@ declare global {
 }
 window.todoApp = { client, queryClient };
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <TagInvalidationProvider client={client} queryClient={queryClient} router={router} onError={(error) => activityLog.recordError(error)}>
-        <RouterProvider router={router} />
-      </TagInvalidationProvider>
-    </QueryClientProvider>
-  </StrictMode>,
+// Who is signed in comes first: a saved cache of another user must be dropped before anything shows it. Then the
+// saved cache, before the router's loaders run, so they find its data instead of fetching.
+async function restore(): Promise<void> {
+  const session = await fetchSession().catch(() => ({ user: null }));
+  queryClient.setQueryData(sessionQuery().queryKey, session);
+  await restorePersistedCache(queryClient, client, () => queryClient.getQueryData(sessionQuery().queryKey)?.user ?? null);
+}
+
+void restore().then(() =>
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <TagInvalidationProvider client={client} queryClient={queryClient} router={router} onError={(error) => activityLog.recordError(error)}>
+          <RouterProvider router={router} />
+        </TagInvalidationProvider>
+      </QueryClientProvider>
+    </StrictMode>,
+  ),
 );
