@@ -33,6 +33,11 @@ declare global {
 }
 window.todoApp = { client, queryClient };
 
+// `/?devtools` adds TanStack Devtools with the Query tags panel; its code is loaded only then.
+if (new URLSearchParams(window.location.search).has("devtools")) {
+  void import("./devtools").then(({ mountDevtools }) => mountDevtools(client, queryClient));
+}
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
