@@ -256,6 +256,20 @@ describe("server events", () => {
     expect(events.map((event) => event.type === "invalidate" && event.matchedTags)).toEqual([[["todos"], ["todo", 5]], [["todos"]], [["todos"]]]);
   });
 
+  test("a push whose held tags were applied already is a skipped event naming them, for tools; it invalidates nothing", async () => {
+    const { connection, client, events } = await started();
+    const skipped: TagInvalidationEvent[] = [];
+    client.listen((event) => event.type === "skipped" && skipped.push(event));
+    client.subscribe([["todos"], ["todo", 5]]);
+    await settle();
+
+    client.apply({ id: "id-1", tags: [["todos"]] });
+    connection.receive("invalidate", invalidation("id-1", [["todos"], ["todo", 5]]));
+
+    expect(events.map((event) => event.type === "invalidate" && event.matchedTags)).toEqual([[["todos"]], [["todo", 5]]]);
+    expect(skipped).toEqual([{ type: "skipped", message: expect.objectContaining({ id: "id-1" }), skippedTags: [["todos"]] }]);
+  });
+
   test("the server's reset is reported with its reason, and its cursor is kept", async () => {
     const { connection, client, events } = await started();
     connection.receive("reset", { reason: "backplane-restored", cursor: "f:3" });
