@@ -23,7 +23,8 @@ function h(name: string, attributes: Record<string, string> = {}, ...children: C
   return element;
 }
 
-const time = (at: number): string => new Date(at).toISOString().slice(11, 23);
+// The page's local time, to the millisecond, as the app's own logs show it.
+const time = (at: number): string => `${new Date(at).toLocaleTimeString(undefined, { hour12: false })}.${String(at % 1000).padStart(3, "0")}`;
 
 const tagList = (tags: readonly Tag[]): HTMLElement => h("span", { class: "qt-tags" }, ...tags.map((tag) => h("code", { "data-tag": canonical(tag) }, canonical(tag))));
 
