@@ -17,6 +17,14 @@ public static class SecurityHeaders
         + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>
+    /// The policy of a page opened with <c>?devtools</c>: TanStack Devtools injects its styles at run time (a style
+    /// element), which <c>style-src 'self'</c> refuses. Scripts stay the app's own; any other page keeps the strict policy.
+    /// </summary>
+    public const string DevtoolsContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>
     /// Adds the headers to every response as it starts, so an answer that clears the response first (the exception
     /// handler's, a served cache entry) carries them too.
     /// </summary>
@@ -24,15 +32,16 @@ public static class SecurityHeaders
     {
         context.Response.OnStarting(static state =>
         {
-            var headers = ((HttpResponse)state).Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            var context = (HttpContext)state;
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = context.Request.Query.ContainsKey("devtools") ? DevtoolsContentSecurityPolicy : ContentSecurityPolicy;
             // A browser must not guess a type: a JSON answer read as a script or a page, say.
             headers.XContentTypeOptions = "nosniff";
             // frame-ancestors for browsers that predate it.
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "same-origin";
             return Task.CompletedTask;
-        }, context.Response);
+        }, context);
         return next(context);
     });
 }

@@ -2,8 +2,9 @@
 // languages, each in its own column, in backticks:
 // - C#: every public type (class, struct, record, interface, enum, delegate) of src/*/PublicAPI.Shipped.txt and
 //   PublicAPI.Unshipped.txt must appear in the "C#" column;
-// - TypeScript: every name the package's entries export (clients/query-tags-signalr/src/index.ts and
-//   src/react/index.ts and src/persist/index.ts, re-exports followed) must appear in the "TypeScript" column.
+// - TypeScript: every name the package's entries export (clients/query-tags-signalr/src/index.ts, src/react/index.ts,
+//   src/persist/index.ts, src/devtools/index.ts and src/devtools/react/index.tsx, re-exports followed) must appear in
+//   the "TypeScript" column.
 // And the other way: a name in backticks in either column must still exist (in the public API files for C#, in the
 // client's source for TypeScript), so a rename leaves no stale word behind.
 // Prints each problem, and last "vocabulary: N C# types, N TypeScript exports, N problems"; exits 1 when there is one.
@@ -15,7 +16,7 @@ import { fileURLToPath } from "node:url";
 const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", ".."));
 const page = "docs/architecture.md";
 const clientSource = "clients/query-tags-signalr/src";
-const entries = [`${clientSource}/index.ts`, `${clientSource}/react/index.ts`, `${clientSource}/persist/index.ts`];
+const entries = [`${clientSource}/index.ts`, `${clientSource}/react/index.ts`, `${clientSource}/persist/index.ts`, `${clientSource}/devtools/index.ts`, `${clientSource}/devtools/react/index.tsx`];
 const identifiers = (text) => text.match(/[A-Za-z_$][A-Za-z0-9_$]*/g) ?? [];
 
 // ---- C#: the public types, from the public API files -------------------------------------------------------

@@ -66,8 +66,8 @@ try {
     packed = result.files.map((file) => file.path);
   });
 
-  check("the tarball holds the three entries with their types, the README and the repository's LICENSE", () => {
-    const required = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/react/index.js", "dist/react/index.d.ts", "dist/persist/index.js", "dist/persist/index.d.ts"];
+  check("the tarball holds its entries with their types, the README and the repository's LICENSE", () => {
+    const required = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/react/index.js", "dist/react/index.d.ts", "dist/persist/index.js", "dist/persist/index.d.ts", "dist/devtools/index.js", "dist/devtools/index.d.ts", "dist/devtools/react/index.js", "dist/devtools/react/index.d.ts"];
     const missing = required.filter((path) => !packed.includes(path));
     if (missing.length > 0) {
       throw new Error(`the tarball lacks ${missing.join(", ")}`);

@@ -134,20 +134,24 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
     const entries = queries.map((query) => [query, pace.get(query)] as const);
     const timer = setTimeout(() => {
       timers.delete(timer);
-      refetch(entries.filter(([query, entry]) => entry?.due && pace.get(query) === entry).map(([query]) => query));
+      refetch(entries.filter(([query, entry]) => entry?.due && pace.get(query) === entry).map(([query]) => query), "coalesced");
     }, until - performance.now());
     timers.add(timer);
   }
 
-  function refetch(queries: CachedQuery[], always = false): void {
-    if (queries.length === 0 && !always) {
-      return;
+  // Refetches `queries` and tells the client's listeners what it refetched and held back for `cause`.
+  function refetch(queries: CachedQuery[], cause: string, coalesced: CachedQuery[] = [], always = false): void {
+    const settled = queries.length > 0 || always ? start(queries) : undefined;
+    if (queries.length + coalesced.length > 0) {
+      client.reportRefetch({ cause, queries, coalesced, settled });
     }
+  }
 
+  function start(queries: CachedQuery[]): Promise<unknown> {
     const until = performance.now() + coalesceWindowMs;
     const batch = new Set(queries);
     batch.forEach((query) => pace.set(query, { until: Infinity }));
-    queryClient
+    return queryClient
       .invalidateQueries({ predicate: (query) => batch.has(query), refetchType })
       .then(() => router?.invalidate())
       .catch(report)
@@ -164,9 +168,10 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
 
   // Refetches the matching queries at once, except those refetched within the window or in flight: they are due
   // once more when that is over.
-  function invalidate(matches: (tags: ReadonlyMap<string, Tag>) => boolean, always = false): void {
+  function invalidate(matches: (tags: ReadonlyMap<string, Tag>) => boolean, cause: string, always = false): void {
     const now = performance.now();
     const due: CachedQuery[] = [];
+    const coalesced: CachedQuery[] = [];
     const waiting = new Map<number, CachedQuery[]>();
     for (const [query, entry] of held) {
       const paced = pace.get(query);
@@ -174,7 +179,11 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
         continue;
       } else if (!paced || now >= paced.until) {
         due.push(query);
-      } else if (!paced.due) {
+        continue;
+      }
+
+      coalesced.push(query);
+      if (!paced.due) {
         paced.due = true;
         // One in flight schedules its next when it settles.
         if (paced.until !== Infinity) {
@@ -184,24 +193,24 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
     }
 
     waiting.forEach(later);
-    refetch(due, always);
+    refetch(due, cause, coalesced, always);
   }
 
-  const invalidateTags = (tags: readonly Tag[]): void => {
+  const invalidateTags = (tags: readonly Tag[], cause: string): void => {
     const keys = tags.map(canonical);
-    invalidate((held) => keys.some((key) => held.has(key)));
+    invalidate((held) => keys.some((key) => held.has(key)), cause);
   };
 
   function onEvent(event: TagInvalidationEvent): void {
     switch (event.type) {
       case "invalidate":
-        invalidateTags(event.matchedTags);
+        invalidateTags(event.matchedTags, event.message.id);
         break;
       case "missed":
-        invalidateTags(event.missedTags);
+        invalidateTags(event.missedTags, "missed");
         break;
       case "reset":
-        invalidate(() => true, true);
+        invalidate(() => true, "reset", true);
         break;
       case "rejected":
         event.rejections.forEach((rejection) => report(new TagError(rejection.rule, describeRejection(rejection))));

@@ -1,5 +1,5 @@
 import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
-import { unreachableAfter, type TagInvalidationConnectionError } from "./connectionError.js";
+import { failureFacts, unreachableAfter, type TagInvalidationConnectionError } from "./connectionError.js";
 import { toError } from "./logging.js";
 import type { TagInvalidationStatus } from "./status.js";
 
@@ -11,8 +11,8 @@ export interface ConnectionStarterOptions {
   readonly logger: ILogger;
   /** Told `connecting`, `connected` and `disconnected` as starts and stops go. */
   readonly setStatus: (status: TagInvalidationStatus) => void;
-  /** The failure retrying cannot fix that an error stands for, or undefined; `gaveUp` makes one for a policy that returned null. */
-  readonly failure: (error: unknown, gaveUp?: boolean) => TagInvalidationConnectionError | undefined;
+  /** The failure that ends the start: the one retrying cannot fix that `error` stands for, or one for a policy that gave up. */
+  readonly failure: (error: unknown) => Promise<TagInvalidationConnectionError>;
   /** Called once the connection is connected; the start settles when it does. */
   readonly onConnected: () => Promise<void>;
   /** Called once per start, with the last error, when its first {@link unreachableAfter} tries failed with transient errors; it keeps trying. */
@@ -85,15 +85,21 @@ export class ConnectionStarter {
             return;
           }
 
-          const delay = failure(error)
+          const delay = failureFacts(error).failure
             ? null
             : retryPolicy.nextRetryDelayInMilliseconds({ previousRetryCount: attempt, elapsedMilliseconds: Date.now() - began, retryReason: toError(error) });
           if (delay === null) {
-            throw failure(error) ?? failure(error, true)!;
+            const failed = await failure(error);
+            // A stop while the failure's hint loaded ends the start quietly, as a stop during a try does.
+            if (generation !== this.#generation) {
+              return;
+            }
+
+            throw failed;
           }
 
           // Once per outage: a warning for each try would flood the console while a server is down.
-          logger.log(attempt ? LogLevel.Debug : LogLevel.Warning, `QueryTags: cannot connect yet (${toError(error).message}); retrying with back-off, next in ${delay} ms.`);
+          logger.log(attempt ? LogLevel.Debug : LogLevel.Warning, `QueryTags: cannot connect yet (${toError(error).message}); retrying in ${delay} ms.`);
           // A few tries in, a browser's bare "Failed to fetch" needs a hint: CORS, a proxy, the server down.
           if (attempt + 1 === unreachableAfter) {
             this.#options.onUnreachable?.(error);

@@ -3,9 +3,11 @@ import type { EngineEvent } from "./connectionBackend.js";
 import { gatedPolicy } from "./gatedPolicy.js";
 import { HubEngine } from "./hubEngine.js";
 import { consoleLogger } from "./logging.js";
-import { browserPageReturns, type PageReturns } from "./pageReturns.js";
+import { lazyPageReturns } from "./lazyPageReturns.js";
+import type { PageReturns } from "./pageReturns.js";
 import { reconnectPolicyOf } from "./reconnectPolicy.js";
-import { browserSharing, SharedConnection, type SharingEnvironment } from "./sharedConnection.js";
+import { LazySharedConnection } from "./lazySharedConnection.js";
+import { browserSharing, type SharingEnvironment } from "./sharingEnvironment.js";
 import { TagInvalidationClient } from "./tagInvalidationClient.js";
 import type { TagInvalidationClientOptions } from "./tagInvalidationClientOptions.js";
 
@@ -19,15 +21,16 @@ import type { TagInvalidationClientOptions } from "./tagInvalidationClientOption
 export function createTagInvalidationClient(
   options: TagInvalidationClientOptions,
   sharing: SharingEnvironment | undefined = browserSharing(),
-  pageReturns: PageReturns | undefined = browserPageReturns(),
+  pageReturns: PageReturns | undefined = lazyPageReturns,
 ): TagInvalidationClient {
   const { url, protocol, transport, accessTokenFactory, connection, logger } = options;
+  const log = logger ?? consoleLogger;
   if (connection) {
     if (url !== undefined || protocol || transport !== undefined || accessTokenFactory) {
-      throw new Error("createTagInvalidationClient: give either connection or url (with protocol, transport, accessTokenFactory), not both; configure a connection of your own on its builder.");
+      throw new Error("createTagInvalidationClient: give either connection or url (with protocol, transport, accessTokenFactory), not both.");
     }
 
-    return new TagInvalidationClient(connection, logger ?? consoleLogger, options, pageReturns);
+    return new TagInvalidationClient(connection, log, options, pageReturns);
   }
 
   if (!url) {
@@ -36,7 +39,7 @@ export function createTagInvalidationClient(
 
   // A connection per leadership when shared: a tab that takes over builds its own.
   const engine = (cursor: string | null, emit: (event: EngineEvent) => void) => {
-    const gate = gatedPolicy(reconnectPolicyOf(options), url);
+    const gate = gatedPolicy(reconnectPolicyOf(options));
     const builder = new HubConnectionBuilder()
       .withUrl(url, { ...(transport !== undefined && { transport }), ...(accessTokenFactory && { accessTokenFactory }) })
       .withAutomaticReconnect(gate)
@@ -45,15 +48,15 @@ export function createTagInvalidationClient(
       builder.withHubProtocol(protocol);
     }
 
-    return new HubEngine({ connection: builder.build(), gate, logger: logger ?? consoleLogger, retryPolicy: gate, maxTagsPerCall: options.maxTagsPerCall ?? 256, cursor, emit });
+    return new HubEngine({ connection: builder.build(), gate, logger: log, retryPolicy: gate, maxTagsPerCall: options.maxTagsPerCall ?? 256, cursor, emit });
   };
   const shared = (options.shareConnection ?? !accessTokenFactory) && typeof transport !== "object" && sharing;
   return new TagInvalidationClient(
     (view) =>
       shared
-        ? new SharedConnection(view, `querytags ${new URL(url, globalThis.location?.href).href} ${protocol?.name ?? "json"} ${transport ?? ""}`, shared, engine)
+        ? new LazySharedConnection(view, `querytags ${new URL(url, globalThis.location?.href).href} ${protocol?.name ?? "json"} ${transport ?? ""}`, shared, engine)
         : engine(null, (event) => view.receive(event)),
-    logger ?? consoleLogger,
+    log,
     options,
     pageReturns,
   );

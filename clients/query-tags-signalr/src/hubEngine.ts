@@ -2,7 +2,7 @@ import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IR
 import { chunks } from "./chunks.js";
 import { ChunkedSubscribeResult } from "./chunkedSubscribeResult.js";
 import type { ConnectionBackend, CursorOrAge, EngineEvent, RefusedTag } from "./connectionBackend.js";
-import { permanentFailure, unreachableFailure, type TagInvalidationConnectionError } from "./connectionError.js";
+import type { TagInvalidationConnectionError } from "./connectionError.js";
 import { ConnectionStarter } from "./connectionStarter.js";
 import { latestCursor } from "./cursor.js";
 import type { GatedPolicy } from "./gatedPolicy.js";
@@ -12,6 +12,9 @@ import { InvalidationHubMethods, readInvalidationMessage, readResetMessage, read
 import type { TagInvalidationStatus } from "./status.js";
 import { SubscriberCounts } from "./subscriberCounts.js";
 import { canonical, type Tag, type TagRule } from "./tags.js";
+
+// The failures' sentences, loaded when one happens.
+const hints = () => import("./failureHints.js");
 
 /** A cursor, or the `performance.now()` from which an age is counted (an owner without a cursor yet). */
 type CursorOrInstant = string | number;
@@ -63,10 +66,11 @@ export class HubEngine implements ConnectionBackend {
       logger,
       // A reconnect whose wait was cut short starts the connection anew, and is still a reconnect.
       setStatus: (status) => this.#setStatus(status === "connecting" && this.#state.status === "reconnecting" ? "reconnecting" : status),
-      failure: (error, gaveUp) => permanentFailure(error, connection.baseUrl, gaveUp),
+      failure: async (error) => (await hints()).permanentFailure(error, connection.baseUrl, true)!,
       onConnected: () => this.#subscribeHeld(),
       // Still connecting, now with the reason: reported to each tab once, and shown by the state until it connects.
-      onUnreachable: (error) => this.#setStatus("connecting", unreachableFailure(error, connection.baseUrl)),
+      onUnreachable: (error) =>
+        void hints().then(({ unreachableFailure }) => this.#state.status === "connecting" && this.#setStatus("connecting", unreachableFailure(error, connection.baseUrl))),
     });
 
     // SignalR calls each kind of callback in one loop, where one that throws skips the rest: none of ours may.
@@ -87,7 +91,7 @@ export class HubEngine implements ConnectionBackend {
     connection.onreconnecting((error) =>
       this.#guard(() => {
         this.#joined.clear();
-        logger.log(LogLevel.Warning, `QueryTags: the connection was lost (${error?.message ?? "closed"}); reconnecting with back-off.`);
+        logger.log(LogLevel.Warning, `QueryTags: the connection was lost (${error?.message ?? "closed"}); reconnecting.`);
         this.#setStatus("reconnecting");
       }),
     );
@@ -105,7 +109,10 @@ export class HubEngine implements ConnectionBackend {
         } else if (this.#stopped) {
           this.#setStatus("disconnected");
         } else {
-          this.#fail(permanentFailure(error ?? options.gate?.last ?? "the connection closed", connection.baseUrl, true)!);
+          // Unless a start or stop came first while the hint loaded.
+          const last = error ?? options.gate?.last ?? "the connection closed";
+          const status = this.#state.status;
+          void hints().then(({ permanentFailure }) => this.#state.status === status && this.#fail(permanentFailure(last, connection.baseUrl, true)!));
         }
       }),
     );
@@ -162,7 +169,7 @@ export class HubEngine implements ConnectionBackend {
   // SignalR's reconnect wait cannot be ended, but a stop during it closes the connection at once; the starter then
   // starts it anew and subscribes every held tag with the cursor, as a reconnect does.
   async #reconnectNow(): Promise<void> {
-    this.#options.logger.log(LogLevel.Debug, "QueryTags: the page is back; reconnecting now instead of after the back-off.");
+    this.#options.logger.log(LogLevel.Debug, "QueryTags: the page is back; reconnecting now.");
     this.#cuttingWait = true;
     try {
       await this.connection.stop();
@@ -239,7 +246,7 @@ export class HubEngine implements ConnectionBackend {
         this.#options.emit({ k: "error", message: toError(error).message });
       } else {
         // The connection dropped mid-call: the reconnect sends every held tag again.
-        this.#options.logger.log(LogLevel.Debug, `QueryTags: a hub call failed as the connection dropped (${toError(error).message}); the reconnect subscribes again.`);
+        this.#options.logger.log(LogLevel.Debug, `QueryTags: a hub call failed as the connection dropped (${toError(error).message}); the reconnect resubscribes.`);
       }
     });
     this.#calls = next;

@@ -1,19 +1,8 @@
 import { failureFrom } from "./connectionError.js";
 import type { ConnectionBackend, CursorOrAge, EngineEvent, TabView } from "./connectionBackend.js";
 import type { HubEngine } from "./hubEngine.js";
+import type { SharingEnvironment } from "./sharingEnvironment.js";
 import type { Tag } from "./tags.js";
-
-/** What sharing a connection needs of the browser: Web Locks (the election) and BroadcastChannel (the messages). */
-export interface SharingEnvironment {
-  readonly locks: Pick<LockManager, "request">;
-  channel(name: string): BroadcastChannel;
-}
-
-/** The browser's, or undefined where either API is missing (then every tab has a connection of its own). */
-export function browserSharing(): SharingEnvironment | undefined {
-  const locks = globalThis.navigator?.locks;
-  return locks && typeof BroadcastChannel === "function" ? { locks, channel: (name) => new BroadcastChannel(name) } : undefined;
-}
 
 // What tabs tell each other besides the leader's engine events.
 type Note =

@@ -4,7 +4,8 @@ import { failureFrom } from "./connectionError.js";
 import { latestCursor } from "./cursor.js";
 import { HubEngine } from "./hubEngine.js";
 import { Listeners } from "./listeners.js";
-import { browserPageReturns, type PageReturns } from "./pageReturns.js";
+import { lazyPageReturns } from "./lazyPageReturns.js";
+import type { PageReturns } from "./pageReturns.js";
 import { logError, toError } from "./logging.js";
 import { describeRejection, readInvalidationIds, type InvalidationMessage } from "./protocol.js";
 import { RecentInvalidations } from "./recentInvalidations.js";
@@ -12,7 +13,7 @@ import { reconnectPolicyOf } from "./reconnectPolicy.js";
 import { StateStore, type TagInvalidationState, type TagInvalidationStatusStore, type ValueStore } from "./status.js";
 import { SubscriberCounts } from "./subscriberCounts.js";
 import type { TagInvalidationClientSettings } from "./tagInvalidationClientOptions.js";
-import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
+import type { TagInvalidationEvent, TagRefetch } from "./tagInvalidationEvent.js";
 import { canonical, defaultTagLimits, readTag, TagError, toTag, type Tag, type TagLimits } from "./tags.js";
 
 /**
@@ -57,7 +58,7 @@ export class TagInvalidationClient {
     connection: HubConnection | ((view: TabView) => ConnectionBackend),
     logger: ILogger,
     settings: TagInvalidationClientSettings = {},
-    pageReturns: PageReturns | undefined = browserPageReturns(),
+    pageReturns: PageReturns | undefined = lazyPageReturns,
   ) {
     this.logger = logger;
     this.#pageReturns = pageReturns;
@@ -212,6 +213,11 @@ export class TagInvalidationClient {
     return this.#events.add(listener);
   }
 
+  /** Tells the listeners what was refetched for an invalidation (a `refetch` event); `connectTagInvalidation` calls it. */
+  reportRefetch(refetch: TagRefetch): void {
+    this.#events.emit({ type: "refetch", ...refetch });
+  }
+
   // Until stop(): a page back online, out of the back/forward cache or resumed reconnects now, not after the back-off.
   #followPageReturns(): void {
     this.#stopFollowingReturns ??= this.#pageReturns?.(() => this.#backend.wake());
@@ -271,9 +277,14 @@ export class TagInvalidationClient {
 
   // Copies of one id reach a connection once per target group it is in; each held tag is applied once.
   #match(message: InvalidationMessage): void {
-    const matchedTags = this.#recentInvalidations.unapplied(message.id, this.#held.matching(message.tags));
+    const held = this.#held.matching(message.tags);
+    const matchedTags = this.#recentInvalidations.unapplied(message.id, held);
     if (matchedTags.length > 0) {
       this.#events.emit({ type: "invalidate", message, matchedTags });
+    }
+
+    if (matchedTags.length < held.length) {
+      this.#events.emit({ type: "skipped", message, skippedTags: held.filter((tag) => !matchedTags.includes(tag)) });
     }
   }
 

@@ -2,6 +2,21 @@ import type { TagInvalidationConnectionError } from "./connectionError.js";
 import type { InvalidationMessage, TagRejection } from "./protocol.js";
 import type { Tag } from "./tags.js";
 
+/**
+ * The queries `connectTagInvalidation` refetched for one cause, as reported by `TagInvalidationClient.reportRefetch`:
+ * the query cache's own queries.
+ */
+export interface TagRefetch {
+  /** The invalidation id; `missed` or `reset` after a subscribe; `coalesced` for the refetch that follows a coalesced one. */
+  readonly cause: string;
+  /** The queries refetched now (inactive ones are marked stale instead, with the default `refetchType`). */
+  readonly queries: readonly { readonly queryHash: string }[];
+  /** Matching queries not refetched now: their refetch was in flight or within the coalesce window, and runs once more after it. */
+  readonly coalesced: readonly { readonly queryHash: string }[];
+  /** Settles (never rejects) when the refetches are over, each query's state then saying whether it failed; undefined when none ran. */
+  readonly settled?: Promise<unknown>;
+}
+
 /** What a `TagInvalidationClient` reports to its `listen` listeners. */
 export type TagInvalidationEvent =
   /**
@@ -12,6 +27,14 @@ export type TagInvalidationEvent =
   | { readonly type: "message"; readonly message: InvalidationMessage }
   /** An invalidation matched held tags. Raised once per invalidation id and held tag (copies for several target groups share the id). */
   | { readonly type: "invalidate"; readonly message: InvalidationMessage; readonly matchedTags: readonly Tag[] }
+  /**
+   * An invalidation matched held tags it was applied to already, so they do not refetch again: by this tab's own
+   * change (`apply()`), a sibling tab's (`apply()` with `siblings`), or an earlier copy of the same id. For tools
+   * that show why a query did not refetch, such as the devtools panel.
+   */
+  | { readonly type: "skipped"; readonly message: InvalidationMessage; readonly skippedTags: readonly Tag[] }
+  /** What `connectTagInvalidation` refetched for an invalidation, `missed` or `reset` (see {@link TagRefetch}). */
+  | ({ readonly type: "refetch" } & TagRefetch)
   /** Held tags were invalidated while the client was away or while their subscribe was in flight. */
   | { readonly type: "missed"; readonly missedTags: readonly Tag[]; readonly cursor: string | null }
   /** The server cannot tell what was missed: refetch every tagged query. `reason` is `cursor-unknown` after a subscribe. */

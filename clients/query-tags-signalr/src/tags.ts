@@ -173,7 +173,8 @@ export function tagMatches(invalidate: Tag, held: Tag): boolean {
   return invalidate.length > 0 && invalidate.length <= held.length && invalidate.every((segment, i) => segment === held[i]);
 }
 
-function show(value: unknown): string {
+/** A value as compact JSON where it has one, for messages and displays. */
+export function show(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -42,7 +42,7 @@ function secureClient(transport: HttpTransportType, protocol: IHubProtocol, acce
   stops.push(() => client.stop());
   const events: TagInvalidationEvent[] = [];
   const statuses: TagInvalidationStatus[] = [];
-  client.listen((event) => event.type !== "message" && events.push(event));
+  client.listen((event) => !["message", "skipped", "refetch"].includes(event.type) && events.push(event));
   client.status.subscribe((status) => statuses.push(status));
   // What arrives on the wire, before the client matches it against its tags.
   const wire: string[] = [];

@@ -40,7 +40,7 @@ function client(options: TagInvalidationClientOptions) {
   cleanups.push(() => client.stop());
   const events: TagInvalidationEvent[] = [];
   const statuses: TagInvalidationStatus[] = [];
-  client.listen((event) => event.type !== "message" && events.push(event));
+  client.listen((event) => !["message", "skipped", "refetch"].includes(event.type) && events.push(event));
   client.status.subscribe((status) => statuses.push(status));
   return { client, events, statuses, warnings, errors, retries };
 }

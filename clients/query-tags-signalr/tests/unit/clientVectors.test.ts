@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { chunks } from "../../src/chunks.js";
 import { ChunkedSubscribeResult } from "../../src/chunkedSubscribeResult.js";
-import { permanentFailure } from "../../src/connectionError.js";
+import { permanentFailure } from "../../src/failureHints.js";
 import { latestCursor } from "../../src/cursor.js";
 import { foreverRetryPolicy } from "../../src/foreverRetryPolicy.js";
 import { readInvalidationIds, type SubscribeResult } from "../../src/protocol.js";

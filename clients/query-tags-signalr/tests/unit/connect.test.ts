@@ -307,6 +307,29 @@ describe("coalescing", () => {
     };
   }
 
+  test("each invalidation's refetch is reported to the client's listeners: refetched, held back by the window, then the one after it", async () => {
+    const { client, queryClient, connect, invalidate } = await setup({ coalesceWindowMs: 200 });
+    connect();
+    const todos = await slow(queryClient, ["todos"], [["todos"]]);
+    await flush();
+    const reports: unknown[] = [];
+    client.listen((event) => event.type === "refetch" && reports.push({ cause: event.cause, queries: event.queries.map((query) => query.queryHash), coalesced: event.coalesced.map((query) => query.queryHash) }));
+    const hash = queryClient.getQueryCache().find({ queryKey: ["todos"] })!.queryHash;
+
+    invalidate("id-1", [["todos"]]);
+    await flush();
+    invalidate("id-2", [["todos"]]);
+    await flush();
+    todos.finish();
+    await vi.advanceTimersByTimeAsync(200);
+
+    expect(reports).toEqual([
+      { cause: "id-1", queries: [hash], coalesced: [] },
+      { cause: "id-2", queries: [], coalesced: [hash] },
+      { cause: "coalesced", queries: [hash], coalesced: [] },
+    ]);
+  });
+
   test("invalidations while a refetch is in flight cause one more refetch once it is over, not one each", async () => {
     const { queryClient, connect, invalidate } = await setup({ coalesceWindowMs: 0 });
     connect();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { permanentFailure, unreachableFailure } from "../../src/connectionError.js";
+import { permanentFailure, unreachableFailure } from "../../src/failureHints.js";
 
 // What SignalR's JavaScript client reports, and the failure each stands for.
 const url = "http://localhost:5080/hubs/invalidation";

@@ -21,7 +21,7 @@ afterEach(() => vi.useRealTimers());
 function setup(delays: readonly number[] = [longBackOff]) {
   const connection = new FakeHubConnection();
   const policy: IRetryPolicy = { nextRetryDelayInMilliseconds: ({ previousRetryCount }) => delays[Math.min(previousRetryCount, delays.length - 1)]! };
-  const gate = gatedPolicy(policy, "http://127.0.0.1:1/hubs/invalidation");
+  const gate = gatedPolicy(policy);
   let listener: ((reason: PageReturn) => void) | undefined;
   const pageReturns: PageReturns = (onReturn) => {
     listener = onReturn;

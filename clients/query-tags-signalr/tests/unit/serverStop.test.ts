@@ -6,7 +6,6 @@ import { FakeHubConnection } from "./fakeHubConnection.js";
 
 // The retries that follow a stopping server are spread over the jitter window (and wait at least its Retry-After);
 // every other retry keeps the wrapped policy's delay.
-const url = "http://127.0.0.1:5080/hubs/invalidation";
 
 // What SignalR's client makes of the reasons, as it words them.
 const closedWithoutError = new Error("Attempting to reconnect due to a unknown error.");
@@ -48,7 +47,7 @@ describe("serverStopPolicy", () => {
   test("a policy that gives up still gives up, and a 503 is never a failure for good", () => {
     expect(serverStopPolicy({ nextRetryDelayInMilliseconds: () => null }, 2000).nextRetryDelayInMilliseconds({ previousRetryCount: 0, elapsedMilliseconds: 0, retryReason: closedWithoutError })).toBeNull();
 
-    const gate = gatedPolicy(serverStopPolicy(foreverRetryPolicy, 0), url);
+    const gate = gatedPolicy(serverStopPolicy(foreverRetryPolicy, 0));
     expect(gate.nextRetryDelayInMilliseconds({ previousRetryCount: 9, elapsedMilliseconds: 60_000, retryReason: drainRefusal })).toBe(10_000);
   });
 

@@ -52,7 +52,7 @@ function browser(prepare: (connection: FakeHubConnection, index: number) => void
           prepare(connection, connections.length);
           connections.push(connection);
           own.push(connection);
-          const gate = gatedPolicy({ nextRetryDelayInMilliseconds: () => retryDelayMs }, "http://127.0.0.1:1/hubs/invalidation");
+          const gate = gatedPolicy({ nextRetryDelayInMilliseconds: () => retryDelayMs });
           gates.push(gate);
           return new HubEngine({ connection: connection.asHubConnection(), gate, logger: quiet, retryPolicy: gate, maxTagsPerCall: 256, cursor, emit });
         }),
@@ -62,7 +62,7 @@ function browser(prepare: (connection: FakeHubConnection, index: number) => void
     );
     const events: TagInvalidationEvent[] = [];
     const messages: string[] = [];
-    client.listen((event) => (event.type === "message" ? messages.push(event.message.id) : events.push(event)));
+    client.listen((event) => (event.type === "message" ? messages.push(event.message.id) : event.type !== "skipped" && events.push(event)));
     // What a browser does when a tab closes: its locks go, its channel and its sockets with it, its code runs no more.
     const close = () => {
       tab.close();

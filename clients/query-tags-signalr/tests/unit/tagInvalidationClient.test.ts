@@ -13,7 +13,7 @@ function setup(options: Partial<TagInvalidationClientOptions> = {}) {
   });
   const events: TagInvalidationEvent[] = [];
   // Every message as it arrived is a "message" event; the tests of those are below, the others leave them out.
-  const listen = () => client.listen((event) => event.type !== "message" && events.push(event));
+  const listen = () => client.listen((event) => !["message", "skipped", "refetch"].includes(event.type) && events.push(event));
   return { connection, client, logs, events, listen };
 }
 
@@ -256,6 +256,20 @@ describe("server events", () => {
     expect(events.map((event) => event.type === "invalidate" && event.matchedTags)).toEqual([[["todos"], ["todo", 5]], [["todos"]], [["todos"]]]);
   });
 
+  test("a push whose held tags were applied already is a skipped event naming them, for tools; it invalidates nothing", async () => {
+    const { connection, client, events } = await started();
+    const skipped: TagInvalidationEvent[] = [];
+    client.listen((event) => event.type === "skipped" && skipped.push(event));
+    client.subscribe([["todos"], ["todo", 5]]);
+    await settle();
+
+    client.apply({ id: "id-1", tags: [["todos"]] });
+    connection.receive("invalidate", invalidation("id-1", [["todos"], ["todo", 5]]));
+
+    expect(events.map((event) => event.type === "invalidate" && event.matchedTags)).toEqual([[["todos"]], [["todo", 5]]]);
+    expect(skipped).toEqual([{ type: "skipped", message: expect.objectContaining({ id: "id-1" }), skippedTags: [["todos"]] }]);
+  });
+
   test("the server's reset is reported with its reason, and its cursor is kept", async () => {
     const { connection, client, events } = await started();
     connection.receive("reset", { reason: "backplane-restored", cursor: "f:3" });
@@ -327,7 +341,7 @@ describe("status and lifetime", () => {
     expect(retries).toEqual([0, 1]);
     expect(client.status.get()).toBe("connected");
     // One warning per outage, not one per try.
-    expect(logs.filter((log) => log.level === LogLevel.Warning)).toEqual([{ level: LogLevel.Warning, message: expect.stringMatching(/cannot connect yet \(server down\); retrying with back-off/) }]);
+    expect(logs.filter((log) => log.level === LogLevel.Warning)).toEqual([{ level: LogLevel.Warning, message: expect.stringMatching(/cannot connect yet \(server down\); retrying in/) }]);
     expect(logs.filter((log) => log.level === LogLevel.Debug)).toHaveLength(1);
   });
 
@@ -347,8 +361,9 @@ describe("status and lifetime", () => {
       expect(client.state.get()).toMatchObject({ status: "connecting", error: undefined });
       await vi.advanceTimersByTimeAsync(1_000);
       expect(connection.startCalls).toBe(3);
+      // The hint's sentences are imported when it is needed.
+      await vi.waitFor(() => expect(client.state.get()).toMatchObject({ status: "connecting", error: { failure: "unreachable", detail: "Failed to fetch" } }));
       const error = client.state.get().error;
-      expect(client.state.get()).toMatchObject({ status: "connecting", error: { failure: "unreachable", detail: "Failed to fetch" } });
       // Which origin the page is on decides whether it names CORS too (connectionError.test.ts).
       expect(error?.hint).toContain("Is the server up, and a dev server's proxy of /hubs running");
       expect(events).toEqual([{ type: "error", error }]);

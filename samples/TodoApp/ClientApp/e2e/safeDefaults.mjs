@@ -56,7 +56,12 @@ export function safeDefaults(fixture) {
         "the API": await request("GET", "/api/todos"),
         "an API error": await request("GET", "/api/nothing-here"),
         "the hub's negotiate": await request("POST", "/hubs/invalidation/negotiate?negotiateVersion=1"),
+        "the SPA with the devtools": await request("GET", "/?devtools"),
       };
+      // Inline styles only where TanStack Devtools needs them: a page asked for with ?devtools.
+      const styles = (answer) => (answer.headers.get("content-security-policy") ?? "").split(/;\s*/).find((directive) => directive.startsWith("style-src"));
+      assert.equal(styles(page), "style-src 'self'");
+      assert.equal(styles(answers["the SPA with the devtools"]), "style-src 'self' 'unsafe-inline'");
       for (const [what, answer] of Object.entries(answers)) {
         assert.equal(answer.headers.get("x-content-type-options"), "nosniff", what);
         assert.equal(answer.headers.get("x-frame-options"), "DENY", what);

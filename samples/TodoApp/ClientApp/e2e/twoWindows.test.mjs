@@ -1,14 +1,16 @@
 // The TodoApp in independent browser windows over every transport × protocol: what one window (A) changes, the
 // other (B) shows within 2 s without a reload, and a window hears only of the todos it shows. Then signed-in
 // users (signedInUsers.mjs), on the same app and browser: a user's own list reaches only that user's windows. Then
-// four tabs of one browser on one shared connection (oneBrowser.mjs). Last, the API over plain HTTP (httpApi.mjs),
-// without a browser, and the app's safe defaults: headers, cookie, cache keys, limits, quiet logs (safeDefaults.mjs).
+// four tabs of one browser on one shared connection (oneBrowser.mjs), and the devtools panel (devtoolsPanel.mjs).
+// Last, the API over plain HTTP (httpApi.mjs), without a browser, and the app's safe defaults: headers, cookie, cache
+// keys, limits, quiet logs (safeDefaults.mjs).
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { launchChromium } from "./chromium.mjs";
 import { matrix, searchOf } from "./matrix.mjs";
 import { httpApi } from "./httpApi.mjs";
+import { devtoolsPanel } from "./devtoolsPanel.mjs";
 import { oneBrowser } from "./oneBrowser.mjs";
 import { safeDefaults } from "./safeDefaults.mjs";
 import { sideBySide } from "./sideBySide.mjs";
@@ -218,6 +220,7 @@ describe("TodoApp in two browser windows", () => {
 
 signedInUsers(fixture);
 oneBrowser(fixture);
+devtoolsPanel(fixture);
 httpApi(fixture);
 safeDefaults(fixture);
 

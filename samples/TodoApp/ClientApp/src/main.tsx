@@ -35,6 +35,11 @@ declare global {
 }
 window.todoApp = { client, queryClient };
 
+// `/?devtools` adds TanStack Devtools with the Query tags panel; its code is loaded only then.
+if (new URLSearchParams(window.location.search).has("devtools")) {
+  void import("./devtools").then(({ mountDevtools }) => mountDevtools(client, queryClient));
+}
+
 // Who is signed in comes first: a saved cache of another user must be dropped before anything shows it. Then the
 // saved cache, before the router's loaders run, so they find its data instead of fetching.
 async function restore(): Promise<void> {

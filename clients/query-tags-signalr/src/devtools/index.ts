@@ -1,0 +1,10 @@
+export { tagInvalidationDevtoolsId, tagInvalidationDevtoolsPlugin } from "./tagInvalidationDevtoolsPlugin.js";
+export type { TagInvalidationDevtoolsOptions } from "./tagInvalidationDevtoolsPlugin.js";
+export { InvalidationTimeline } from "./invalidationTimeline.js";
+export type { InvalidationTimelineOptions } from "./invalidationTimeline.js";
+export { mountPanelView } from "./panelView.js";
+export type { PanelViewOptions } from "./panelView.js";
+export type { ObservedQuery, ObservedQueryClient } from "./observedQueries.js";
+export type { QueryOutcome, SkipReason, TimelineEntry } from "./timelineEntry.js";
+export { describeConnection } from "./connectionDescription.js";
+export type { ConnectionDescription } from "./connectionDescription.js";
