@@ -51,6 +51,10 @@ export async function expectTodoAppKeptFresh(
     await vi.waitFor(() => expect(client.heldTags).toEqual(expect.arrayContaining([["todo", 5], ["todo", 6]])), eventually);
     expect(client.heldTags).toHaveLength(2);
     await vi.waitFor(() => expect(client.state.get()).toEqual({ status: "connected", error: undefined, role: "own" }), eventually);
+    // The hub has answered the subscribe of both tags (one call: the app adds both queries in one render), so its
+    // groups are joined. An invalidation published while that call was in flight could arrive twice, live and as
+    // missed in its answer, and refetch twice, as it should.
+    await vi.waitFor(() => expect(client.cursor).not.toBeNull(), eventually);
 
     // One invalidation refetches its matching queries in one call, so had it matched the other todo too, that
     // todo's fetch would have started (and been counted) by the time this one shows.
