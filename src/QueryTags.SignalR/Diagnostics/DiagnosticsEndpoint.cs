@@ -20,7 +20,7 @@ internal sealed class DiagnosticsEndpoint(TagInvalidationDiagnosticsOptions opti
     /// <summary>Throws when an option is out of range, naming it and its range.</summary>
     public static void Validate(TagInvalidationDiagnosticsOptions options, int maxGroupDepth)
     {
-        Check(options.MaxPrefixes, nameof(options.MaxPrefixes), 1, MaxPrefixesBound, $"{MaxPrefixesBound:N0}");
+        Check(options.MaxPrefixes, nameof(options.MaxPrefixes), 1, MaxPrefixesBound, MaxPrefixesBound.ToString(CultureInfo.InvariantCulture));
         Check(options.PrefixDepth, nameof(options.PrefixDepth), 1, maxGroupDepth, $"TagInvalidationOptions.MaxGroupDepth ({maxGroupDepth})");
         Check(options.MinimumHolders, nameof(options.MinimumHolders), 1, int.MaxValue, "any");
 

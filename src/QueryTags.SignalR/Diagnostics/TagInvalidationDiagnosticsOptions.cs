@@ -10,7 +10,7 @@ public sealed class TagInvalidationDiagnosticsOptions
 {
     /// <summary>
     /// How many prefixes the answer lists at most, those with the most holders first; a request's <c>?top=</c> may ask
-    /// for fewer. 20 by default; 1 to 1,000.
+    /// for fewer. 20 by default; 1 to 1000.
     /// </summary>
     public int MaxPrefixes { get; set; } = 20;
 
