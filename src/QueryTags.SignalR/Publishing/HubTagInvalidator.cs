@@ -234,14 +234,14 @@ internal sealed class HubTagInvalidator(
         KeyValuePair<string, InvalidationMessage>[] copies = groups.Count == 1
             ? [new(groups.Keys.First(), source == message.Source ? message : Copy(message, message.Tags, source))]
             : [.. groups.Select(group => new KeyValuePair<string, InvalidationMessage>(group.Key, Copy(message, group.Value, source)))];
-        recent.Note(message, copies, resent);
-        if (copies.Length == 1)
-        {
-            return hubContext.Clients.Group(copies[0].Key).SendAsync(InvalidationHubMethods.Invalidate, copies[0].Value, CancellationToken.None);
-        }
+        var sending = copies.Length == 1
+            ? hubContext.Clients.Group(copies[0].Key).SendAsync(InvalidationHubMethods.Invalidate, copies[0].Value, CancellationToken.None)
+            : Task.WhenAll(copies.Select(copy =>
+                hubContext.Clients.Group(copy.Key).SendAsync(InvalidationHubMethods.Invalidate, copy.Value, CancellationToken.None)));
 
-        return Task.WhenAll(copies.Select(copy =>
-            hubContext.Clients.Group(copy.Key).SendAsync(InvalidationHubMethods.Invalidate, copy.Value, CancellationToken.None)));
+        // Noted once the sends have started, so the diagnostics' record can never hold a send back.
+        recent.Note(message, copies, resent);
+        return sending;
     }
 
     private static InvalidationMessage Copy(InvalidationMessage message, IReadOnlyList<Tag> tags, string? source) =>
