@@ -48,7 +48,8 @@ public class PublishBenchmarks
 
         HubTagInvalidator Invalidator(InvalidationLog log, ITagEvictor[] evictors)
         {
-            var metrics = new TagInvalidationMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+            var held = new HeldTagCounts();
+            var metrics = new TagInvalidationMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new ConnectionKinds([]), held);
             return new(
                 new SerializingHubContext(_protocol),
                 log,
@@ -57,6 +58,7 @@ public class PublishBenchmarks
                 new ServerCaches(evictors, metrics, NullLogger<ServerCaches>.Instance),
                 new LoggingThrottle(),
                 new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()),
+                new RecentlyPublished(held, TimeProvider.System),
                 NullLogger<HubTagInvalidator>.Instance);
         }
     }

@@ -148,6 +148,10 @@ app.MapTagInvalidation().RequireRateLimiting(HubConnectionsPerAddress);
 // POST {"tags": [["todos"]]} publishes like ITagInvalidator, for a service with the key (PublishApiKey.cs); a
 // session cookie does not count here, only the key.
 app.MapTagInvalidationPublisher("/api/invalidations").RequireAuthorization(PublishApiKey.Policy);
+// GET: this node's connections, held tags by prefix, log and recent invalidations, for operators. Behind the same key:
+// whoever holds it may already invalidate anything, which is more than counts reveal, and the sample users are the
+// people whose holdings it counts, not its operators.
+app.MapTagInvalidationDiagnostics("/api/diagnostics/invalidation").RequireAuthorization(PublishApiKey.Policy);
 app.MapHealthChecks("/health");
 
 

@@ -9,7 +9,8 @@ namespace QueryTags.SignalR.TestServer;
 /// same hub at <c>/hubs/secure</c> for authenticated users only, closing a connection when its credentials expire
 /// (JSON and MessagePack on both),
 /// <c>POST /invalidate</c> to publish (a test tool), the library's publish endpoint at <c>POST /api/invalidations</c>
-/// for callers with the claim <c>role</c> = <c>publisher</c>, <c>POST /connections/abort</c> to cut every connection, <c>GET /health</c>,
+/// for callers with the claim <c>role</c> = <c>publisher</c>, the library's diagnostics endpoint at <c>GET /diagnostics/invalidation</c>
+/// for callers with the claim <c>role</c> = <c>admin</c>, <c>POST /connections/abort</c> to cut every connection, <c>GET /health</c>,
 /// and the test tools <c>POST /token</c>, <c>POST /signin</c> and <c>POST /signout</c> that hand out any identity
 /// (see <see cref="TestAuthentication"/>; the tag rules are <see cref="TestTagRules"/>). With
 /// <c>--Redis=host:port</c> it is one node of several (backplane and log in Redis). Options bind from the
@@ -23,6 +24,9 @@ public static class TestServerApp
 
     /// <summary>Where the library's publish endpoint is mapped, for callers with the claim <c>role</c> = <c>publisher</c>.</summary>
     public const string PublishPath = "/api/invalidations";
+
+    /// <summary>Where the library's diagnostics endpoint is mapped, for callers with the claim <c>role</c> = <c>admin</c>.</summary>
+    public const string DiagnosticsPath = "/diagnostics/invalidation";
 
     /// <summary>Builds the app; it listens on <c>http://127.0.0.1:0</c> unless <c>--urls</c> says otherwise.</summary>
     /// <param name="args">Command-line arguments (configuration).</param>
@@ -89,6 +93,7 @@ public static class TestServerApp
         app.MapTagInvalidation(SecureHubPath, options => options.CloseOnAuthenticationExpiration = true).RequireAuthorization();
         app.MapTestAuthentication();
         app.MapTagInvalidationPublisher(PublishPath).RequireAuthorization(TestAuthentication.PublishersPolicy);
+        app.MapTagInvalidationDiagnostics(DiagnosticsPath).RequireAuthorization(TestAuthentication.AdminsPolicy);
         app.MapPost("/invalidate", InvalidateAsync);
         app.MapPost("/connections/abort", (ConnectionTracker tracker) => Results.Ok(new { aborted = tracker.AbortAll() }));
         app.MapGet("/connections", (ConnectionTracker tracker) => Results.Ok(new { open = tracker.Count }));

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using QueryTags.SignalR;
 using QueryTags.SignalR.Internal;
 
@@ -78,5 +79,40 @@ public static class TagInvalidationEndpointRouteBuilderExtensions
         }
 
         return endpoints.MapPost(pattern, PublishEndpoint.HandleAsync).RequireAuthorization();
+    }
+
+    /// <summary>
+    /// Maps <c>GET</c> <paramref name="pattern"/>, a view of this node for operators, as JSON: connections by transport
+    /// and protocol; held tags counted, with the prefixes most connections hold; the invalidation log's epoch, position
+    /// and retention; the invalidations this node sent last (id, tag and group counts, deliveries to this node's
+    /// connections, bytes); and the sections of other components (<see cref="ITagInvalidationDiagnosticsSection"/>). It
+    /// never shows a connection id, a user or a connection's tags, and lists a prefix only under the rule of
+    /// <see cref="TagInvalidationDiagnosticsOptions"/>. <c>?top=</c> asks for fewer prefixes. The endpoint requires an
+    /// authenticated caller; chain <c>.RequireAuthorization("Operators")</c> for a policy of your own.
+    /// </summary>
+    /// <param name="endpoints">The application's endpoints.</param>
+    /// <param name="pattern">The endpoint's path, such as <c>/diagnostics/invalidation</c>.</param>
+    /// <param name="configure">Sets what the answer shows of the held tags.</param>
+    /// <returns>The endpoint's convention builder, for <c>.RequireAuthorization(...)</c> and the like.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddTagInvalidation()</c> was not called, or an option is out of range.</exception>
+    public static IEndpointConventionBuilder MapTagInvalidationDiagnostics(
+        this IEndpointRouteBuilder endpoints,
+        string pattern,
+        Action<TagInvalidationDiagnosticsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        if (endpoints.ServiceProvider.GetService<TagInvalidationMarkerService>() is null)
+        {
+            throw new InvalidOperationException(TagInvalidationMarkerService.NotRegisteredMessage);
+        }
+
+        var options = new TagInvalidationDiagnosticsOptions();
+        configure?.Invoke(options);
+        DiagnosticsEndpoint.Validate(options, endpoints.ServiceProvider.GetRequiredService<IOptions<TagInvalidationOptions>>().Value.MaxGroupDepth);
+
+        // The recent invalidations are recorded from now on; an app without the endpoint records nothing.
+        endpoints.ServiceProvider.GetRequiredService<RecentlyPublished>().Enable();
+        return endpoints.MapGet(pattern, new DiagnosticsEndpoint(options).HandleAsync).RequireAuthorization();
     }
 }

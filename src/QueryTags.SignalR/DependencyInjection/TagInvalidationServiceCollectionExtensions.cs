@@ -34,6 +34,9 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TagInvalidationMarkerService>();
         services.TryAddSingleton<TagInvalidationMetrics>();
+        services.TryAddSingleton<ConnectionKinds>();
+        services.TryAddSingleton<HeldTagCounts>();
+        services.TryAddSingleton<RecentlyPublished>();
         services.TryAddSingleton<LoggingThrottle>();
         services.TryAddSingleton<InvalidationLog, InMemoryInvalidationLog>();
         services.TryAddSingleton<ServerCaches>();

@@ -13,7 +13,9 @@ namespace QueryTags.SignalR.Internal;
 /// count, keyed by the held tag's own canonical string where it can be, so holding a tag keeps no segments
 /// and no group names (those are built when a group is joined or left).
 /// </remarks>
-internal sealed class ConnectionSubscriptions(int maxGroupDepth)
+/// <param name="maxGroupDepth">How many prefixes of a tag have a group.</param>
+/// <param name="node">The node's counts, told of every hold and release until <see cref="ReleaseAll"/>; null for none.</param>
+internal sealed class ConnectionSubscriptions(int maxGroupDepth, HeldTagCounts? node = null)
 {
     // Value: bit 0 is set when the text is a held tag; the bits above count the held tags whose prefix groups
     // include the text's group.
@@ -21,12 +23,16 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
     private const int GroupStep = 2;
 
     private readonly Dictionary<string, int> _entries = new(StringComparer.Ordinal);
+    private HeldTagCounts? _node = node;
 
     /// <summary>
     /// Asks SignalR to close the connection with a close message that allows a reconnect (a stopping node sends its
     /// clients elsewhere); null when the transport has no such feature.
     /// </summary>
     public IConnectionLifetimeNotificationFeature? Lifetime { get; init; }
+
+    /// <summary>The connection's transport and protocol, as the node counts them; null when not counted.</summary>
+    public ConnectionKind? Kind { get; init; }
 
     /// <summary>Serializes subscribe and unsubscribe of one connection, group joins included.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
@@ -86,14 +92,18 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
         held |= HeldFlag;
         Count++;
         TextLength += tag.Canonical.Length;
+        _node?.TagHeld(tag.Canonical);
+        var depth = 0;
         foreach (var prefix in TagPrefixes.Grouped(tag, maxGroupDepth))
         {
+            depth++;
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, prefix, out _);
             if (entry < GroupStep)
             {
                 groupsToJoin.Add(TagPrefixes.Name(prefix));
                 GroupCount++;
                 TextLength += prefix.Length;
+                _node?.GroupJoined(prefix, depth);
             }
 
             entry += GroupStep;
@@ -113,6 +123,7 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
         Settle(tag.Canonical, held & ~HeldFlag);
         Count--;
         TextLength -= tag.Canonical.Length;
+        _node?.TagReleased(tag.Canonical);
         foreach (var prefix in TagPrefixes.Grouped(tag, maxGroupDepth))
         {
             var entry = _entries[prefix] - GroupStep;
@@ -121,12 +132,39 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
                 groupsToLeave.Add(TagPrefixes.Name(prefix));
                 GroupCount--;
                 TextLength -= prefix.Length;
+                _node?.GroupLeft(prefix);
             }
 
             Settle(prefix, entry);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Takes what the connection holds off the node's counts, when it closed; the caller holds <see cref="Gate"/>. A
+    /// call that still runs after it changes the connection alone.
+    /// </summary>
+    public void ReleaseAll()
+    {
+        if (_node is not { } node)
+        {
+            return;
+        }
+
+        _node = null;
+        foreach (var (text, entry) in _entries)
+        {
+            if ((entry & HeldFlag) != 0)
+            {
+                node.TagReleased(text);
+            }
+
+            if (entry >= GroupStep)
+            {
+                node.GroupLeft(text);
+            }
+        }
     }
 
     private void Settle(string text, int entry)

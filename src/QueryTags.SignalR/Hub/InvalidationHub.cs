@@ -43,9 +43,5 @@ public sealed class InvalidationHub : Hub<IInvalidationHubClient>
     }
 
     /// <inheritdoc />
-    public override Task OnDisconnectedAsync(Exception? exception)
-    {
-        _subscriptions.Disconnected(Context);
-        return Task.CompletedTask;
-    }
+    public override Task OnDisconnectedAsync(Exception? exception) => _subscriptions.DisconnectedAsync(Context);
 }

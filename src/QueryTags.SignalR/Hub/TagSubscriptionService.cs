@@ -18,6 +18,8 @@ internal sealed class TagSubscriptionService(
     TagInvalidationMetrics metrics,
     LocalConnections localConnections,
     LocalUserConnections userConnections,
+    ConnectionKinds connectionKinds,
+    HeldTagCounts heldTags,
     TimeProvider time,
     LoggingThrottle loggingThrottle,
     ILogger<InvalidationHub> logger)
@@ -27,24 +29,35 @@ internal sealed class TagSubscriptionService(
 
     public void Connected(HubCallerContext context)
     {
-        localConnections.Add(context.ConnectionId, new ConnectionSubscriptions(_options.MaxGroupDepth)
+        localConnections.Add(context.ConnectionId, new ConnectionSubscriptions(_options.MaxGroupDepth, heldTags)
         {
             Lifetime = context.Features.Get<IConnectionLifetimeNotificationFeature>(),
+            Kind = connectionKinds.Opened(context.Features),
         });
         userConnections.Opened(context);
-        metrics.ConnectionOpened();
     }
 
-    public void Disconnected(HubCallerContext context)
+    public async Task DisconnectedAsync(HubCallerContext context)
     {
         // SignalR removes a closed connection from its groups itself; only our own records need settling.
-        if (localConnections.Remove(context.ConnectionId, out var subscriptions))
+        localConnections.Remove(context.ConnectionId, out var subscriptions);
+        userConnections.Closed(context);
+        if (subscriptions is null)
         {
-            metrics.TagsHeldChanged(-subscriptions.Count);
+            return;
         }
 
-        userConnections.Closed(context);
-        metrics.ConnectionClosed();
+        // Under the gate, so a call still running finishes its changes before the node's counts forget the connection.
+        ConnectionKinds.Closed(subscriptions.Kind!);
+        await subscriptions.Gate.WaitAsync();
+        try
+        {
+            subscriptions.ReleaseAll();
+        }
+        finally
+        {
+            subscriptions.Gate.Release();
+        }
     }
 
     public Task<SubscribeResult> SubscribeAsync(HubCallerContext context, IGroupManager groups, TagsArgument? tags, string? cursor) =>
@@ -126,7 +139,6 @@ internal sealed class TagSubscriptionService(
                 throw new HubException("Subscribe: the server could not join the tag groups (is its backplane down?); nothing was subscribed, try again.");
             }
 
-            metrics.TagsHeldChanged(admitted.NewlyHeld.Count);
             HubLog.Subscribed(logger, context.ConnectionId, admitted.Accepted.Count, admitted.Rejected.Count, state.Count);
             return admitted;
         }
@@ -211,7 +223,6 @@ internal sealed class TagSubscriptionService(
                 released += state.Release(tag, groupsToLeave) ? 1 : 0;
             }
 
-            metrics.TagsHeldChanged(-released);
             await Task.WhenAll(groupsToLeave.Select(group => groups.RemoveFromGroupAsync(context.ConnectionId, group, context.ConnectionAborted)));
             HubLog.Unsubscribed(logger, context.ConnectionId, released, state.Count);
         }

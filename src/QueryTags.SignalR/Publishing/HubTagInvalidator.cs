@@ -26,6 +26,7 @@ internal sealed class HubTagInvalidator(
     ServerCaches caches,
     LoggingThrottle loggingThrottle,
     ResponseInvalidations responses,
+    RecentlyPublished recent,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator
 {
     private readonly TagLimits _limits = options.Value.Limits;
@@ -102,7 +103,7 @@ internal sealed class HubTagInvalidator(
 
                 // The send's own span when traced, else the caller's (a request's): a client can join the trace.
                 message.TraceParent = TagInvalidationActivities.CurrentTraceParent();
-                HandOver(message, groups);
+                HandOver(message, groups, resent: false);
             }
 
             metrics.InvalidationPublished(groups.Count);
@@ -131,7 +132,7 @@ internal sealed class HubTagInvalidator(
         }
 
         var groups = TargetGroups(unsent.Tags);
-        HandOver(message, groups);
+        HandOver(message, groups, resent: true);
         metrics.InvalidationPublished(groups.Count);
         PublishingLog.InvalidationResent(logger, message.Id, unsent.Tags.Count, groups.Count);
     }
@@ -159,12 +160,12 @@ internal sealed class HubTagInvalidator(
 
     // Starts the sends and watches them without waiting: what SignalR cannot deliver is logged and counted, and left
     // unconfirmed in the log, which has it sent again; what it delivers is confirmed.
-    private void HandOver(InvalidationMessage message, Dictionary<string, List<Tag>> groups)
+    private void HandOver(InvalidationMessage message, Dictionary<string, List<Tag>> groups, bool resent)
     {
         Task sending;
         try
         {
-            sending = SendAsync(message, groups);
+            sending = SendAsync(message, groups, resent);
         }
         catch (Exception ex)
         {
@@ -236,17 +237,20 @@ internal sealed class HubTagInvalidator(
     // Each group gets a copy with only the tags that target it, so no holder reads a tag of the call it does not
     // hold (another user's, another tenant's). All copies share the id: a connection in several target groups
     // applies each tag of an id once.
-    private Task SendAsync(InvalidationMessage message, Dictionary<string, List<Tag>> groups)
+    private Task SendAsync(InvalidationMessage message, Dictionary<string, List<Tag>> groups, bool resent)
     {
         var source = _sendSource ? message.Source : null;
-        if (groups.Count == 1)
-        {
-            var copy = source == message.Source ? message : Copy(message, message.Tags, source);
-            return hubContext.Clients.Group(groups.Keys.First()).SendAsync(InvalidationHubMethods.Invalidate, copy, CancellationToken.None);
-        }
+        KeyValuePair<string, InvalidationMessage>[] copies = groups.Count == 1
+            ? [new(groups.Keys.First(), source == message.Source ? message : Copy(message, message.Tags, source))]
+            : [.. groups.Select(group => new KeyValuePair<string, InvalidationMessage>(group.Key, Copy(message, group.Value, source)))];
+        var sending = copies.Length == 1
+            ? hubContext.Clients.Group(copies[0].Key).SendAsync(InvalidationHubMethods.Invalidate, copies[0].Value, CancellationToken.None)
+            : Task.WhenAll(copies.Select(copy =>
+                hubContext.Clients.Group(copy.Key).SendAsync(InvalidationHubMethods.Invalidate, copy.Value, CancellationToken.None)));
 
-        return Task.WhenAll(groups.Select(group =>
-            hubContext.Clients.Group(group.Key).SendAsync(InvalidationHubMethods.Invalidate, Copy(message, group.Value, source), CancellationToken.None)));
+        // Noted once the sends have started, so the diagnostics' record can never hold a send back.
+        recent.Note(message, copies, resent);
+        return sending;
     }
 
     private static InvalidationMessage Copy(InvalidationMessage message, IReadOnlyList<Tag> tags, string? source) =>

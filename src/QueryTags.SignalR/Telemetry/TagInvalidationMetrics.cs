@@ -1,16 +1,19 @@
 using System.Diagnostics.Metrics;
+using QueryTags.SignalR.Internal;
 
 namespace QueryTags.SignalR.Telemetry;
 
-/// <summary>The <c>QueryTags.SignalR</c> meter: what was published, what went on the wire, what is held.</summary>
+/// <summary>
+/// The <c>QueryTags.SignalR</c> meter: what was published, what went on the wire, what is held. What is held and open
+/// is observed from the node's own counts (<see cref="HeldTagCounts"/>, <see cref="ConnectionKinds"/>), the figures the
+/// diagnostics endpoint shows, so the two never disagree.
+/// </summary>
 internal sealed class TagInvalidationMetrics
 {
     public const string MeterName = "QueryTags.SignalR";
 
     private readonly Counter<long> _invalidationsPublished;
     private readonly Counter<long> _messagesSent;
-    private readonly UpDownCounter<long> _tagsHeld;
-    private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _tagsRejected;
     private readonly Counter<long> _evictionsFailed;
     private readonly Counter<long> _endpointPublishesFailed;
@@ -18,13 +21,18 @@ internal sealed class TagInvalidationMetrics
     private readonly Counter<long> _callsThrottled;
     private readonly Counter<long> _cacheFillsRepaired;
 
-    public TagInvalidationMetrics(IMeterFactory meterFactory)
+    public TagInvalidationMetrics(IMeterFactory meterFactory, ConnectionKinds connections, HeldTagCounts held)
     {
         var meter = meterFactory.Create(MeterName);
+
+        // Connections and holds add up over nodes (up-down counters); distinct tags and groups do not (gauges): two
+        // nodes may hold the same tag.
+        meter.CreateObservableUpDownCounter("querytags.connections", () => OpenConnections(connections), "{connection}", "Connections to the invalidation hub, by transport and protocol.");
+        meter.CreateObservableUpDownCounter("querytags.tags.held", () => held.Holds, "{tag}", "Tags held, summed over connections.");
+        meter.CreateObservableGauge("querytags.tags.distinct", () => (long)held.DistinctTags, "{tag}", "Distinct tags held by this node's connections.");
+        meter.CreateObservableGauge("querytags.groups", () => (long)held.Groups, "{group}", "Prefix groups this node's connections are in.");
         _invalidationsPublished = meter.CreateCounter<long>("querytags.invalidations.published", "{invalidation}", "Invalidation calls published.");
         _messagesSent = meter.CreateCounter<long>("querytags.messages.sent", "{message}", "Group sends of invalidate messages (one per distinct target group).");
-        _tagsHeld = meter.CreateUpDownCounter<long>("querytags.tags.held", "{tag}", "Distinct tags held, summed over connections.");
-        _connections = meter.CreateUpDownCounter<long>("querytags.connections", "{connection}", "Connections to the invalidation hub.");
         _tagsRejected = meter.CreateCounter<long>("querytags.tags.rejected", "{tag}", "Tags refused by subscribe calls.");
         _evictionsFailed = meter.CreateCounter<long>("querytags.evictions.failed", "{eviction}", "Server cache evictions that threw; the push went out regardless.");
         _endpointPublishesFailed = meter.CreateCounter<long>(
@@ -58,18 +66,6 @@ internal sealed class TagInvalidationMetrics
 
     public void CacheFillRepaired() => _cacheFillsRepaired.Add(1);
 
-    public void TagsHeldChanged(int delta)
-    {
-        if (delta != 0)
-        {
-            _tagsHeld.Add(delta);
-        }
-    }
-
-    public void ConnectionOpened() => _connections.Add(1);
-
-    public void ConnectionClosed() => _connections.Add(-1);
-
     public void TagsRejected(int count)
     {
         if (count > 0)
@@ -77,4 +73,11 @@ internal sealed class TagInvalidationMetrics
             _tagsRejected.Add(count);
         }
     }
+
+    // Every kind seen, 0 included: a series that stops being reported would keep its last value on a dashboard.
+    private static IEnumerable<Measurement<long>> OpenConnections(ConnectionKinds connections) =>
+        connections.All.Select(kind => new Measurement<long>(
+            Interlocked.Read(ref kind.Open),
+            new KeyValuePair<string, object?>("signalr.transport", kind.Transport),
+            new KeyValuePair<string, object?>("querytags.protocol", kind.Protocol)));
 }

@@ -30,18 +30,25 @@ internal sealed class TestServices
         services?.Invoke(collection);
         var provider = collection.BuildServiceProvider();
         Options = Microsoft.Extensions.Options.Options.Create(options);
+        Recent = new RecentlyPublished(HeldTags, TimeProvider.System);
         Log = new InMemoryInvalidationLog(Options, TimeProvider.System);
         Meters = provider.GetRequiredService<IMeterFactory>();
-        Metrics = new TagInvalidationMetrics(Meters);
+        Metrics = new TagInvalidationMetrics(Meters, ConnectionKinds, HeldTags);
         Caches = new ServerCaches(evictors ?? [], Metrics, CachesLogger);
         Connections = new LocalConnections(HubContext, Log, Caches);
         Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, new LoggingThrottle(), NullLogger<TagAuthorizer>.Instance));
         UserConnections = new LocalUserConnections(new ConnectionBindings(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new Microsoft.AspNetCore.Http.Connections.ConnectionOptions())), SubscriptionLogger);
-        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, UserConnections, time ?? TimeProvider.System, LoggingThrottle, SubscriptionLogger);
-        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LoggingThrottle, new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()), InvalidatorLogger);
+        Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, UserConnections, ConnectionKinds, HeldTags, time ?? TimeProvider.System, LoggingThrottle, SubscriptionLogger);
+        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LoggingThrottle, new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()), Recent, InvalidatorLogger);
     }
 
     public IOptions<TagInvalidationOptions> Options { get; }
+
+    public ConnectionKinds ConnectionKinds { get; } = new([]);
+
+    public HeldTagCounts HeldTags { get; } = new();
+
+    public RecentlyPublished Recent { get; }
 
     public RecordingLogger<HubTagInvalidator> InvalidatorLogger { get; } = new();
 

@@ -9,7 +9,7 @@ public class LocalConnectionsTests
         var first = server.Connect("first");
         server.Connect("second");
         var invalidated = await server.Invalidator.InvalidateTagsAsync([["todo"]]);
-        server.Subscriptions.Disconnected(first);
+        await server.Subscriptions.DisconnectedAsync(first);
         server.Connect("third");
 
         ILocalClientReset reset = server.Connections;

@@ -237,7 +237,7 @@ public class TagSubscriptionServiceTests
         var connection = _server.Connect();
         await _server.Subscriptions.SubscribeAsync(connection, _groups, [Tag("a")], null);
 
-        _server.Subscriptions.Disconnected(connection);
+        await _server.Subscriptions.DisconnectedAsync(connection);
 
         Assert.False(_server.Connections.TryGet(connection.ConnectionId, out _));
     }
