@@ -57,6 +57,7 @@ public class PublishBenchmarks
                 new ServerCaches(evictors, metrics, NullLogger<ServerCaches>.Instance),
                 new LoggingThrottle(),
                 new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()),
+                new GroupAudience(),
                 NullLogger<HubTagInvalidator>.Instance);
         }
     }

@@ -43,6 +43,7 @@ public static class TagInvalidationServiceCollectionExtensions
         services.TryAddSingleton<TagAdmission>();
         services.TryAddSingleton<TagSubscriptionService>();
         services.TryAddSingleton<LocalConnections>();
+        services.TryAddSingleton<GroupAudience>();
         services.TryAddSingleton<ILocalClientReset>(provider => provider.GetRequiredService<LocalConnections>());
         services.TryAddSingleton<ConnectionBindings>();
         services.TryAddSingleton<LocalUserConnections>();

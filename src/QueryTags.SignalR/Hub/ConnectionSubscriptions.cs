@@ -28,6 +28,9 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
     /// </summary>
     public IConnectionLifetimeNotificationFeature? Lifetime { get; init; }
 
+    /// <summary>The node's count of connections per group, which this connection's groups add to; null once it left.</summary>
+    public GroupAudience? Audience { get; set; }
+
     /// <summary>Serializes subscribe and unsubscribe of one connection, group joins included.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -92,6 +95,7 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
             if (entry < GroupStep)
             {
                 groupsToJoin.Add(TagPrefixes.Name(prefix));
+                Audience?.Joined(prefix);
                 GroupCount++;
                 TextLength += prefix.Length;
             }
@@ -119,6 +123,7 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
             if (entry < GroupStep)
             {
                 groupsToLeave.Add(TagPrefixes.Name(prefix));
+                Audience?.Left(prefix);
                 GroupCount--;
                 TextLength -= prefix.Length;
             }
@@ -127,6 +132,33 @@ internal sealed class ConnectionSubscriptions(int maxGroupDepth)
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Takes the closed connection's groups off the node's counts, under its gate so a subscribe still in flight
+    /// counts first; later holds count nothing.
+    /// </summary>
+    public async Task LeaveAudienceAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (Audience is { } audience)
+            {
+                Audience = null;
+                foreach (var (text, entry) in _entries)
+                {
+                    if (entry >= GroupStep)
+                    {
+                        audience.Left(text);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Gate.Release();
+        }
     }
 
     private void Settle(string text, int entry)

@@ -17,6 +17,7 @@ internal sealed class TagSubscriptionService(
     InvalidationLog log,
     TagInvalidationMetrics metrics,
     LocalConnections localConnections,
+    GroupAudience audience,
     LocalUserConnections userConnections,
     TimeProvider time,
     LoggingThrottle loggingThrottle,
@@ -30,6 +31,7 @@ internal sealed class TagSubscriptionService(
         localConnections.Add(context.ConnectionId, new ConnectionSubscriptions(_options.MaxGroupDepth)
         {
             Lifetime = context.Features.Get<IConnectionLifetimeNotificationFeature>(),
+            Audience = audience,
         });
         userConnections.Opened(context);
         metrics.ConnectionOpened();
@@ -41,6 +43,7 @@ internal sealed class TagSubscriptionService(
         if (localConnections.Remove(context.ConnectionId, out var subscriptions))
         {
             metrics.TagsHeldChanged(-subscriptions.Count);
+            _ = subscriptions.LeaveAudienceAsync();
         }
 
         userConnections.Closed(context);
@@ -86,6 +89,9 @@ internal sealed class TagSubscriptionService(
         {
             Cursor = replay.Current,
             Reset = replay.Reset,
+
+            // A node that restarted answers every reconnecting client with a reset: spread by how many are here now.
+            SpreadMilliseconds = replay.Reset ? RefetchSpreadWindow.For(localConnections.Count, _options.RefetchSpread) : 0,
             Missed = replay.Missed,
             Rejected = admitted.Rejected,
         };

@@ -26,11 +26,13 @@ internal sealed class HubTagInvalidator(
     ServerCaches caches,
     LoggingThrottle loggingThrottle,
     ResponseInvalidations responses,
+    GroupAudience audience,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator
 {
     private readonly TagLimits _limits = options.Value.Limits;
     private readonly int _maxGroupDepth = options.Value.MaxGroupDepth;
     private readonly bool _sendSource = options.Value.SendSourceToClients;
+    private readonly TimeSpan? _refetchSpread = options.Value.RefetchSpread;
 
     public async Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default)
     {
@@ -148,10 +150,24 @@ internal sealed class HubTagInvalidator(
         return groups;
     }
 
+    // The connections of this node the sends reach (one in two target groups counts twice: an estimate that errs
+    // towards spreading). Other nodes of a scale-out are taken to hold as many, as a balancer spreads connections.
+    private int AudienceOf(Dictionary<string, List<Tag>> groups)
+    {
+        var reached = 0;
+        foreach (var group in groups.Keys)
+        {
+            reached += audience.Of(TagPrefixes.Named(group));
+        }
+
+        return reached;
+    }
+
     // Starts the sends and watches them without waiting: what SignalR cannot deliver is logged and counted, and left
     // unconfirmed in the log, which has it sent again; what it delivers is confirmed.
     private void HandOver(InvalidationMessage message, Dictionary<string, List<Tag>> groups)
     {
+        message.SpreadMilliseconds = RefetchSpreadWindow.For(AudienceOf(groups), _refetchSpread);
         Task sending;
         try
         {
@@ -241,5 +257,5 @@ internal sealed class HubTagInvalidator(
     }
 
     private static InvalidationMessage Copy(InvalidationMessage message, IReadOnlyList<Tag> tags, string? source) =>
-        new() { Id = message.Id, Tags = tags, Cursor = message.Cursor, Source = source, TraceParent = message.TraceParent };
+        new() { Id = message.Id, Tags = tags, Cursor = message.Cursor, Source = source, TraceParent = message.TraceParent, SpreadMilliseconds = message.SpreadMilliseconds };
 }
