@@ -3,6 +3,7 @@ import type { TagInvalidationClient } from "./tagInvalidationClient.js";
 import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 import { logError, toError } from "./logging.js";
 import { describeRejection } from "./protocol.js";
+import { refetchSpread } from "./refetchSpread.js";
 import { canonical, readTag, TagError, type Tag } from "./tags.js";
 
 /** A router whose loaders run again on `invalidate()`, such as TanStack Router's. */
@@ -14,6 +15,8 @@ export interface InvalidatableRouter {
 export interface CachedQuery {
   readonly queryHash: string;
   readonly meta: { readonly tags?: unknown } | undefined;
+  /** How many observers it has: one with any is on screen, and refetches first when refetches are spread. */
+  getObserversCount?(): number;
 }
 
 /**
@@ -71,6 +74,10 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
   // one more is due then.
   const pace = new Map<CachedQuery, { until: number; due?: boolean }>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  const spread = refetchSpread<CachedQuery>(
+    (planned) => invalidate((_, query) => query === planned),
+    (query) => (query.getObserversCount?.() ?? 0) > 0,
+  );
 
   const report = (error: unknown): void => {
     try {
@@ -123,6 +130,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
   function release(query: CachedQuery): void {
     const previous = held.get(query);
     pace.delete(query);
+    spread.cancel(query);
     if (previous) {
       held.delete(query);
       client.unsubscribe([...previous.tags.values()]);
@@ -146,7 +154,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
 
     const until = performance.now() + coalesceWindowMs;
     const batch = new Set(queries);
-    batch.forEach((query) => pace.set(query, { until: Infinity }));
+    batch.forEach((query) => (spread.cancel(query), pace.set(query, { until: Infinity })));
     queryClient
       .invalidateQueries({ predicate: (query) => batch.has(query), refetchType })
       .then(() => router?.invalidate())
@@ -163,15 +171,17 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
   }
 
   // Refetches the matching queries at once, except those refetched within the window or in flight: they are due
-  // once more when that is over.
-  function invalidate(matches: (tags: ReadonlyMap<string, Tag>) => boolean, always = false): void {
+  // once more when that is over. With a spread, marks them invalid now and plans their refetches over it.
+  function invalidate(matches: (tags: ReadonlyMap<string, Tag>, query: CachedQuery) => boolean, always = false, spreadMs = 0): void {
     const now = performance.now();
     const due: CachedQuery[] = [];
     const waiting = new Map<number, CachedQuery[]>();
     for (const [query, entry] of held) {
       const paced = pace.get(query);
-      if (entry.tags.size === 0 || !matches(entry.tags)) {
+      if (entry.tags.size === 0 || !matches(entry.tags, query)) {
         continue;
+      } else if (spreadMs > 0) {
+        due.push(query);
       } else if (!paced || now >= paced.until) {
         due.push(query);
       } else if (!paced.due) {
@@ -183,25 +193,32 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
       }
     }
 
+    if (spreadMs > 0) {
+      const marked = new Set(due);
+      queryClient.invalidateQueries({ predicate: (query) => marked.has(query), refetchType: "none" }).catch(report);
+      spread.plan(due, spreadMs);
+      return;
+    }
+
     waiting.forEach(later);
     refetch(due, always);
   }
 
-  const invalidateTags = (tags: readonly Tag[]): void => {
+  const invalidateTags = (tags: readonly Tag[], spreadMs?: number): void => {
     const keys = tags.map(canonical);
-    invalidate((held) => keys.some((key) => held.has(key)));
+    invalidate((held) => keys.some((key) => held.has(key)), false, spreadMs);
   };
 
   function onEvent(event: TagInvalidationEvent): void {
     switch (event.type) {
       case "invalidate":
-        invalidateTags(event.matchedTags);
+        invalidateTags(event.matchedTags, event.message.spreadMs);
         break;
       case "missed":
         invalidateTags(event.missedTags);
         break;
       case "reset":
-        invalidate(() => true, true);
+        invalidate(() => true, true, event.spreadMs);
         break;
       case "rejected":
         event.rejections.forEach((rejection) => report(new TagError(rejection.rule, describeRejection(rejection))));
@@ -247,6 +264,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
     stopFollowing();
     stopListening();
     timers.forEach(clearTimeout);
+    spread.stop();
     for (const query of [...held.keys()]) {
       release(query);
     }

@@ -199,8 +199,8 @@ describe("server events", () => {
     connection.receive("invalidate", { ...rest, id: "id-2", origin });
 
     expect(events).toEqual([
-      { type: "invalidate", message: { ...rest, source: null }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
-      { type: "invalidate", message: { ...rest, id: "id-2", source: "node-a" }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
+      { type: "invalidate", message: { ...rest, source: null, spreadMs: 0 }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
+      { type: "invalidate", message: { ...rest, id: "id-2", source: "node-a", spreadMs: 0 }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
     ]);
     expect(client.cursor).toBe("e:7");
   });
@@ -260,7 +260,7 @@ describe("server events", () => {
     const { connection, client, events } = await started();
     connection.receive("reset", { reason: "backplane-restored", cursor: "f:3" });
 
-    expect(events).toEqual([{ type: "reset", reason: "backplane-restored", cursor: "f:3" }]);
+    expect(events).toEqual([{ type: "reset", reason: "backplane-restored", cursor: "f:3", spreadMs: 0 }]);
     expect(client.cursor).toBe("f:3");
   });
 });
@@ -297,7 +297,7 @@ describe("reconnect", () => {
     connection.reconnect();
     await settle();
 
-    expect(events).toEqual([{ type: "reset", reason: "cursor-unknown", cursor: "new:0" }]);
+    expect(events).toEqual([{ type: "reset", reason: "cursor-unknown", cursor: "new:0", spreadMs: 0 }]);
   });
 });
 
