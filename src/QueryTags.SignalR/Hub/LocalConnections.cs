@@ -73,7 +73,7 @@ internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidatio
         {
             Reason = reason,
             Cursor = await log.CurrentAsync(cancellationToken),
-            SpreadMilliseconds = RefetchSpreadWindow.For(ids.Length, options.Value.RefetchSpread),
+            SpreadMilliseconds = RefetchSpreadWindow.ForReset(ids.Length, options.Value.RefetchSpread),
         };
         await Task.WhenAll(ids.Select(id => hubContext.Clients.Client(id).Reset(message)));
         return ids.Length;

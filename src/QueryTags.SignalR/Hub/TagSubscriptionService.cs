@@ -91,7 +91,7 @@ internal sealed class TagSubscriptionService(
             Reset = replay.Reset,
 
             // A node that restarted answers every reconnecting client with a reset: spread by how many are here now.
-            SpreadMilliseconds = replay.Reset ? RefetchSpreadWindow.For(localConnections.Count, _options.RefetchSpread) : 0,
+            SpreadMilliseconds = replay.Reset ? RefetchSpreadWindow.ForReset(localConnections.Count, _options.RefetchSpread) : 0,
             Missed = replay.Missed,
             Rejected = admitted.Rejected,
         };

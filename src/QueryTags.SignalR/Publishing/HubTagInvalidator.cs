@@ -167,7 +167,7 @@ internal sealed class HubTagInvalidator(
     // unconfirmed in the log, which has it sent again; what it delivers is confirmed.
     private void HandOver(InvalidationMessage message, Dictionary<string, List<Tag>> groups)
     {
-        message.SpreadMilliseconds = RefetchSpreadWindow.For(AudienceOf(groups), _refetchSpread);
+        message.SpreadMilliseconds = RefetchSpreadWindow.ForInvalidation(AudienceOf(groups), _refetchSpread);
         Task sending;
         try
         {

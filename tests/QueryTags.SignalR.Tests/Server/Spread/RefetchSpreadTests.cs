@@ -9,20 +9,28 @@ public class RefetchSpreadTests
     [Theory]
     [InlineData(1, 0)]
     [InlineData(99, 0)]
-    [InlineData(100, 250)]
-    [InlineData(2_000, 5_000)]
-    [InlineData(12_000, 30_000)]
+    [InlineData(100, 500)]
+    [InlineData(2_000, 10_000)]
+    [InlineData(6_000, 30_000)]
     [InlineData(1_000_000, 30_000)]
     public void By_default_the_window_is_scaled_to_the_audience_none_for_few_and_at_most_30_seconds(int audience, int expected) =>
-        Assert.Equal(expected, RefetchSpreadWindow.For(audience, option: null));
+        Assert.Equal(expected, RefetchSpreadWindow.ForReset(audience, option: null));
 
     [Theory]
-    [InlineData(2_000, 0, 0)]
-    [InlineData(2_000, 10_000, 10_000)]
-    [InlineData(99, 10_000, 0)]
-    [InlineData(100, 10_000, 10_000)]
-    public void A_window_set_applies_to_large_audiences_and_zero_turns_it_off(int audience, int optionMs, int expected) =>
-        Assert.Equal(expected, RefetchSpreadWindow.For(audience, TimeSpan.FromMilliseconds(optionMs)));
+    [InlineData(2_000, 0, 0, 0)]
+    [InlineData(2_000, 10_000, 10_000, 10_000)]
+    [InlineData(99, 10_000, 10_000, 0)]
+    [InlineData(1, 10_000, 10_000, 0)]
+    [InlineData(100, 10_000, 10_000, 10_000)]
+    [InlineData(99, null, 0, 0)]
+    [InlineData(2_000, null, 10_000, 10_000)]
+    public void A_window_set_applies_to_every_reset_and_to_invalidations_of_large_audiences_and_zero_turns_it_off(int audience, int? optionMs, int reset, int invalidation)
+    {
+        var option = optionMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+
+        Assert.Equal(reset, RefetchSpreadWindow.ForReset(audience, option));
+        Assert.Equal(invalidation, RefetchSpreadWindow.ForInvalidation(audience, option));
+    }
 
     [Theory]
     [InlineData(-1)]
@@ -51,7 +59,7 @@ public class RefetchSpreadTests
         await ((ILocalClientReset)server.Connections).ResetAllAsync("backplane-restored", default);
 
         Assert.Equal(100, server.HubContext.Resets.Count);
-        Assert.All(server.HubContext.Resets, sent => Assert.Equal(250, sent.Message.SpreadMilliseconds));
+        Assert.All(server.HubContext.Resets, sent => Assert.Equal(500, sent.Message.SpreadMilliseconds));
     }
 
     [Fact]
@@ -100,10 +108,10 @@ public class RefetchSpreadTests
         server.Subscriptions.Disconnected(connections[0]);
         var fewer = await server.Invalidator.InvalidateTagsAsync([["todo"]]);
 
-        Assert.Equal(250, wide.SpreadMilliseconds);
+        Assert.Equal(500, wide.SpreadMilliseconds);
         Assert.Equal(0, narrow.SpreadMilliseconds);
         Assert.Equal(0, fewer.SpreadMilliseconds);
-        Assert.Equal(250, ((InvalidationMessage)Assert.Single(server.HubContext.GroupSends[0].Arguments)!).SpreadMilliseconds);
+        Assert.Equal(500, ((InvalidationMessage)Assert.Single(server.HubContext.GroupSends[0].Arguments)!).SpreadMilliseconds);
     }
 
     [Fact]
