@@ -340,12 +340,13 @@ describe("status and lifetime", () => {
       connection.startError = () => (connection.startCalls < 6 ? new TypeError("Failed to fetch") : undefined);
       const starting = client.start();
 
-      // The forever policy: at once, then after 1, 2 and 5 s, then every 10 s.
+      // The forever policy: at once, then after 1, 2 and 5 s, then every 10 s; each retry after the first also waits
+      // a random part of the 2 s server-stop window.
       await vi.advanceTimersByTimeAsync(0);
       expect(connection.startCalls).toBe(2);
       expect(events).toEqual([]);
       expect(client.state.get()).toMatchObject({ status: "connecting", error: undefined });
-      await vi.advanceTimersByTimeAsync(1_000);
+      await vi.advanceTimersByTimeAsync(1_000 + 2_000);
       expect(connection.startCalls).toBe(3);
       const error = client.state.get().error;
       expect(client.state.get()).toMatchObject({ status: "connecting", error: { failure: "unreachable", detail: "Failed to fetch" } });
@@ -354,7 +355,7 @@ describe("status and lifetime", () => {
       expect(events).toEqual([{ type: "error", error }]);
 
       // Still trying, and said once: the fourth and fifth tries add nothing; the sixth connects and clears it.
-      await vi.advanceTimersByTimeAsync(2_000 + 5_000 + 10_000);
+      await vi.advanceTimersByTimeAsync(2_000 + 5_000 + 10_000 + 3 * 2_000);
       await starting;
       expect(connection.startCalls).toBe(6);
       expect(client.state.get()).toEqual({ status: "connected", error: undefined, role: "own" });
