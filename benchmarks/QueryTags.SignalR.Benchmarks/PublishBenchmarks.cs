@@ -59,6 +59,7 @@ public class PublishBenchmarks
                 new LoggingThrottle(),
                 new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()),
                 new RecentlyPublished(held, TimeProvider.System),
+                held,
                 NullLogger<HubTagInvalidator>.Instance);
         }
     }

@@ -26,7 +26,11 @@ internal static class Commands
               stopping a node with N connections (1,000) of QueryTags' .NET client: SIGTERM to one server (its process's
               exit time), then a rolling deploy of two nodes on Redis behind a YARP balancer (exit time, when the
               clients were back on the other node, whether they heard every invalidation published across the move)
-          serve SYSTEM [--redis HOST:PORT]
+          herd [--clients N] [--processes P]
+              a refetch herd: N browser tabs (2,000) of the real npm client with a TanStack QueryClient each, in P Node
+              processes (4), receive a reset and refetch from a counted data endpoint; once with the server's default
+              refetch spread, once with none. Writes DIR/<date>-herd.json and .md (DIR: benchmarks/results)
+          serve SYSTEM [--redis HOST:PORT | --refetch-spread MS]
               the server process of a SignalR system (the load generator starts it)
         """;
 
@@ -55,6 +59,8 @@ internal static class Commands
                 ["report", var json, "--out", var output] => Report(json, output),
                 ["serve", var system] => await ServeAsync(BenchSystems.Parse(system), redis: null),
                 ["serve", var system, "--redis", var redis] => await ServeAsync(BenchSystems.Parse(system), redis),
+                ["serve", var system, "--refetch-spread", var ms] => await ServeAsync(BenchSystems.Parse(system), redis: null, TimeSpan.FromMilliseconds(Number("--refetch-spread", ms, 0, whole: true))),
+                ["herd", .. var rest] => await HerdAsync(rest),
                 _ => Fail(Usage),
             };
         }
@@ -170,6 +176,42 @@ internal static class Commands
         return problems.Count == 0 ? 0 : 1;
     }
 
+    private static async Task<int> HerdAsync(string[] args)
+    {
+        var (tabs, processes) = (2000, 4);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            _ = args[i] switch
+            {
+                "--clients" => tabs = (int)Number("--clients", args[i + 1], 1, whole: true),
+                "--processes" => processes = (int)Number("--processes", args[i + 1], 1, whole: true),
+                _ => throw new ArgumentException($"herd does not know {args[i]}."),
+            };
+        }
+
+        if (args.Length % 2 != 0)
+        {
+            throw new ArgumentException($"{args[^1]} needs a value.");
+        }
+
+        var runs = new List<HerdRun>();
+        foreach (var spread in new int?[] { 0, null })
+        {
+            var run = await HerdScenario.RunAsync(tabs, processes, spread);
+            Console.WriteLine(run);
+            runs.Add(run);
+        }
+
+        var command = $"dotnet run -c Release --project benchmarks/QueryTags.SignalR.LoadTest -- herd {string.Join(' ', args)}".TrimEnd();
+        Console.WriteLine(HerdReport.Render(runs, command));
+        foreach (var file in HerdReport.Write(runs, command, ResultFiles.DefaultDirectory))
+        {
+            Console.WriteLine($"wrote {file}");
+        }
+
+        return 0;
+    }
+
     private static async Task<int> DrainAsync(int connections)
     {
         await DrainScenario.RunOneNodeAsync(connections, Console.WriteLine);
@@ -177,9 +219,9 @@ internal static class Commands
         return 0;
     }
 
-    private static async Task<int> ServeAsync(BenchSystem system, string? redis)
+    private static async Task<int> ServeAsync(BenchSystem system, string? redis, TimeSpan? refetchSpread = null)
     {
-        var app = BenchServerApp.Build(system, redis);
+        var app = BenchServerApp.Build(system, redis, refetchSpread);
 
         // The load generator holds this process's standard input: when it closes, the load generator is gone.
         _ = Task.Run(async () =>

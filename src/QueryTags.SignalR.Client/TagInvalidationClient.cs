@@ -543,7 +543,7 @@ public sealed class TagInvalidationClient : IAsyncDisposable
 
         if (answer.Reset)
         {
-            Raise(ResetRequired, new ResetRequiredEventArgs("cursor-unknown", Cursor));
+            Raise(ResetRequired, new ResetRequiredEventArgs("cursor-unknown", Cursor) { Spread = SpreadOf(answer.SpreadMilliseconds) });
         }
         else if (answer.Missed.Count > 0)
         {
@@ -579,8 +579,11 @@ public sealed class TagInvalidationClient : IAsyncDisposable
     private void OnReset(ResetMessage message)
     {
         AdvanceCursor(message.Cursor);
-        Raise(ResetRequired, new ResetRequiredEventArgs(message.Reason, Cursor));
+        Raise(ResetRequired, new ResetRequiredEventArgs(message.Reason, Cursor) { Spread = SpreadOf(message.SpreadMilliseconds) });
     }
+
+    // MessagePack reads a reset's window as any int: cut it as the JSON reader does.
+    private static TimeSpan SpreadOf(int milliseconds) => TimeSpan.FromMilliseconds(WireSpread.Clamp(milliseconds));
 
     private void AdvanceCursor(InvalidationCursor? cursor)
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QueryTags.SignalR.Client;
 using QueryTags.SignalR.FunctionalTests.Infrastructure;
@@ -128,22 +129,46 @@ public sealed class ClientTests(KestrelServerFixture fixture) : IClassFixture<Ke
     [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
     public async Task A_server_restarted_on_the_same_address_makes_the_client_reset(Transport transport)
     {
-        var first = await KestrelServer.StartAsync();
-        var url = first.Address.ToString().TrimEnd('/');
-        await using var client = Create(first, transport, firstRetry: TimeSpan.FromMilliseconds(500));
-        var resets = new EventRecorder<ResetRequiredEventArgs>();
         var invalidated = new EventRecorder<TagsInvalidatedEventArgs>();
-        client.ResetRequired += resets.Record;
-        client.Invalidated += invalidated.Record;
-        await client.StartAsync().Within();
-        await client.SubscribeAsync([["todos"]]).Within();
-        await first.DisposeAsync();
-
-        await using var second = await KestrelServer.StartAsync(url: url);
+        var (client, resets, second) = await RestartedAsync(transport, listen: client => client.Invalidated += invalidated.Record);
+        await using var _ = client;
+        await using var __ = second;
 
         Assert.Equal("cursor-unknown", (await resets.NextAsync()).Reason);
         var sent = await second.InvalidateAsync(["todos"]);
         Assert.Equal(sent.Id, (await invalidated.NextAsync()).Message.Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transport.Matrix), MemberType = typeof(Transport))]
+    public async Task A_reset_tells_the_client_how_long_to_spread_its_refetches(Transport transport)
+    {
+        // A restarted node answers the reconnect's subscribe with a reset, and resets its clients when its log is lost.
+        var (client, resets, second) = await RestartedAsync(transport, options => options.RefetchSpread = TimeSpan.FromSeconds(3));
+        await using var _ = client;
+        await using var __ = second;
+        var restarted = await resets.NextAsync();
+        await second.Services.GetRequiredService<ILocalClientReset>().ResetAllAsync("backplane-restored", default).Within();
+        var reset = await resets.NextAsync();
+
+        Assert.Equal(("cursor-unknown", TimeSpan.FromSeconds(3)), (restarted.Reason, restarted.Spread));
+        Assert.Equal(("backplane-restored", TimeSpan.FromSeconds(3)), (reset.Reason, reset.Spread));
+    }
+
+    // A started client holding ["todos"] whose server stopped and started again on the same address (configured so).
+    private static async Task<(TagInvalidationClient Client, EventRecorder<ResetRequiredEventArgs> Resets, KestrelServer Second)> RestartedAsync(
+        Transport transport, Action<TagInvalidationOptions>? configure = null, Action<TagInvalidationClient>? listen = null)
+    {
+        var first = await KestrelServer.StartAsync();
+        var url = first.Address.ToString().TrimEnd('/');
+        var client = Create(first, transport, firstRetry: TimeSpan.FromMilliseconds(500));
+        var resets = new EventRecorder<ResetRequiredEventArgs>();
+        client.ResetRequired += resets.Record;
+        listen?.Invoke(client);
+        await client.StartAsync().Within();
+        await client.SubscribeAsync([["todos"]]).Within();
+        await first.DisposeAsync();
+        return (client, resets, await KestrelServer.StartAsync(configure, url: url));
     }
 
     [Theory]

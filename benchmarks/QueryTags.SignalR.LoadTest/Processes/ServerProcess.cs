@@ -42,7 +42,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>The last lines it printed.</summary>
     public string LastLines() => _process.LastLines();
 
-    public static async Task<ServerProcess> StartAsync(BenchSystem system, string? redis = null)
+    /// <param name="serveOptions">More options of the <c>serve</c> command, such as <c>--refetch-spread</c>.</param>
+    public static async Task<ServerProcess> StartAsync(BenchSystem system, string? redis = null, IReadOnlyList<string>? serveOptions = null)
     {
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var http2 = new TaskCompletionSource<Uri?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -68,7 +69,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         else
         {
             var (fileName, arguments) = BenchPaths.Self();
-            string[] serve = redis is null ? ["serve", system.Id()] : ["serve", system.Id(), "--redis", redis];
+            string[] serve = redis is null ? ["serve", system.Id(), .. serveOptions ?? []] : ["serve", system.Id(), "--redis", redis];
 
             // Server GC, as every ASP.NET Core app has by default (this program itself, the load generator, runs
             // with the workstation GC, which leaves the cores to the server between its collections).
@@ -104,6 +105,18 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<InvalidateReport>())?.Sequence
             ?? throw new InvalidOperationException("POST /bench/invalidate answered nothing.");
     }
+
+    /// <summary>Resets every connection of the node (our hub only) and starts the herd's clock; returns how many were reset.</summary>
+    public async Task<int> HerdResetAsync()
+    {
+        using var response = await _control.PostAsync("/bench/herd/reset", null);
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("connections").GetInt32();
+    }
+
+    /// <summary>When each data request since the herd's reset arrived and ended, in ms after the reset.</summary>
+    public async Task<double[][]> HerdRefetchesAsync() =>
+        await _control.GetFromJsonAsync<double[][]>("/bench/herd/refetches") ?? [];
 
     /// <summary>Sends SIGTERM and waits for the process to exit; returns how long that took.</summary>
     public async Task<TimeSpan> TerminateAsync()

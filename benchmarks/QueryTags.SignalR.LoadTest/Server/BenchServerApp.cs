@@ -28,7 +28,8 @@ internal static class BenchServerApp
 
     /// <param name="system">Which hub to serve.</param>
     /// <param name="redis">A Redis to share with other nodes (SignalR's backplane, and our log), or null.</param>
-    public static WebApplication Build(BenchSystem system, string? redis)
+    /// <param name="refetchSpread">Our hub's <see cref="TagInvalidationOptions.RefetchSpread"/> (null: its default).</param>
+    public static WebApplication Build(BenchSystem system, string? redis, TimeSpan? refetchSpread = null)
     {
         var builder = WebApplication.CreateBuilder();
         ListenOptions? http2 = null;
@@ -53,7 +54,11 @@ internal static class BenchServerApp
         if (system == BenchSystem.QueryTags)
         {
             // The publish time travels in the source text (the wire field origin), which clients only receive when the app opts in.
-            var tagInvalidation = builder.Services.AddTagInvalidation(options => options.SendSourceToClients = true);
+            var tagInvalidation = builder.Services.AddTagInvalidation(options =>
+            {
+                options.SendSourceToClients = true;
+                options.RefetchSpread = refetchSpread;
+            });
             signalR = tagInvalidation.AddSignalR();
             if (redis is not null)
             {
@@ -93,6 +98,7 @@ internal static class BenchServerApp
             // One invalidation, answered with its sequence: the drain scenario counts what its clients heard against it.
             app.MapPost("/bench/invalidate", async (string tag, ITagInvalidator invalidator) =>
                 new { sequence = (await invalidator.InvalidateTagsAsync([Tag.Parse(tag)])).Cursor!.Value.Sequence });
+            app.MapHerdEndpoints();
         }
 
         app.MapPost("/bench/gc", (bool? release) =>

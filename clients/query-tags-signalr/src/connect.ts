@@ -3,6 +3,7 @@ import type { TagInvalidationClient } from "./tagInvalidationClient.js";
 import type { TagInvalidationEvent } from "./tagInvalidationEvent.js";
 import { logError, toError } from "./logging.js";
 import { describeRejection } from "./protocol.js";
+import { refetchSpread } from "./refetchSpread.js";
 import { canonical, readTag, TagError, type Tag } from "./tags.js";
 
 /** A router whose loaders run again on `invalidate()`, such as TanStack Router's. */
@@ -14,6 +15,8 @@ export interface InvalidatableRouter {
 export interface CachedQuery {
   readonly queryHash: string;
   readonly meta: { readonly tags?: unknown } | undefined;
+  /** How many observers it has: one with any is on screen, and refetches first when refetches are spread. */
+  getObserversCount?(): number;
 }
 
 /**
@@ -71,6 +74,10 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
   // one more is due then.
   const pace = new Map<CachedQuery, { until: number; due?: boolean }>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  const spread = refetchSpread<CachedQuery>(
+    (planned) => invalidate((_, query) => query === planned, "coalesced"),
+    (query) => (query.getObserversCount?.() ?? 0) > 0,
+  );
 
   const report = (error: unknown): void => {
     try {
@@ -123,6 +130,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
   function release(query: CachedQuery): void {
     const previous = held.get(query);
     pace.delete(query);
+    spread.cancel(query);
     if (previous) {
       held.delete(query);
       client.unsubscribe([...previous.tags.values()]);
@@ -150,7 +158,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
   function start(queries: CachedQuery[]): Promise<unknown> {
     const until = performance.now() + coalesceWindowMs;
     const batch = new Set(queries);
-    batch.forEach((query) => pace.set(query, { until: Infinity }));
+    batch.forEach((query) => (spread.cancel(query), pace.set(query, { until: Infinity })));
     return queryClient
       .invalidateQueries({ predicate: (query) => batch.has(query), refetchType })
       .then(() => router?.invalidate())
@@ -167,17 +175,17 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
   }
 
   // Refetches the matching queries at once, except those refetched within the window or in flight: they are due
-  // once more when that is over.
-  function invalidate(matches: (tags: ReadonlyMap<string, Tag>) => boolean, cause: string, always = false): void {
+  // once more when that is over. With a spread, marks them invalid now and plans their refetches over it.
+  function invalidate(matches: (tags: ReadonlyMap<string, Tag>, query: CachedQuery) => boolean, cause: string, always = false, spreadMs = 0): void {
     const now = performance.now();
     const due: CachedQuery[] = [];
     const coalesced: CachedQuery[] = [];
     const waiting = new Map<number, CachedQuery[]>();
     for (const [query, entry] of held) {
       const paced = pace.get(query);
-      if (entry.tags.size === 0 || !matches(entry.tags)) {
+      if (entry.tags.size === 0 || !matches(entry.tags, query)) {
         continue;
-      } else if (!paced || now >= paced.until) {
+      } else if (spreadMs > 0 || !paced || now >= paced.until) {
         due.push(query);
         continue;
       }
@@ -192,25 +200,37 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
       }
     }
 
+    if (spreadMs > 0) {
+      const marked = new Set(due);
+      queryClient.invalidateQueries({ predicate: (query) => marked.has(query), refetchType: "none" }).catch(report);
+      spread.plan(due, spreadMs);
+      // Held back for now: the planned refetch reports them as "coalesced", as a window's later refetch does.
+      if (due.length > 0) {
+        client.reportRefetch({ cause, queries: [], coalesced: due });
+      }
+
+      return;
+    }
+
     waiting.forEach(later);
     refetch(due, cause, coalesced, always);
   }
 
-  const invalidateTags = (tags: readonly Tag[], cause: string): void => {
+  const invalidateTags = (tags: readonly Tag[], cause: string, spreadMs?: number): void => {
     const keys = tags.map(canonical);
-    invalidate((held) => keys.some((key) => held.has(key)), cause);
+    invalidate((held) => keys.some((key) => held.has(key)), cause, false, spreadMs);
   };
 
   function onEvent(event: TagInvalidationEvent): void {
     switch (event.type) {
       case "invalidate":
-        invalidateTags(event.matchedTags, event.message.id);
+        invalidateTags(event.matchedTags, event.message.id, event.message.spreadMs);
         break;
       case "missed":
         invalidateTags(event.missedTags, "missed");
         break;
       case "reset":
-        invalidate(() => true, "reset", true);
+        invalidate(() => true, "reset", true, event.spreadMs);
         break;
       case "rejected":
         event.rejections.forEach((rejection) => report(new TagError(rejection.rule, describeRejection(rejection))));
@@ -256,6 +276,7 @@ export function connectTagInvalidation(options: ConnectTagInvalidationOptions): 
     stopFollowing();
     stopListening();
     timers.forEach(clearTimeout);
+    spread.stop();
     for (const query of [...held.keys()]) {
       release(query);
     }

@@ -29,7 +29,7 @@ export type EngineEvent =
   | { readonly k: "message"; readonly message: InvalidationMessage }
   /** The answer to a subscribe: held tags invalidated since their cursor (often none; the cursor moves on). */
   | { readonly k: "missed"; readonly tags: readonly Tag[]; readonly cursor: string | null }
-  | { readonly k: "reset"; readonly reason: string; readonly cursor: string | null }
+  | { readonly k: "reset"; readonly reason: string; readonly cursor: string | null; readonly spreadMs: number }
   /** The tags the server refused in one subscribe; no tab holds them any more. */
   | { readonly k: "rejected"; readonly refused: readonly RefusedTag[] }
   /** A hub call that failed, or a tag from the server that is not one (with its rule). */

@@ -85,7 +85,7 @@ export class HubEngine implements ConnectionBackend {
       this.#guard(() => {
         const message = readResetMessage(wire);
         this.#advance(message.cursor);
-        this.#options.emit({ k: "reset", reason: message.reason, cursor: this.#cursor });
+        this.#options.emit({ k: "reset", reason: message.reason, cursor: this.#cursor, spreadMs: message.spreadMs });
       }),
     );
     connection.onreconnecting((error) =>
@@ -294,7 +294,7 @@ export class HubEngine implements ConnectionBackend {
       this.#advance(answer.cursor);
     }
 
-    const { missed, reset, rejected } = answers.result;
+    const { missed, reset, rejected, spreadMs } = answers.result;
     const refused: RefusedTag[] = [];
     for (const rejection of rejected) {
       // A refused tag will never be delivered; forgetting it keeps reconnects from sending it again.
@@ -309,7 +309,7 @@ export class HubEngine implements ConnectionBackend {
       this.#options.emit({ k: "rejected", refused });
     }
 
-    this.#options.emit(reset ? { k: "reset", reason: "cursor-unknown", cursor: this.#cursor } : { k: "missed", tags: missed, cursor: this.#cursor });
+    this.#options.emit(reset ? { k: "reset", reason: "cursor-unknown", cursor: this.#cursor, spreadMs } : { k: "missed", tags: missed, cursor: this.#cursor });
   }
 
   #advance(cursor: string | null | undefined): void {

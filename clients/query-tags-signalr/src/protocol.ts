@@ -26,12 +26,16 @@ export interface InvalidationMessage {
    * join the trace of the change that caused it; null when the publisher was not traced.
    */
   readonly traceparent: string | null;
+  /** Milliseconds over which to spread the refetches, on screen first (wire field `spread`); 0 for at once. */
+  readonly spreadMs: number;
 }
 
 /** The payload of the server's `reset` event: it cannot prove nothing was missed. */
 export interface ResetMessage {
   readonly reason: string;
   readonly cursor: string | null;
+  /** As {@link InvalidationMessage.spreadMs}. */
+  readonly spreadMs: number;
 }
 
 /** One tag of a subscribe call that the server refused. */
@@ -51,6 +55,8 @@ export interface SubscribeResult {
   readonly reset: boolean;
   readonly missed: readonly Tag[];
   readonly rejected: readonly TagRejection[];
+  /** With `reset`: as {@link InvalidationMessage.spreadMs}. */
+  readonly spreadMs: number;
 }
 
 /** The sentence for a tag the server refused, as errors and logs give it. */
@@ -71,6 +77,15 @@ export const readInvalidationIds = (header: string): string[] =>
 const unlimited = { maxSegments: Infinity, maxSegmentLength: Infinity };
 
 type Wire = Record<string, unknown> | null | undefined;
+
+/** The longest refetch spread a client accepts from a server, as the .NET client's. */
+export const longestSpreadMs = 60_000;
+
+// Any value: a hostile or broken server can neither fail a message nor park refetches for long.
+const spread = (value: unknown): number => {
+  const ms = typeof value === "bigint" || typeof value === "number" ? Math.floor(Number(value)) : 0;
+  return ms > 0 ? Math.min(ms, longestSpreadMs) : 0;
+};
 
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
@@ -98,9 +113,10 @@ export const readInvalidationMessage = (wire: Wire, onInvalid: OnInvalidTag): In
   cursor: text(wire?.cursor),
   source: text(wire?.origin),
   traceparent: text(wire?.traceparent),
+  spreadMs: spread(wire?.spread),
 });
 
-export const readResetMessage = (wire: Wire): ResetMessage => ({ reason: String(wire?.reason ?? ""), cursor: text(wire?.cursor) });
+export const readResetMessage = (wire: Wire): ResetMessage => ({ reason: String(wire?.reason ?? ""), cursor: text(wire?.cursor), spreadMs: spread(wire?.spread) });
 
 export const readSubscribeResult = (wire: Wire, onInvalid: OnInvalidTag): SubscribeResult => ({
   cursor: String(wire?.cursor ?? ""),
@@ -112,4 +128,5 @@ export const readSubscribeResult = (wire: Wire, onInvalid: OnInvalidTag): Subscr
     rule: String(rejection?.rule),
     reason: String(rejection?.reason),
   })),
+  spreadMs: spread(wire?.spread),
 });

@@ -16,15 +16,16 @@ export const followsServerStop = ({ previousRetryCount, retryReason }: RetryCont
   (previousRetryCount === 0 && endedWithoutError.test(retryReason.message)) || statusOf(retryReason) === 503;
 
 /**
- * Spreads the retries that follow a stopping server: to `policy`'s delay (at least the server's Retry-After, when its
- * 503 says one) it adds a random part of `jitterMs`, so the clients of a node that stops reach the next one over that
- * window rather than all at once. Other retries keep `policy`'s delay, and its null (give up) stays null.
+ * Spreads the retries that follow a stopping server, and every retry after the first: to `policy`'s delay (at least
+ * the server's Retry-After, when its 503 says one) it adds a random part of `jitterMs`, so the clients of a node that
+ * stops, or crashed and is not back at once, reach it over that window rather than all at once. The first retry after a
+ * cut connection keeps `policy`'s delay (at once: the cut may be this client's network), and its null stays null.
  */
 export function serverStopPolicy(policy: IRetryPolicy, jitterMs: number, random: () => number = Math.random): IRetryPolicy {
   return {
     nextRetryDelayInMilliseconds: (context) => {
       const delay = policy.nextRetryDelayInMilliseconds(context);
-      if (delay === null || !followsServerStop(context)) {
+      if (delay === null || (context.previousRetryCount === 0 && !followsServerStop(context))) {
         return delay;
       }
 

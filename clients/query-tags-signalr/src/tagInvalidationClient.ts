@@ -181,7 +181,7 @@ export class TagInvalidationClient {
     const ids = readInvalidationIds(invalidation.id);
     const fresh = this.#recentInvalidations.unappliedOfAny(ids, this.#held.matching(tags));
     if (fresh.length > 0) {
-      this.#events.emit({ type: "invalidate", message: { id: invalidation.id, tags, cursor: null, source: null, traceparent: null }, matchedTags: fresh });
+      this.#events.emit({ type: "invalidate", message: { id: invalidation.id, tags, cursor: null, source: null, traceparent: null, spreadMs: 0 }, matchedTags: fresh });
     }
 
     if (siblings) {
@@ -244,7 +244,7 @@ export class TagInvalidationClient {
       }
 
       case "reset":
-        this.#events.emit({ type: "reset", reason: event.reason, cursor: this.#cursor });
+        this.#events.emit({ type: "reset", reason: event.reason, cursor: this.#cursor, spreadMs: event.spreadMs });
         break;
       case "rejected": {
         // The server will never deliver them: no longer held, and no reconnect sends them again.

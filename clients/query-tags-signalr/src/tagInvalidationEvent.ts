@@ -37,8 +37,11 @@ export type TagInvalidationEvent =
   | ({ readonly type: "refetch" } & TagRefetch)
   /** Held tags were invalidated while the client was away or while their subscribe was in flight. */
   | { readonly type: "missed"; readonly missedTags: readonly Tag[]; readonly cursor: string | null }
-  /** The server cannot tell what was missed: refetch every tagged query. `reason` is `cursor-unknown` after a subscribe. */
-  | { readonly type: "reset"; readonly reason: string; readonly cursor: string | null }
+  /**
+   * The server cannot tell what was missed: refetch every tagged query, spread over `spreadMs` (0: at once) so a
+   * server's clients do not all refetch in the same second. `reason` is `cursor-unknown` after a subscribe.
+   */
+  | { readonly type: "reset"; readonly reason: string; readonly cursor: string | null; readonly spreadMs: number }
   /**
    * The server refused tags of a subscribe, each with its rule (`forbidden` when the user may not hold it, or a limit)
    * and reason; `index` points into the whole subscribe the client sent. They are no longer held and are not sent

@@ -6,7 +6,7 @@ namespace QueryTags.SignalR;
 /// <summary>The payload of the server → client <c>invalidate</c> event.</summary>
 /// <remarks>
 /// MessagePack writes a map with the same lower-case keys as JSON; <see cref="TraceParent"/> is left out of both
-/// when it is null, so a message published outside any trace costs no more bytes than before it existed.
+/// when it is null, and <see cref="SpreadMilliseconds"/> when it is 0, so a message costs no bytes for what it does not say.
 /// </remarks>
 [MessagePackObject]
 [MessagePackFormatter(typeof(InvalidationMessageMessagePackFormatter))]
@@ -43,4 +43,14 @@ public sealed class InvalidationMessage
     [JsonPropertyName("traceparent")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? TraceParent { get; set; }
+
+    /// <summary>
+    /// How long, in milliseconds, the clients this reaches (an invalidation of a tag many hold) should spread their refetches over (queries on screen
+    /// first), so they do not all hit the app at once; 0 for at once. Clients cut a value above 60,000 to it.
+    /// </summary>
+    [Key("spread")]
+    [JsonPropertyName("spread")]
+    [JsonConverter(typeof(WireSpreadJsonConverter))]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int SpreadMilliseconds { get; set; }
 }

@@ -4,17 +4,19 @@ using MessagePack.Formatters;
 namespace QueryTags.SignalR;
 
 /// <summary>
-/// Writes an <see cref="InvalidationMessage"/> as a map with lower-case string keys, <c>traceparent</c> only when
-/// there is one; reads such a map in any key order and skips keys it does not know.
+/// Writes an <see cref="InvalidationMessage"/> as a map with lower-case string keys, <c>traceparent</c> and <c>spread</c>
+/// only when there is one; reads such a map in any key order and skips keys it does not know.
 /// </summary>
 internal sealed class InvalidationMessageMessagePackFormatter : IMessagePackFormatter<InvalidationMessage>
 {
+    private static readonly WireSpreadMessagePackFormatter Spread = new();
+
     public void Serialize(ref MessagePackWriter writer, InvalidationMessage value, MessagePackSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(value);
         var tags = options.Resolver.GetFormatterWithVerify<Tag>();
         var cursors = options.Resolver.GetFormatterWithVerify<InvalidationCursor>();
-        writer.WriteMapHeader(value.TraceParent is null ? 4 : 5);
+        writer.WriteMapHeader(4 + (value.TraceParent is null ? 0 : 1) + (value.SpreadMilliseconds == 0 ? 0 : 1));
         writer.Write("id");
         writer.Write(value.Id);
         writer.Write("tags");
@@ -40,6 +42,12 @@ internal sealed class InvalidationMessageMessagePackFormatter : IMessagePackForm
         {
             writer.Write("traceparent");
             writer.Write(traceParent);
+        }
+
+        if (value.SpreadMilliseconds != 0)
+        {
+            writer.Write("spread");
+            writer.Write(value.SpreadMilliseconds);
         }
     }
 
@@ -83,6 +91,9 @@ internal sealed class InvalidationMessageMessagePackFormatter : IMessagePackForm
                         break;
                     case "traceparent":
                         message.TraceParent = reader.ReadString();
+                        break;
+                    case "spread":
+                        message.SpreadMilliseconds = Spread.Deserialize(ref reader, options);
                         break;
                     default:
                         reader.Skip();

@@ -19,4 +19,13 @@ public sealed class ResetMessage
     [Key("cursor")]
     [JsonPropertyName("cursor")]
     public InvalidationCursor? Cursor { get; set; }
+
+    /// <summary>
+    /// How long, in milliseconds, the clients this reaches should spread their refetches over (queries on screen
+    /// first), so they do not all hit the app at once; 0 for at once. Clients cut a value above 60,000 to it.
+    /// </summary>
+    [Key("spread")]
+    [JsonPropertyName("spread")]
+    [JsonConverter(typeof(WireSpreadJsonConverter))]
+    public int SpreadMilliseconds { get; set; }
 }

@@ -13,7 +13,15 @@ public sealed record MissedInvalidationsEventArgs(IReadOnlyList<Tag> MissedTags,
 /// <summary>The server cannot tell what was missed: refetch everything that is tagged.</summary>
 /// <param name="Reason">Why: the server's reason from a <c>reset</c> event, or <c>cursor-unknown</c> when a subscribe answered reset.</param>
 /// <param name="Cursor">The cursor the client now holds.</param>
-public sealed record ResetRequiredEventArgs(string Reason, InvalidationCursor? Cursor);
+public sealed record ResetRequiredEventArgs(string Reason, InvalidationCursor? Cursor)
+{
+    /// <summary>
+    /// The window the server asked its clients to spread their refetches over (the wire field <c>spread</c>, cut to
+    /// 0–60 s), so they do not all hit the app in the same second; zero for at once. The client does not delay the
+    /// event: an app refetches what it shows early in the window and the rest over it.
+    /// </summary>
+    public TimeSpan Spread { get; init; }
+}
 
 /// <summary>Tags the server refused; the client holds them no longer.</summary>
 /// <param name="Rejections">Each refused tag with its index in the call, the tag as sent, its rule and the reason.</param>

@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace QueryTags.SignalR.Client.Internal;
 
 /// <summary>
-/// Spreads the retries that follow a stopping server: to the delay of the policy it wraps (at least the server's
-/// <c>Retry-After</c>, when it sent one) it adds a random part of <c>jitter</c>, so the clients of a node that stops
-/// reach the next one over that window rather than all at once. Other retries keep the wrapped policy's delay.
+/// Spreads the retries that follow a stopping server, and every retry after the first: to the delay of the policy it
+/// wraps (at least the server's <c>Retry-After</c>, when it sent one) it adds a random part of <c>jitter</c>, so the
+/// clients of a node that stops, or crashed and is not back at once, reach it over that window rather than all at once.
+/// The first retry after a cut connection keeps the wrapped policy's delay (at once: the cut may be this client's network).
 /// </summary>
 /// <param name="policy">The policy whose delays it spreads; its null (give up) stays null.</param>
 /// <param name="jitter">The window; zero spreads nothing.</param>
@@ -24,7 +25,7 @@ internal sealed class ServerStopRetryPolicy(IRetryPolicy policy, TimeSpan jitter
             return null;
         }
 
-        if (!ServerStop.Caused(retryContext))
+        if (retryContext.PreviousRetryCount == 0 && !ServerStop.Caused(retryContext))
         {
             return delay;
         }

@@ -108,6 +108,15 @@ public sealed class TagInvalidationOptions
     /// </summary>
     public TimeSpan UnsentSendGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long clients spread the refetches of a <c>reset</c> (and of an invalidation that reaches many connections)
+    /// so they do not all hit the app at once: queries on screen refetch early in the window, the others over it.
+    /// Default null: 5 ms per connection reached on this node (2,000 connections: 10 s), none under 100 connections,
+    /// at most 30 s. <see cref="TimeSpan.Zero"/> turns it off; another value is the window of every reset and of every
+    /// invalidation that reaches 100 connections or more of this node. At most 60 s, the most clients accept.
+    /// </summary>
+    public TimeSpan? RefetchSpread { get; set; }
+
     /// <summary>How long a subscribe waits for its group joins (a backplane that is down) before it gives up and leaves them.</summary>
     internal TimeSpan GroupJoinTimeout { get; set; } = TimeSpan.FromSeconds(3);
 

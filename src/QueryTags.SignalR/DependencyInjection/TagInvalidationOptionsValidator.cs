@@ -50,6 +50,11 @@ internal sealed class TagInvalidationOptionsValidator : IValidateOptions<TagInva
             failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.UnsentSendGrace)} must be at least 100 ms (sends take that long under load); it is {options.UnsentSendGrace}.");
         }
 
+        if (options.RefetchSpread is { } spread && (spread < TimeSpan.Zero || spread > RefetchSpreadWindow.Longest))
+        {
+            failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.RefetchSpread)} must be between zero (off) and 60 seconds (clients cut a longer window to that), or null for the default scaled to the connections; it is {spread}.");
+        }
+
         if (options.RetentionWindow <= TimeSpan.Zero)
         {
             failures.Add($"{nameof(TagInvalidationOptions)}.{nameof(options.RetentionWindow)} must be positive; it is {options.RetentionWindow}.");

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace QueryTags.SignalR.Internal;
 
@@ -13,7 +14,7 @@ namespace QueryTags.SignalR.Internal;
 /// One shared map rather than <see cref="HubCallerContext.Items"/>: that is a dictionary of its own per
 /// connection (about half a kilobyte each), and an idle server holds many connections.
 /// </remarks>
-internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidationHubClient> hubContext, InvalidationLog log, ServerCaches caches) : ILocalClientReset
+internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidationHubClient> hubContext, InvalidationLog log, ServerCaches caches, IOptions<TagInvalidationOptions> options) : ILocalClientReset
 {
     private readonly ConcurrentDictionary<string, ConnectionSubscriptions> _connections = new(StringComparer.Ordinal);
     private volatile bool _leaving;
@@ -65,8 +66,15 @@ internal sealed class LocalConnections(IHubContext<InvalidationHub, IInvalidatio
         // The refetch a reset starts must read fresh data: whatever may have gone unevicted is evicted first, and a
         // failed eviction throws before anyone is told.
         await caches.EvictAllAsync(reason, cancellationToken);
-        var message = new ResetMessage { Reason = reason, Cursor = await log.CurrentAsync(cancellationToken) };
         var ids = _connections.Keys.ToArray();
+
+        // Every client of the node refetches everything: spread, or the app behind the node takes them all at once.
+        var message = new ResetMessage
+        {
+            Reason = reason,
+            Cursor = await log.CurrentAsync(cancellationToken),
+            SpreadMilliseconds = RefetchSpreadWindow.ForReset(ids.Length, options.Value.RefetchSpread),
+        };
         await Task.WhenAll(ids.Select(id => hubContext.Clients.Client(id).Reset(message)));
         return ids.Length;
     }

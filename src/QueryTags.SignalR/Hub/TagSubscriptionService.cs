@@ -99,6 +99,9 @@ internal sealed class TagSubscriptionService(
         {
             Cursor = replay.Current,
             Reset = replay.Reset,
+
+            // A node that restarted answers every reconnecting client with a reset: spread by how many are here now.
+            SpreadMilliseconds = replay.Reset ? RefetchSpreadWindow.ForReset(localConnections.Count, _options.RefetchSpread) : 0,
             Missed = replay.Missed,
             Rejected = admitted.Rejected,
         };

@@ -27,11 +27,13 @@ internal sealed class HubTagInvalidator(
     LoggingThrottle loggingThrottle,
     ResponseInvalidations responses,
     RecentlyPublished recent,
+    HeldTagCounts held,
     ILogger<HubTagInvalidator> logger) : ITagInvalidator
 {
     private readonly TagLimits _limits = options.Value.Limits;
     private readonly int _maxGroupDepth = options.Value.MaxGroupDepth;
     private readonly bool _sendSource = options.Value.SendSourceToClients;
+    private readonly TimeSpan? _refetchSpread = options.Value.RefetchSpread;
 
     public Task<InvalidationMessage> InvalidateTagsAsync(IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default) =>
         PublishAsync(tags, source, id: null, cancellationToken);
@@ -158,10 +160,24 @@ internal sealed class HubTagInvalidator(
         return groups;
     }
 
+    // The connections of this node the sends reach (one in two target groups counts twice: an estimate that errs
+    // towards spreading). Other nodes of a scale-out are taken to hold as many, as a balancer spreads connections.
+    private int AudienceOf(Dictionary<string, List<Tag>> groups)
+    {
+        var reached = 0;
+        foreach (var group in groups.Keys)
+        {
+            reached += held.HoldersOf(TagPrefixes.Named(group));
+        }
+
+        return reached;
+    }
+
     // Starts the sends and watches them without waiting: what SignalR cannot deliver is logged and counted, and left
     // unconfirmed in the log, which has it sent again; what it delivers is confirmed.
     private void HandOver(InvalidationMessage message, Dictionary<string, List<Tag>> groups, bool resent)
     {
+        message.SpreadMilliseconds = RefetchSpreadWindow.ForInvalidation(AudienceOf(groups), _refetchSpread);
         Task sending;
         try
         {
@@ -254,5 +270,5 @@ internal sealed class HubTagInvalidator(
     }
 
     private static InvalidationMessage Copy(InvalidationMessage message, IReadOnlyList<Tag> tags, string? source) =>
-        new() { Id = message.Id, Tags = tags, Cursor = message.Cursor, Source = source, TraceParent = message.TraceParent };
+        new() { Id = message.Id, Tags = tags, Cursor = message.Cursor, Source = source, TraceParent = message.TraceParent, SpreadMilliseconds = message.SpreadMilliseconds };
 }

@@ -35,11 +35,11 @@ internal sealed class TestServices
         Meters = provider.GetRequiredService<IMeterFactory>();
         Metrics = new TagInvalidationMetrics(Meters, ConnectionKinds, HeldTags);
         Caches = new ServerCaches(evictors ?? [], Metrics, CachesLogger);
-        Connections = new LocalConnections(HubContext, Log, Caches);
+        Connections = new LocalConnections(HubContext, Log, Caches, Options);
         Admission = new TagAdmission(Options, new TagAuthorizer(Microsoft.Extensions.Options.Options.Create(authorization), provider, new LoggingThrottle(), NullLogger<TagAuthorizer>.Instance));
         UserConnections = new LocalUserConnections(new ConnectionBindings(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new Microsoft.AspNetCore.Http.Connections.ConnectionOptions())), SubscriptionLogger);
         Subscriptions = new TagSubscriptionService(Options, Admission, Log, Metrics, Connections, UserConnections, ConnectionKinds, HeldTags, time ?? TimeProvider.System, LoggingThrottle, SubscriptionLogger);
-        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LoggingThrottle, new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()), Recent, InvalidatorLogger);
+        Invalidator = new HubTagInvalidator(HubContext, Log, Options, Metrics, Caches, LoggingThrottle, new ResponseInvalidations(new Microsoft.AspNetCore.Http.HttpContextAccessor()), Recent, HeldTags, InvalidatorLogger);
     }
 
     public IOptions<TagInvalidationOptions> Options { get; }

@@ -119,7 +119,7 @@ describe("transient failures", () => {
     expect(statuses).toEqual(["connecting", "connected", "reconnecting", "connected"]);
     expect(app.connection?.state).toBe(HubConnectionState.Connected);
     // A restarted server has a new log: the client is told to refetch everything.
-    await vi.waitFor(() => expect(events).toEqual([{ type: "reset", reason: "cursor-unknown", cursor: expect.any(String) }]));
+    await vi.waitFor(() => expect(events).toEqual([{ type: "reset", reason: "cursor-unknown", cursor: expect.any(String), spreadMs: 0 }]));
     expect(warnings.mock.calls.map(([message]) => String(message))).toEqual([expect.stringContaining("the connection was lost")]);
     expect(errors).not.toHaveBeenCalled();
   });

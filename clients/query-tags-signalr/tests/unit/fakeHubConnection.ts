@@ -129,7 +129,7 @@ export class FakeHubConnection {
   }
 }
 
-export function subscribeResult(overrides: Partial<{ cursor: string; reset: boolean; missed: unknown[]; rejected: unknown[] }> = {}) {
+export function subscribeResult(overrides: Partial<{ cursor: string; reset: boolean; missed: unknown[]; rejected: unknown[]; spread: unknown }> = {}) {
   return { cursor: "e:1", reset: false, missed: [], rejected: [], ...overrides };
 }
 

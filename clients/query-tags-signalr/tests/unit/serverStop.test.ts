@@ -35,11 +35,11 @@ describe("serverStopPolicy", () => {
     expect(policy.nextRetryDelayInMilliseconds({ previousRetryCount: 1, elapsedMilliseconds: 0, retryReason: negotiateRefused("(Retry-After: 3600)") })).toBe(61_000);
   });
 
-  test("other failures keep the policy's delay: a cut WebSocket reconnects at once", () => {
+  test("a cut WebSocket reconnects at once; a later retry, the server not back, is spread", () => {
     const policy = serverStopPolicy(foreverRetryPolicy, 2000, () => 0.5);
 
     expect(policy.nextRetryDelayInMilliseconds({ previousRetryCount: 0, elapsedMilliseconds: 0, retryReason: webSocket1006 })).toBe(0);
-    expect(policy.nextRetryDelayInMilliseconds({ previousRetryCount: 1, elapsedMilliseconds: 0, retryReason: new Error("Failed to fetch") })).toBe(1000);
+    expect(policy.nextRetryDelayInMilliseconds({ previousRetryCount: 1, elapsedMilliseconds: 0, retryReason: new Error("Failed to fetch") })).toBe(2000);
     // A later attempt's own "unknown error" is not the server's close.
     expect(followsServerStop({ previousRetryCount: 1, elapsedMilliseconds: 0, retryReason: closedWithoutError })).toBe(false);
   });

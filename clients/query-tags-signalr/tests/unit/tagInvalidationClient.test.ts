@@ -199,8 +199,8 @@ describe("server events", () => {
     connection.receive("invalidate", { ...rest, id: "id-2", origin });
 
     expect(events).toEqual([
-      { type: "invalidate", message: { ...rest, source: null }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
-      { type: "invalidate", message: { ...rest, id: "id-2", source: "node-a" }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
+      { type: "invalidate", message: { ...rest, source: null, spreadMs: 0 }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
+      { type: "invalidate", message: { ...rest, id: "id-2", source: "node-a", spreadMs: 0 }, matchedTags: [["todo", 5], ["todo", 5, "comments"]] },
     ]);
     expect(client.cursor).toBe("e:7");
   });
@@ -274,7 +274,7 @@ describe("server events", () => {
     const { connection, client, events } = await started();
     connection.receive("reset", { reason: "backplane-restored", cursor: "f:3" });
 
-    expect(events).toEqual([{ type: "reset", reason: "backplane-restored", cursor: "f:3" }]);
+    expect(events).toEqual([{ type: "reset", reason: "backplane-restored", cursor: "f:3", spreadMs: 0 }]);
     expect(client.cursor).toBe("f:3");
   });
 });
@@ -311,7 +311,7 @@ describe("reconnect", () => {
     connection.reconnect();
     await settle();
 
-    expect(events).toEqual([{ type: "reset", reason: "cursor-unknown", cursor: "new:0" }]);
+    expect(events).toEqual([{ type: "reset", reason: "cursor-unknown", cursor: "new:0", spreadMs: 0 }]);
   });
 });
 
@@ -354,12 +354,13 @@ describe("status and lifetime", () => {
       connection.startError = () => (connection.startCalls < 6 ? new TypeError("Failed to fetch") : undefined);
       const starting = client.start();
 
-      // The forever policy: at once, then after 1, 2 and 5 s, then every 10 s.
+      // The forever policy: at once, then after 1, 2 and 5 s, then every 10 s; each retry after the first also waits
+      // a random part of the 2 s server-stop window.
       await vi.advanceTimersByTimeAsync(0);
       expect(connection.startCalls).toBe(2);
       expect(events).toEqual([]);
       expect(client.state.get()).toMatchObject({ status: "connecting", error: undefined });
-      await vi.advanceTimersByTimeAsync(1_000);
+      await vi.advanceTimersByTimeAsync(1_000 + 2_000);
       expect(connection.startCalls).toBe(3);
       // The hint's sentences are imported when it is needed.
       await vi.waitFor(() => expect(client.state.get()).toMatchObject({ status: "connecting", error: { failure: "unreachable", detail: "Failed to fetch" } }));
@@ -369,7 +370,7 @@ describe("status and lifetime", () => {
       expect(events).toEqual([{ type: "error", error }]);
 
       // Still trying, and said once: the fourth and fifth tries add nothing; the sixth connects and clears it.
-      await vi.advanceTimersByTimeAsync(2_000 + 5_000 + 10_000);
+      await vi.advanceTimersByTimeAsync(2_000 + 5_000 + 10_000 + 3 * 2_000);
       await starting;
       expect(connection.startCalls).toBe(6);
       expect(client.state.get()).toEqual({ status: "connected", error: undefined, role: "own" });

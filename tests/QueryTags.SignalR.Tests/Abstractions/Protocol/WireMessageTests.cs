@@ -70,7 +70,7 @@ public class WireMessageTests
         var json = JsonSerializer.Serialize(Subscribed, Json(options));
 
         Assert.Equal(
-            """{"cursor":"e1:9","reset":false,"missed":[["todo",5,"comments"]],"rejected":[{"index":2,"tag":"[1.5]","rule":"segment-type","reason":"a float"}]}""",
+            """{"cursor":"e1:9","reset":false,"missed":[["todo",5,"comments"]],"rejected":[{"index":2,"tag":"[1.5]","rule":"segment-type","reason":"a float"}],"spread":0}""",
             json);
         AssertSubscribeResultEqual(Subscribed, JsonSerializer.Deserialize<SubscribeResult>(json, Json(options))!);
     }
@@ -81,7 +81,7 @@ public class WireMessageTests
     {
         var json = JsonSerializer.Serialize(Reset, Json(options));
 
-        Assert.Equal("""{"reason":"backplane-restored","cursor":"e2:0"}""", json);
+        Assert.Equal("""{"reason":"backplane-restored","cursor":"e2:0","spread":0}""", json);
         var read = JsonSerializer.Deserialize<ResetMessage>(json, Json(options))!;
         Assert.Equal(Reset.Reason, read.Reason);
         Assert.Equal(Reset.Cursor, read.Cursor);
@@ -195,7 +195,7 @@ public class WireMessageTests
         var bytes = MessagePackSerializer.Serialize(Subscribed, MessagePack(options));
 
         var map = ReadMap(bytes);
-        Assert.Equal(["cursor", "reset", "missed", "rejected"], map.Keys);
+        Assert.Equal(["cursor", "reset", "missed", "rejected", "spread"], map.Keys);
         Assert.Equal(false, map["reset"]);
         Assert.Equal(["todo", (byte)5, "comments"], Assert.IsType<object[]>(Assert.Single(Assert.IsType<object[]>(map["missed"]))));
         var rejection = AsMap(Assert.Single(Assert.IsType<object[]>(map["rejected"])));
@@ -226,7 +226,7 @@ public class WireMessageTests
         var bytes = MessagePackSerializer.Serialize(Reset, MessagePack(options));
 
         var map = ReadMap(bytes);
-        Assert.Equal(["reason", "cursor"], map.Keys);
+        Assert.Equal(["reason", "cursor", "spread"], map.Keys);
         Assert.Equal("backplane-restored", map["reason"]);
         Assert.Equal("e2:0", map["cursor"]);
         var read = MessagePackSerializer.Deserialize<ResetMessage>(bytes, MessagePack(options));
@@ -259,6 +259,79 @@ public class WireMessageTests
         Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", read.TraceParent);
     }
 
+    [Theory]
+    [MemberData(nameof(JsonOptionNames))]
+    public void A_spread_is_written_on_an_invalidation_and_a_reset_that_have_one(string options)
+    {
+        var spread = Invalidation;
+        spread.SpreadMilliseconds = 5000;
+
+        var json = JsonSerializer.Serialize(spread, Json(options));
+        var reset = JsonSerializer.Serialize(new ResetMessage { Reason = "new-epoch", SpreadMilliseconds = 250 }, Json(options));
+
+        Assert.Equal("""{"id":"0197a5b0c1d2","tags":[["todos"],["todo",5]],"cursor":"e1:7","origin":null,"spread":5000}""", json);
+        AssertInvalidationEqual(spread, JsonSerializer.Deserialize<InvalidationMessage>(json, Json(options))!);
+        Assert.Equal("""{"reason":"new-epoch","cursor":null,"spread":250}""", reset);
+        Assert.Equal(250, JsonSerializer.Deserialize<ResetMessage>(reset, Json(options))!.SpreadMilliseconds);
+    }
+
+    [Theory]
+    [MemberData(nameof(MessagePackOptionNames))]
+    public void A_spread_is_written_on_an_invalidation_that_has_one_messagepack(string options)
+    {
+        var spread = Invalidation;
+        spread.SpreadMilliseconds = 5000;
+
+        var bytes = MessagePackSerializer.Serialize(spread, MessagePack(options));
+
+        var map = ReadMap(bytes);
+        Assert.Equal(["id", "tags", "cursor", "origin", "spread"], map.Keys);
+        Assert.Equal((ushort)5000, map["spread"]);
+        AssertInvalidationEqual(spread, MessagePackSerializer.Deserialize<InvalidationMessage>(bytes, MessagePack(options)));
+    }
+
+    [Theory]
+    [InlineData("-5", 0)]
+    [InlineData("1.9", 1)]
+    [InlineData("1e300", 60_000)]
+    [InlineData("60001", 60_000)]
+    [InlineData("\"5000\"", 0)]
+    [InlineData("[5000]", 0)]
+    [InlineData("null", 0)]
+    public void A_hostile_spread_is_cut_to_0_to_60_seconds_json(string value, int expected)
+    {
+        foreach (var options in new[] { "default", "signalr" })
+        {
+            Assert.Equal(expected, JsonSerializer.Deserialize<InvalidationMessage>($$"""{"id":"x","tags":[],"spread":{{value}}}""", Json(options))!.SpreadMilliseconds);
+            Assert.Equal(expected, JsonSerializer.Deserialize<ResetMessage>($$"""{"reason":"x","spread":{{value}}}""", Json(options))!.SpreadMilliseconds);
+            Assert.Equal(expected, JsonSerializer.Deserialize<SubscribeResult>($$"""{"cursor":"e1:1","reset":true,"spread":{{value}}}""", Json(options))!.SpreadMilliseconds);
+        }
+    }
+
+    public static TheoryData<object?, int> HostileMessagePackSpreads => new()
+    {
+        { -5, 0 },
+        { ulong.MaxValue, 60_000 },
+        { 1e300, 60_000 },
+        { double.NaN, 0 },
+        { "5000", 0 },
+        { new object[] { 5000 }, 0 },
+        { null, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileMessagePackSpreads))]
+    public void A_hostile_spread_on_an_invalidation_is_cut_to_0_to_60_seconds_messagepack(object? value, int expected)
+    {
+        foreach (var options in new[] { "standard", "signalr" })
+        {
+            byte[] Map(params (string Key, object? Value)[] members) =>
+                MessagePackSerializer.Serialize(members.ToDictionary(member => member.Key, member => member.Value), MessagePackSerializerOptions.Standard);
+
+            Assert.Equal(expected, MessagePackSerializer.Deserialize<InvalidationMessage>(Map(("id", "x"), ("spread", value), ("tags", Array.Empty<object>())), MessagePack(options)).SpreadMilliseconds);
+        }
+    }
+
     private static JsonSerializerOptions Json(string name) =>
         name == "signalr" ? new JsonHubProtocolOptions().PayloadSerializerOptions : JsonSerializerOptions.Default;
 
@@ -282,12 +355,14 @@ public class WireMessageTests
         Assert.Equal(expected.Cursor, actual.Cursor);
         Assert.Equal(expected.Source, actual.Source);
         Assert.Equal(expected.TraceParent, actual.TraceParent);
+        Assert.Equal(expected.SpreadMilliseconds, actual.SpreadMilliseconds);
     }
 
     private static void AssertSubscribeResultEqual(SubscribeResult expected, SubscribeResult actual)
     {
         Assert.Equal(expected.Cursor, actual.Cursor);
         Assert.Equal(expected.Reset, actual.Reset);
+        Assert.Equal(expected.SpreadMilliseconds, actual.SpreadMilliseconds);
         Assert.Equal(expected.Missed, actual.Missed);
         Assert.Equal(
             expected.Rejected.Select(r => (r.Index, r.Tag, r.Rule, r.Reason)),

@@ -51,14 +51,15 @@ public class ServerStopRetryPolicyTests
     }
 
     [Fact]
-    public void Other_failures_keep_the_policys_delay()
+    public void A_cut_connection_retries_at_once_and_a_later_retry_the_server_not_back_is_spread()
     {
         var policy = new ServerStopRetryPolicy(new ForeverRetryPolicy(), Jitter, random: () => 0.5);
 
-        // A connection cut (1006) and a refused TCP connection: reconnect as the policy says, at once first.
+        // A connection cut (1006): at once, as the policy says. Then a refused TCP connection or a balancer's 502: the
+        // node is down, and its clients, cut together, must not retry in step.
         Assert.Equal(TimeSpan.Zero, policy.NextRetryDelay(new RetryContext { PreviousRetryCount = 0, RetryReason = new WebSocketException(WebSocketError.ConnectionClosedPrematurely) }));
-        Assert.Equal(TimeSpan.FromSeconds(1), policy.NextRetryDelay(new RetryContext { PreviousRetryCount = 1, RetryReason = new HttpRequestException("refused", new IOException("connection refused")) }));
-        Assert.Equal(TimeSpan.FromSeconds(1), policy.NextRetryDelay(new RetryContext { PreviousRetryCount = 1, RetryReason = new HttpRequestException("bad gateway", null, HttpStatusCode.BadGateway) }));
+        Assert.Equal(TimeSpan.FromSeconds(2), policy.NextRetryDelay(new RetryContext { PreviousRetryCount = 1, RetryReason = new HttpRequestException("refused", new IOException("connection refused")) }));
+        Assert.Equal(TimeSpan.FromSeconds(2), policy.NextRetryDelay(new RetryContext { PreviousRetryCount = 1, RetryReason = new HttpRequestException("bad gateway", null, HttpStatusCode.BadGateway) }));
     }
 
     [Fact]
