@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using QueryTags.SignalR;
 using QueryTags.SignalR.EntityFrameworkCore.Internal;
+using QueryTags.SignalR.Internal;
 
 namespace Microsoft.EntityFrameworkCore;
 
@@ -27,7 +28,9 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
         ArgumentNullException.ThrowIfNull(services);
         var invalidator = services.GetService<ITagInvalidator>()
             ?? throw new InvalidOperationException("UseTagInvalidation needs an ITagInvalidator: call 'services.AddTagInvalidation()'.");
-        return optionsBuilder.UseTagInvalidation(invalidator, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>());
+        // A context type relayed through the outbox (AddEntityFrameworkCoreOutbox) writes its tags there instead.
+        var outbox = services.GetService<Outboxes>() is { } outboxes ? new OutboxCommits(outboxes, services.GetService<ResponseInvalidations>()) : null;
+        return optionsBuilder.AddInterceptor(invalidator, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>(), outbox);
     }
 
     /// <summary>
@@ -44,8 +47,7 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
         ArgumentNullException.ThrowIfNull(invalidator);
-        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
-        return optionsBuilder.AddInterceptors(new TagInvalidationInterceptor(invalidator, new EntityFrameworkCoreMetrics(meterFactory), logger));
+        return optionsBuilder.AddInterceptor(invalidator, loggerFactory, meterFactory, outbox: null);
     }
 
     /// <inheritdoc cref="UseTagInvalidation(DbContextOptionsBuilder, IServiceProvider)"/>
@@ -58,6 +60,14 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
         this DbContextOptionsBuilder<TContext> optionsBuilder, ITagInvalidator invalidator, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
         where TContext : DbContext =>
         (DbContextOptionsBuilder<TContext>)((DbContextOptionsBuilder)optionsBuilder).UseTagInvalidation(invalidator, loggerFactory, meterFactory);
+
+    private static DbContextOptionsBuilder AddInterceptor(
+        this DbContextOptionsBuilder optionsBuilder, ITagInvalidator invalidator, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory, OutboxCommits? outbox)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
+        return optionsBuilder.AddInterceptors(new TagInvalidationInterceptor(invalidator, new EntityFrameworkCoreMetrics(meterFactory), logger, outbox));
+    }
 
     /// <summary>The category of this package's log messages.</summary>
     internal const string LogCategory = "QueryTags.SignalR.EntityFrameworkCore";
