@@ -175,7 +175,7 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
             tags.AddRange(saving.Tags);
             foreach (var (entry, entityTags) in state.Added ?? [])
             {
-                AddTags(entityTags, entry, EntityState.Added, original: false, tags);
+                AddTags(() => entityTags.AddCommitting(entry, tags), entry, EntityState.Added);
             }
         }
 
@@ -286,11 +286,15 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
         }
     }
 
-    private void AddTags(EntityTags entityTags, EntityEntry entry, EntityState change, bool original, DistinctTags tags)
+    private void AddTags(EntityTags entityTags, EntityEntry entry, EntityState change, bool original, DistinctTags tags) =>
+        AddTags(() => entityTags.Add(entry, original, tags), entry, change);
+
+    // A tag function that throws is logged and counted; the save and the other entities' tags go on.
+    private void AddTags(Action add, EntityEntry entry, EntityState change)
     {
         try
         {
-            entityTags.Add(entry, original, tags);
+            add();
         }
         catch (Exception exception)
         {
