@@ -26,6 +26,9 @@ internal sealed class ContextInvalidations
     /// <summary>With the outbox: the id of the row the committing transaction wrote, until it committed or failed.</summary>
     public string? OutboxId { get; set; }
 
+    /// <summary>With the outbox: the tags of that row, published under its id once the transaction committed.</summary>
+    public DistinctTags? OutboxTags { get; set; }
+
     /// <summary>With the outbox: the SaveChanges in progress had its row written by the commit of its own transaction.</summary>
     public bool OutboxWrittenBySave { get; set; }
 

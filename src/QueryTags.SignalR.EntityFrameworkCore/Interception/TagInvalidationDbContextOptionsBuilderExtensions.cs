@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using QueryTags.SignalR;
 using QueryTags.SignalR.EntityFrameworkCore.Internal;
-using QueryTags.SignalR.Internal;
 
 namespace Microsoft.EntityFrameworkCore;
 
@@ -29,8 +28,7 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
         var invalidator = services.GetService<ITagInvalidator>()
             ?? throw new InvalidOperationException("UseTagInvalidation needs an ITagInvalidator: call 'services.AddTagInvalidation()'.");
         // A context type relayed through the outbox (AddEntityFrameworkCoreOutbox) writes its tags there instead.
-        var outbox = services.GetService<Outboxes>() is { } outboxes ? new OutboxCommits(outboxes, services.GetService<ResponseInvalidations>()) : null;
-        return optionsBuilder.AddInterceptor(invalidator, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>(), outbox);
+        return optionsBuilder.AddInterceptor(invalidator, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>(), services.GetService<Outboxes>());
     }
 
     /// <summary>
@@ -47,7 +45,7 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
         ArgumentNullException.ThrowIfNull(invalidator);
-        return optionsBuilder.AddInterceptor(invalidator, loggerFactory, meterFactory, outbox: null);
+        return optionsBuilder.AddInterceptor(invalidator, loggerFactory, meterFactory, outboxes: null);
     }
 
     /// <inheritdoc cref="UseTagInvalidation(DbContextOptionsBuilder, IServiceProvider)"/>
@@ -62,11 +60,11 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
         (DbContextOptionsBuilder<TContext>)((DbContextOptionsBuilder)optionsBuilder).UseTagInvalidation(invalidator, loggerFactory, meterFactory);
 
     private static DbContextOptionsBuilder AddInterceptor(
-        this DbContextOptionsBuilder optionsBuilder, ITagInvalidator invalidator, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory, OutboxCommits? outbox)
+        this DbContextOptionsBuilder optionsBuilder, ITagInvalidator invalidator, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory, Outboxes? outboxes)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
-        return optionsBuilder.AddInterceptors(new TagInvalidationInterceptor(invalidator, new EntityFrameworkCoreMetrics(meterFactory), logger, outbox));
+        return optionsBuilder.AddInterceptors(new TagInvalidationInterceptor(invalidator, new EntityFrameworkCoreMetrics(meterFactory), logger, outboxes));
     }
 
     /// <summary>The category of this package's log messages.</summary>

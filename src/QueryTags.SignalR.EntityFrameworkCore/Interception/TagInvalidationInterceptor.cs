@@ -30,14 +30,14 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
     private readonly AmbientTransactionCommits _ambientTransactions;
     private readonly OutboxCommits? _outbox;
 
-    public TagInvalidationInterceptor(ITagInvalidator invalidator, EntityFrameworkCoreMetrics metrics, ILogger logger, OutboxCommits? outbox = null)
+    public TagInvalidationInterceptor(ITagInvalidator invalidator, EntityFrameworkCoreMetrics metrics, ILogger logger, Outboxes? outboxes = null)
     {
-        _outbox = outbox;
         _metrics = metrics;
         _logger = logger;
         _publisher = new InvalidationPublisher(invalidator, metrics, logger);
         _dbTransactions = new DbTransactionCommits(logger);
         _ambientTransactions = new AmbientTransactionCommits(_publisher);
+        _outbox = outboxes is null ? null : new OutboxCommits(outboxes, _publisher);
     }
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -188,7 +188,7 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
         var tags = _dbTransactions.Committed(state, eventData);
         if (eventData.Context is { } context && _outbox?.For(context) is not null)
         {
-            _outbox.Committed(context, state);
+            await _outbox.CommittedAsync(context, state, async);
         }
         else if (tags is not null && async)
         {

@@ -1,18 +1,19 @@
 using System.Data.Common;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
-using QueryTags.SignalR.Internal;
 
 namespace QueryTags.SignalR.EntityFrameworkCore.Internal;
 
 /// <summary>
 /// The commit mode of a context relayed through the outbox: the tags of a transaction are written to the outbox table
-/// inside that transaction, just before it commits, so they commit or roll back with the data; once it committed, the
-/// relay is woken to publish them. A save outside any transaction of the app's runs in one of EF Core's own
-/// (<see cref="AutoTransactionBehavior.Always"/> while it lasts), whose commit writes the row the same way; a save
-/// enlisted in an ambient transaction writes its row as it returns, on the enlisted connection.
+/// inside that transaction, just before it commits, so they commit or roll back with the data. Once it committed,
+/// they are published at once under the row's id, as without the outbox (the caches are evicted and the response
+/// names it before the caller goes on), and the relay deletes the row; when that publish fails or the process dies
+/// first, the relay publishes the row under the same id. A save outside any transaction of the app's runs in one of
+/// EF Core's own (<see cref="AutoTransactionBehavior.Always"/> while it lasts), whose commit writes the row the same
+/// way; a save enlisted in an ambient transaction writes its row as it returns, on the enlisted connection.
 /// </summary>
-internal sealed class OutboxCommits(Outboxes outboxes, ResponseInvalidations? responses)
+internal sealed class OutboxCommits(Outboxes outboxes, InvalidationPublisher publisher)
 {
     /// <summary>The wakeup of the context's relay, or null when its saves publish directly.</summary>
     /// <exception cref="InvalidOperationException">The context is relayed, but its model has no outbox table.</exception>
@@ -53,17 +54,21 @@ internal sealed class OutboxCommits(Outboxes outboxes, ResponseInvalidations? re
     {
         var id = await WriteAsync(context, transaction.Connection!, transaction, tags, async, cancellationToken).ConfigureAwait(false);
         state.OutboxId = id;
+        state.OutboxTags = tags;
         state.OutboxWrittenBySave = state.Saving is not null;
     }
 
-    /// <summary>The transaction that wrote a row committed: the relay publishes it now.</summary>
-    public void Committed(DbContext context, ContextInvalidations? state)
+    /// <summary>The transaction that wrote a row committed: its tags are published now.</summary>
+    public Task CommittedAsync(DbContext context, ContextInvalidations? state, bool async)
     {
-        if (state?.OutboxId is { } id)
+        if (state is not { OutboxId: { } id, OutboxTags: { } tags })
         {
-            state.OutboxId = null;
-            Wake(context.GetType(), id);
+            return Task.CompletedTask;
         }
+
+        state.OutboxId = null;
+        state.OutboxTags = null;
+        return PublishAsync(context.GetType(), id, tags, async);
     }
 
     /// <summary>The transaction rolled back or failed to commit: its row is gone with it.</summary>
@@ -72,6 +77,7 @@ internal sealed class OutboxCommits(Outboxes outboxes, ResponseInvalidations? re
         if (state is not null)
         {
             state.OutboxId = null;
+            state.OutboxTags = null;
             state.OutboxWrittenBySave = false;
         }
     }
@@ -120,7 +126,7 @@ internal sealed class OutboxCommits(Outboxes outboxes, ResponseInvalidations? re
         var contextType = context.GetType();
         if (ambient is null)
         {
-            Wake(contextType, id);
+            await PublishAsync(contextType, id, tags, async).ConfigureAwait(false);
             return;
         }
 
@@ -128,7 +134,7 @@ internal sealed class OutboxCommits(Outboxes outboxes, ResponseInvalidations? re
         {
             if (completed.Transaction?.TransactionInformation.Status == TransactionStatus.Committed)
             {
-                Wake(contextType, id);
+                _ = PublishAsync(contextType, id, tags, async: true);
             }
         };
     }
@@ -142,11 +148,17 @@ internal sealed class OutboxCommits(Outboxes outboxes, ResponseInvalidations? re
         return id;
     }
 
-    // The response of the request that saved names the invalidation now, before the relay publishes it, so the page
-    // that made the change applies it and skips its push, as with a direct publish.
-    private void Wake(Type contextType, string id)
+    // Published, the relay deletes the row; not, the relay publishes it (with the rows of any node that died).
+    private async Task PublishAsync(Type contextType, string id, DistinctTags tags, bool async)
     {
-        responses?.Note(new InvalidationMessage { Id = id });
-        outboxes.Find(contextType)?.Wake();
+        var wakeup = outboxes.Find(contextType);
+        if (await publisher.PublishOnceAsync(contextType.Name, id, tags, async).ConfigureAwait(false))
+        {
+            wakeup?.Published(id);
+        }
+        else
+        {
+            wakeup?.PublishWaiting();
+        }
     }
 }

@@ -6,15 +6,17 @@ using Microsoft.Extensions.Options;
 namespace QueryTags.SignalR.EntityFrameworkCore.Internal;
 
 /// <summary>
-/// Publishes the outbox rows of <typeparamref name="TContext"/>: at start, when a commit of this node wakes it, and
-/// every <see cref="TagInvalidationOutboxOptions.PollInterval"/> (rows of a node that died). Each pass reads the
-/// waiting rows oldest first, in batches, publishes each under its own invalidation id, and then deletes the
-/// published ones. While publishing or the database fails, it tries again after a doubling delay.
+/// Deletes the outbox rows of <typeparamref name="TContext"/> that this node's commits published, and publishes the
+/// rest: at start, when a publish after a commit failed, and every <see cref="TagInvalidationOutboxOptions.PollInterval"/>
+/// (the rows of a node that died before publishing). A pass reads the waiting rows oldest first, in batches,
+/// publishes each under its own invalidation id, and then deletes the published ones. While publishing or the
+/// database fails, it tries again after a doubling delay.
 /// </summary>
 /// <remarks>
 /// A row is deleted only after it was published, so a crash in between publishes it again at the next pass of any
-/// node, under the same id, which clients apply once; so may two nodes' relays that read the same row. Rows are not
-/// claimed: a claim would cost a write per row to save a send that is harmless.
+/// node, under the same id, which clients apply once; so may two nodes' relays that read the same row, or a pass
+/// that reads a row whose commit is publishing it at that moment. Rows are not claimed: a claim would cost a write
+/// per row to save a send that is harmless.
 /// </remarks>
 internal sealed class OutboxRelay<TContext> : BackgroundService
     where TContext : DbContext
@@ -61,18 +63,24 @@ internal sealed class OutboxRelay<TContext> : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
+        var publishWaiting = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await PublishWaitingAsync(stoppingToken);
+                await DeletePublishedAsync();
+                if (publishWaiting | _wakeup.TakePublishWaiting())
+                {
+                    await PublishWaitingAsync(stoppingToken);
+                }
+
                 if (failures > 0)
                 {
                     OutboxRelayLog.Recovered(_logger, ContextName, failures);
                     failures = 0;
                 }
 
-                await _wakeup.WaitAsync(_options.PollInterval, _time, stoppingToken);
+                publishWaiting = await _wakeup.WaitAsync(_options.PollInterval, _time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -81,6 +89,7 @@ internal sealed class OutboxRelay<TContext> : BackgroundService
             catch (Exception exception)
             {
                 failures++;
+                publishWaiting = true;
                 var delay = RetryDelay(failures);
                 OutboxRelayLog.RelayFailed(_logger, ContextName, failures, delay, exception);
                 try
@@ -99,6 +108,25 @@ internal sealed class OutboxRelay<TContext> : BackgroundService
     {
         var delay = FirstRetryDelay * Math.Pow(2, Math.Min(failures - 1, 30));
         return delay < _options.MaxRetryDelay ? delay : _options.MaxRetryDelay;
+    }
+
+    // The rows this node published after their commits, in batches.
+    private async Task DeletePublishedAsync()
+    {
+        for (var ids = _wakeup.TakePublished(_options.BatchSize); ids.Count > 0; ids = _wakeup.TakePublished(_options.BatchSize))
+        {
+            try
+            {
+                await using var scope = _scopes.CreateAsyncScope();
+                var rows = scope.ServiceProvider.GetRequiredService<TContext>().Set<OutboxInvalidation>();
+                await rows.Where(row => ids.Contains(row.InvalidationId)).ExecuteDeleteAsync(CancellationToken.None);
+            }
+            catch
+            {
+                _wakeup.ReturnPublished(ids);
+                throw;
+            }
+        }
     }
 
     // Until a batch comes back short: read the oldest waiting rows, publish each, delete those published.
