@@ -12,7 +12,7 @@ using QueryTags.SignalR.EntityFrameworkCore.Internal;
 namespace QueryTags.SignalR.Tests.Infrastructure;
 
 /// <summary>
-/// One instance of an app on a SQLite file whose <typeparamref name="TContext"/> goes through the outbox: its services
+/// One instance of an app on a database (a SQLite file unless told) whose <typeparamref name="TContext"/> goes through the outbox: its services
 /// as AddTagInvalidation().AddEntityFrameworkCoreOutbox registers them, with a recording invalidator, a fake clock and
 /// recorded logs. Its relay runs only once started; an instance disposed without starting it is a process that died
 /// after its commits and before any publish.
@@ -26,13 +26,19 @@ internal sealed class OutboxTestApp<TContext> : IAsyncDisposable
     private bool _started;
 
     public OutboxTestApp(string connectionString, RecordingTagInvalidator invalidator, FakeTimeProvider time, RecordingLoggerFactory logs, Action<TagInvalidationOutboxOptions>? configure = null)
+        : this(options => options.UseSqlite(connectionString), invalidator, time, logs, configure)
+    {
+    }
+
+    /// <param name="useDatabase">The provider and database, such as <c>options =&gt; options.UseNpgsql(...)</c>.</param>
+    public OutboxTestApp(Action<DbContextOptionsBuilder> useDatabase, RecordingTagInvalidator invalidator, FakeTimeProvider time, RecordingLoggerFactory logs, Action<TagInvalidationOutboxOptions>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging().Replace(ServiceDescriptor.Singleton<ILoggerFactory>(logs));
         services.AddTagInvalidation().AddEntityFrameworkCoreOutbox<TContext>(configure);
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
         services.Replace(ServiceDescriptor.Singleton<ITagInvalidator>(invalidator));
-        services.AddDbContext<TContext>((provider, options) => options.UseSqlite(connectionString).UseTagInvalidation(provider));
+        services.AddDbContext<TContext>((provider, options) => useDatabase(options.UseTagInvalidation(provider)));
         _registrations = services;
         _services = services.BuildServiceProvider();
     }
