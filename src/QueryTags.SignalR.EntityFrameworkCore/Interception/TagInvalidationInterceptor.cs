@@ -13,8 +13,9 @@ namespace QueryTags.SignalR.EntityFrameworkCore.Internal;
 /// ambient one for its completion (<see cref="AmbientTransactionCommits"/>); otherwise SaveChanges committed them
 /// and they are published as it returns. Nothing is published when SaveChanges fails or the transaction rolls back,
 /// and a failed publish is logged and counted, never thrown (<see cref="InvalidationPublisher"/>). A context relayed
-/// through the outbox writes its tags to the outbox table inside the transaction instead, and its relay publishes them
-/// (<see cref="OutboxCommits"/>).
+/// through the outbox also writes its tags as a row of the outbox table inside the transaction, publishes them under
+/// the row's id once committed, and leaves the row to its relay, which deletes it or, if that publish failed,
+/// publishes it (<see cref="OutboxCommits"/>).
 /// </summary>
 /// <remarks>
 /// One instance may serve many contexts (a pooled context's options are built once), so what each context has
