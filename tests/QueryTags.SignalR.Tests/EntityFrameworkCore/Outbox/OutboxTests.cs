@@ -292,7 +292,10 @@ public sealed class OutboxTests : IAsyncDisposable
         db.Todos.Add(new Todo { Title = "milk", ListId = 1 });
         await db.SaveChangesAsync();
 
-        await Eventually.TrueAsync(() => Invalidator.Published.Count == 1 && OutboxRows.Read(migrated).Count == 0, "the row to be published and deleted");
+        await Eventually.TrueAsync(() => Invalidator.Published.Count > 0 && OutboxRows.Read(migrated).Count == 0, "the row to be published and deleted");
+
+        // The relay's pass at start may have read the row while the save published it: one id, sent twice.
+        Assert.Single(Invalidator.Published.Select(call => call.Id).Distinct());
     }
 
     [Fact]
