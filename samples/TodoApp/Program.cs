@@ -36,6 +36,9 @@ var tagInvalidation = builder.Services.AddTagInvalidation()
     // refetch it triggers reads fresh data.
     .AddOutputCacheEviction();
 tagInvalidation.AddSignalR().AddMessagePackProtocol();
+// Each committed save's invalidation is a row of the database (TodoDbContext's outbox table), written in the save's
+// transaction; this relay publishes it after the commit, and at the next start if the process died first.
+tagInvalidation.AddEntityFrameworkCoreOutbox<TodoDbContext>();
 
 // Sign-in without a password (SessionEndpoints.cs): a cookie names one of the sample users. The API answers 401
 // or 403 instead of redirecting to a login page, which an SPA's fetch cannot use.

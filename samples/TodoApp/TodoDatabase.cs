@@ -1,5 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
 
 namespace TodoApp;
 
@@ -33,6 +37,34 @@ public static class TodoDatabase
             {
                 // Another node started on the same file added it first.
             }
+        }
+
+        AddOutboxTable(db);
+    }
+
+    // A file from before the outbox has every table but its own: the table alone, as a migration of the model would
+    // create it.
+    private static void AddOutboxTable(TodoDbContext db)
+    {
+        const string table = TodoDbContext.OutboxTable;
+        if (db.Database.SqlQuery<int>($"SELECT COUNT(*) AS Value FROM sqlite_master WHERE type = 'table' AND name = {table}").AsEnumerable().Single() > 0)
+        {
+            return;
+        }
+
+        var model = db.GetService<IDesignTimeModel>().Model;
+        var create = db.GetService<IMigrationsModelDiffer>().GetDifferences(null, model.GetRelationalModel())
+            .Where(operation => operation is CreateTableOperation created && created.Name == table);
+        try
+        {
+            foreach (var command in db.GetService<IMigrationsSqlGenerator>().Generate([.. create], model))
+            {
+                db.Database.ExecuteSqlRaw(command.CommandText);
+            }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("already exists", StringComparison.Ordinal))
+        {
+            // Another node started on the same file added it first.
         }
     }
 

@@ -28,6 +28,12 @@ internal abstract class EntityTags
     /// <summary>Adds the tags of the entry's current values, or of its original values (the row as it was).</summary>
     public abstract void Add(EntityEntry entry, bool original, DistinctTags tags);
 
+    /// <summary>
+    /// Adds the tags of an added entry inside the commit of its save, where the values the database generated are
+    /// the entry's and not yet the entity's (EF Core copies them once the commit succeeded).
+    /// </summary>
+    public virtual void AddCommitting(EntityEntry entry, DistinctTags tags) => Add(entry, original: false, tags);
+
     private static EntityTags Resolve(IEntityType entityType)
     {
         for (var type = entityType; type is not null; type = type.BaseType)
@@ -58,4 +64,7 @@ internal sealed class DeclaredTags(Func<object, IEnumerable<Tag>> tagsOf) : Enti
     // properties only, navigations unset.
     public override void Add(EntityEntry entry, bool original, DistinctTags tags) =>
         tags.AddRange(tagsOf(original ? entry.OriginalValues.ToObject() : entry.Entity));
+
+    // The current values as an entity of their own, store-generated keys included; navigations unset, as above.
+    public override void AddCommitting(EntityEntry entry, DistinctTags tags) => tags.AddRange(tagsOf(entry.CurrentValues.ToObject()));
 }

@@ -22,4 +22,16 @@ internal sealed class ContextInvalidations
 
     /// <summary>Tags of every save inside <see cref="AmbientTransaction"/> so far.</summary>
     public DistinctTags? InAmbientTransaction { get; set; }
+
+    /// <summary>With the outbox: the id of the row the committing transaction wrote, until it committed or failed.</summary>
+    public string? OutboxId { get; set; }
+
+    /// <summary>With the outbox: the tags of that row, published under its id once the transaction committed.</summary>
+    public DistinctTags? OutboxTags { get; set; }
+
+    /// <summary>With the outbox: the SaveChanges in progress had its row written by the commit of its own transaction.</summary>
+    public bool OutboxWrittenBySave { get; set; }
+
+    /// <summary>With the outbox: the context's AutoTransactionBehavior, to put back when the save that changed it ends.</summary>
+    public Microsoft.EntityFrameworkCore.AutoTransactionBehavior? RestoreAutoTransactions { get; set; }
 }

@@ -11,5 +11,7 @@ internal static partial class InterceptionLog
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "A transaction of {Context} ended without a commit that EF Core saw; the {TagCount} tag(s) saved in it are not published.", EventName = nameof(TransactionTagsDropped))] public static partial void TransactionTagsDropped(ILogger logger, string context, int tagCount);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Context} saved its changes and their invalidation {Id} ({TagCount} tag(s)) in the outbox, but publishing it failed; the outbox relay publishes it once the log answers again.", EventName = nameof(OutboxPublishFailed))] public static partial void OutboxPublishFailed(ILogger logger, string context, int tagCount, string id, Exception exception);
+
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Context} declares the tags its changes invalidate (InvalidatesTags or UseTagInvalidationConvention), but its options lack the interceptor: its saves publish no invalidation, and clients keep stale data. Add it where the context is configured: AddDbContext<{Context}>((services, options) => options.Use...(...).UseTagInvalidation(services)). Said once per model.", EventName = nameof(InterceptorMissing))] public static partial void InterceptorMissing(ILogger logger, string context);
 }

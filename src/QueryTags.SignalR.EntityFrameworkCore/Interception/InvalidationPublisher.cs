@@ -26,4 +26,26 @@ internal sealed class InvalidationPublisher(ITagInvalidator invalidator, EntityF
             InterceptionLog.PublishFailed(logger, context, tags.Count, shown, exception);
         }
     }
+
+    /// <summary>Publishes an outbox row's tags under its id; false when that failed, and the row waits for the relay.</summary>
+    public async Task<bool> PublishOnceAsync(string context, string id, DistinctTags tags, bool async)
+    {
+        if (!async)
+        {
+            return Task.Run(() => PublishOnceAsync(context, id, tags, async: true)).GetAwaiter().GetResult();
+        }
+
+        try
+        {
+            await invalidator.InvalidateTagsOnceAsync(id, tags.Tags, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            InterceptionLog.Published(logger, context, tags.Count, id);
+            return true;
+        }
+        catch (Exception exception)
+        {
+            metrics.PublishFailed(exception);
+            InterceptionLog.OutboxPublishFailed(logger, context, tags.Count, id, exception);
+            return false;
+        }
+    }
 }

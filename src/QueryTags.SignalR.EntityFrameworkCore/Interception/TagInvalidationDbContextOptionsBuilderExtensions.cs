@@ -27,7 +27,8 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
         ArgumentNullException.ThrowIfNull(services);
         var invalidator = services.GetService<ITagInvalidator>()
             ?? throw new InvalidOperationException("UseTagInvalidation needs an ITagInvalidator: call 'services.AddTagInvalidation()'.");
-        return optionsBuilder.UseTagInvalidation(invalidator, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>());
+        // A context type relayed through the outbox (AddEntityFrameworkCoreOutbox) writes its tags there instead.
+        return optionsBuilder.AddInterceptor(invalidator, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>(), services.GetService<Outboxes>());
     }
 
     /// <summary>
@@ -44,8 +45,7 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
         ArgumentNullException.ThrowIfNull(invalidator);
-        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
-        return optionsBuilder.AddInterceptors(new TagInvalidationInterceptor(invalidator, new EntityFrameworkCoreMetrics(meterFactory), logger));
+        return optionsBuilder.AddInterceptor(invalidator, loggerFactory, meterFactory, outboxes: null);
     }
 
     /// <inheritdoc cref="UseTagInvalidation(DbContextOptionsBuilder, IServiceProvider)"/>
@@ -58,6 +58,14 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
         this DbContextOptionsBuilder<TContext> optionsBuilder, ITagInvalidator invalidator, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
         where TContext : DbContext =>
         (DbContextOptionsBuilder<TContext>)((DbContextOptionsBuilder)optionsBuilder).UseTagInvalidation(invalidator, loggerFactory, meterFactory);
+
+    private static DbContextOptionsBuilder AddInterceptor(
+        this DbContextOptionsBuilder optionsBuilder, ITagInvalidator invalidator, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory, Outboxes? outboxes)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
+        return optionsBuilder.AddInterceptors(new TagInvalidationInterceptor(invalidator, new EntityFrameworkCoreMetrics(meterFactory), logger, outboxes));
+    }
 
     /// <summary>The category of this package's log messages.</summary>
     internal const string LogCategory = "QueryTags.SignalR.EntityFrameworkCore";

@@ -12,7 +12,10 @@ namespace QueryTags.SignalR.EntityFrameworkCore.Internal;
 /// inside an EF Core transaction the tags wait for its commit (<see cref="DbTransactionCommits"/>), inside an
 /// ambient one for its completion (<see cref="AmbientTransactionCommits"/>); otherwise SaveChanges committed them
 /// and they are published as it returns. Nothing is published when SaveChanges fails or the transaction rolls back,
-/// and a failed publish is logged and counted, never thrown (<see cref="InvalidationPublisher"/>).
+/// and a failed publish is logged and counted, never thrown (<see cref="InvalidationPublisher"/>). A context relayed
+/// through the outbox also writes its tags as a row of the outbox table inside the transaction, publishes them under
+/// the row's id once committed, and leaves the row to its relay, which deletes it or, if that publish failed,
+/// publishes it (<see cref="OutboxCommits"/>).
 /// </summary>
 /// <remarks>
 /// One instance may serve many contexts (a pooled context's options are built once), so what each context has
@@ -26,14 +29,16 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
     private readonly InvalidationPublisher _publisher;
     private readonly DbTransactionCommits _dbTransactions;
     private readonly AmbientTransactionCommits _ambientTransactions;
+    private readonly OutboxCommits? _outbox;
 
-    public TagInvalidationInterceptor(ITagInvalidator invalidator, EntityFrameworkCoreMetrics metrics, ILogger logger)
+    public TagInvalidationInterceptor(ITagInvalidator invalidator, EntityFrameworkCoreMetrics metrics, ILogger logger, Outboxes? outboxes = null)
     {
         _metrics = metrics;
         _logger = logger;
         _publisher = new InvalidationPublisher(invalidator, metrics, logger);
         _dbTransactions = new DbTransactionCommits(logger);
         _ambientTransactions = new AmbientTransactionCommits(_publisher);
+        _outbox = outboxes is null ? null : new OutboxCommits(outboxes, _publisher);
     }
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -50,21 +55,13 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (Saved(eventData.Context) is { } tags)
-        {
-            _publisher.Publish(eventData.Context!.GetType().Name, tags);
-        }
-
+        SavedAsync(eventData.Context, async: false).GetAwaiter().GetResult();
         return result;
     }
 
     public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (Saved(eventData.Context) is { } tags)
-        {
-            await _publisher.PublishAsync(eventData.Context!.GetType().Name, tags);
-        }
-
+        await SavedAsync(eventData.Context, async: true);
         return result;
     }
 
@@ -84,38 +81,124 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
-        if (_dbTransactions.Committed(State(eventData.Context), eventData) is { } tags)
-        {
-            _publisher.Publish(eventData.Context!.GetType().Name, tags);
-        }
+        WriteOutboxAsync(transaction, eventData, async: false, CancellationToken.None).GetAwaiter().GetResult();
+        return result;
     }
 
-    public async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        if (_dbTransactions.Committed(State(eventData.Context), eventData) is { } tags)
-        {
-            await _publisher.PublishAsync(eventData.Context!.GetType().Name, tags);
-        }
+        await WriteOutboxAsync(transaction, eventData, async: true, cancellationToken);
+        return result;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
+        CommittedAsync(eventData, async: false).GetAwaiter().GetResult();
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        CommittedAsync(eventData, async: true);
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
+    {
         _dbTransactions.RolledBack(State(eventData.Context), eventData);
+        OutboxCommits.NotCommitted(State(eventData.Context));
+    }
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        _dbTransactions.RolledBack(State(eventData.Context), eventData);
+        TransactionRolledBack(transaction, eventData);
         return Task.CompletedTask;
     }
 
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
+    {
         _dbTransactions.Failed(State(eventData.Context), eventData);
+        if (eventData.Action is "Commit" or "Rollback")
+        {
+            OutboxCommits.NotCommitted(State(eventData.Context));
+        }
+    }
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        _dbTransactions.Failed(State(eventData.Context), eventData);
+        TransactionFailed(transaction, eventData);
         return Task.CompletedTask;
+    }
+
+    // After a successful save: publish its tags, or, relayed through the outbox, see that they are in it.
+    private async Task SavedAsync(DbContext? context, bool async)
+    {
+        var outbox = context is null ? null : _outbox?.For(context);
+        if (outbox is not null && State(context) is { } state)
+        {
+            OutboxCommits.RestoreAutoTransactions(context!, state);
+        }
+
+        if (Saved(context, deferAmbient: outbox is null) is not { } tags)
+        {
+            return;
+        }
+
+        if (outbox is not null)
+        {
+            await _outbox!.SavedAsync(context!, State(context)!, tags, async);
+        }
+        else if (async)
+        {
+            await _publisher.PublishAsync(context!.GetType().Name, tags);
+        }
+        else
+        {
+            _publisher.Publish(context!.GetType().Name, tags);
+        }
+    }
+
+    // Just before a commit, with the outbox: the tags of the transaction's saves (an app's transaction) or of the save
+    // it belongs to (EF Core's own) become one row of it.
+    private Task WriteOutboxAsync(DbTransaction transaction, TransactionEventData eventData, bool async, CancellationToken cancellationToken)
+    {
+        if (eventData.Context is not { } context || _outbox?.For(context) is null || State(context) is not { } state)
+        {
+            return Task.CompletedTask;
+        }
+
+        var tags = new DistinctTags();
+        if (state.InTransaction is { } kept && state.Transaction == eventData.TransactionId)
+        {
+            tags.AddRange(kept.Tags);
+        }
+
+        // Inside SaveChanges the commands ran, so added entities have their store-generated keys. The save's own
+        // state is kept as it is: an execution strategy may commit it again after a failed commit.
+        if (state.Saving is { } saving)
+        {
+            tags.AddRange(saving.Tags);
+            foreach (var (entry, entityTags) in state.Added ?? [])
+            {
+                AddTags(() => entityTags.AddCommitting(entry, tags), entry, EntityState.Added);
+            }
+        }
+
+        return tags.Count == 0 ? Task.CompletedTask : _outbox.CommittingAsync(context, transaction, state, tags, async, cancellationToken);
+    }
+
+    private async Task CommittedAsync(TransactionEndEventData eventData, bool async)
+    {
+        var state = State(eventData.Context);
+        var tags = _dbTransactions.Committed(state, eventData);
+        if (eventData.Context is { } context && _outbox?.For(context) is not null)
+        {
+            await _outbox.CommittedAsync(context, state, async);
+        }
+        else if (tags is not null && async)
+        {
+            await _publisher.PublishAsync(eventData.Context!.GetType().Name, tags);
+        }
+        else if (tags is not null)
+        {
+            _publisher.Publish(eventData.Context!.GetType().Name, tags);
+        }
     }
 
     // Before the save: the tags of modified and deleted rows from their current and original values (the original
@@ -155,10 +238,14 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
         var state = _contexts.GetOrCreateValue(context);
         state.Saving = tags;
         state.Added = added;
+        if (_outbox?.For(context) is not null)
+        {
+            OutboxCommits.Saving(context, state);
+        }
     }
 
     // After a successful save: the tags to publish now, or null when there are none or they wait for a commit.
-    private DistinctTags? Saved(DbContext? context)
+    private DistinctTags? Saved(DbContext? context, bool deferAmbient)
     {
         if (context is null || !_contexts.TryGetValue(context, out var state) || state.Saving is not { } tags)
         {
@@ -178,7 +265,7 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
         }
 
         // The commit modes, each alone: inside an EF Core transaction, inside an ambient one, or committed already.
-        if (_dbTransactions.Defer(context, state, tags) || _ambientTransactions.Defer(context, state, tags))
+        if (_dbTransactions.Defer(context, state, tags) || (deferAmbient && _ambientTransactions.Defer(context, state, tags)))
         {
             return null;
         }
@@ -195,14 +282,20 @@ internal sealed class TagInvalidationInterceptor : ISaveChangesInterceptor, IDbT
         {
             state.Saving = null;
             state.Added = null;
+            OutboxCommits.RestoreAutoTransactions(context!, state);
+            OutboxCommits.NotCommitted(state);
         }
     }
 
-    private void AddTags(EntityTags entityTags, EntityEntry entry, EntityState change, bool original, DistinctTags tags)
+    private void AddTags(EntityTags entityTags, EntityEntry entry, EntityState change, bool original, DistinctTags tags) =>
+        AddTags(() => entityTags.Add(entry, original, tags), entry, change);
+
+    // A tag function that throws is logged and counted; the save and the other entities' tags go on.
+    private void AddTags(Action add, EntityEntry entry, EntityState change)
     {
         try
         {
-            entityTags.Add(entry, original, tags);
+            add();
         }
         catch (Exception exception)
         {

@@ -3,7 +3,7 @@ namespace QueryTags.SignalR.Tests.Infrastructure;
 /// <summary>An <see cref="ITagInvalidator"/> that keeps each call's tags and token, and can be told to fail.</summary>
 internal sealed class RecordingTagInvalidator : ITagInvalidator
 {
-    private readonly List<(IReadOnlyList<Tag> Tags, CancellationToken Token)> _calls = [];
+    private readonly List<(string Id, IReadOnlyList<Tag> Tags, CancellationToken Token, bool Failed)> _calls = [];
 
     /// <summary>When set, every call fails with it (a faulted task, as an unreachable log would give).</summary>
     public Exception? Failure { get; set; }
@@ -19,6 +19,18 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
             lock (_calls)
             {
                 return [.. _calls.Select(call => call.Tags)];
+            }
+        }
+    }
+
+    /// <summary>The id and tags of each call that did not fail, in call order.</summary>
+    public IReadOnlyList<(string Id, IReadOnlyList<Tag> Tags)> Published
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return [.. _calls.Where(call => !call.Failed).Select(call => (call.Id, call.Tags))];
             }
         }
     }
@@ -41,13 +53,14 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
     public Task<InvalidationMessage> InvalidateTagsOnceAsync(string id, IEnumerable<Tag> tags, string? source = null, CancellationToken cancellationToken = default)
     {
         List<Tag> list = [.. tags];
+        var failure = Failure;
         lock (_calls)
         {
-            _calls.Add((list, cancellationToken));
+            _calls.Add((id, list, cancellationToken, failure is not null));
         }
 
         OnInvalidate?.Invoke(list);
-        return Failure is { } failure
+        return failure is not null
             ? Task.FromException<InvalidationMessage>(failure)
             : Task.FromResult(new InvalidationMessage { Id = id, Tags = list, Source = source });
     }
