@@ -1,3 +1,4 @@
+import type { GatedPolicy } from "./gatedPolicy.js";
 import type { ConnectionStarterOptions, StartAttempts } from "./startAttempts.js";
 
 /**
@@ -18,9 +19,14 @@ export class ConnectionStarter {
     return this.#loading.then((attempts) => attempts.start());
   }
 
-  /** Ends the wait between two tries of a start, so the next try begins now; false when no start is waiting. */
-  retryNow(): boolean {
-    return this.#attempts?.retryNow() ?? false;
+  /** See {@link StartAttempts.cuttingWait}. */
+  get cuttingWait(): boolean {
+    return this.#attempts?.cuttingWait ?? false;
+  }
+
+  /** See {@link StartAttempts.wake}; before it is loaded, no start has begun and there is nothing to wake. */
+  wake(gate: GatedPolicy | undefined): Promise<boolean> {
+    return this.#attempts?.wake(gate) ?? Promise.resolve(false);
   }
 
   /** Ends any start in progress and stops the connection. */

@@ -1,6 +1,7 @@
 import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
 import { failureFacts, unreachableAfter, type TagInvalidationConnectionError } from "./connectionError.js";
 import { toError } from "./logging.js";
+import type { GatedPolicy } from "./gatedPolicy.js";
 import type { TagInvalidationStatus } from "./status.js";
 
 /** What a {@link StartAttempts} starts, and whom it tells. */
@@ -52,11 +53,35 @@ export class StartAttempts {
     return this.#starting;
   }
 
-  /** Ends the wait between two tries of a start, so the next try begins now; false when no start is waiting. */
-  retryNow(): boolean {
-    const wake = this.#wake;
-    wake?.();
-    return wake !== undefined;
+  /** True while {@link wake} closes a connection to cut its reconnect wait short: that close is no failure. */
+  cuttingWait = false;
+
+  /**
+   * The page is back: a start waiting between tries tries now. A connection waiting out SignalR's reconnect wait (known
+   * of a connection built with `gate`) is stopped, which SignalR's wait allows at once, and true says to start it anew;
+   * an attempt in flight is left to finish, and a connected connection alone (SignalR's server timeout finds one that died).
+   */
+  async wake(gate: GatedPolicy | undefined): Promise<boolean> {
+    const retry = this.#wake;
+    if (retry) {
+      retry();
+      return false;
+    }
+
+    const { connection, logger } = this.#options;
+    if (connection.state !== HubConnectionState.Reconnecting || (gate?.waitsUntil ?? -Infinity) <= performance.now()) {
+      return false;
+    }
+
+    logger.log(LogLevel.Debug, "QueryTags: the page is back; reconnecting now.");
+    this.cuttingWait = true;
+    try {
+      await connection.stop();
+    } finally {
+      this.cuttingWait = false;
+    }
+
+    return true;
   }
 
   /** Ends any start in progress and stops the connection. */
@@ -120,7 +145,7 @@ export class StartAttempts {
     }
   }
 
-  // A sleep that stop() cuts short, so a stopped start settles at once, and retryNow(), so a page back online tries now.
+  // A sleep that stop() cuts short, so a stopped start settles at once, and wake(), so a page back online tries now.
   #sleep(milliseconds: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
