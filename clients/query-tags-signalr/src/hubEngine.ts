@@ -64,11 +64,9 @@ export class HubEngine implements ConnectionBackend {
       logger,
       // A reconnect whose wait was cut short starts the connection anew, and is still a reconnect.
       setStatus: (status) => this.#setStatus(status === "connecting" && this.#state.status === "reconnecting" ? "reconnecting" : status),
-      failure: async (error) => (await hints()).permanentFailure(error, connection.baseUrl, true)!,
       onConnected: () => this.#subscribeHeld(),
       // Still connecting, now with the reason: reported to each tab once, and shown by the state until it connects.
-      onUnreachable: (error) =>
-        void hints().then(({ unreachableFailure }) => this.#state.status === "connecting" && this.#setStatus("connecting", unreachableFailure(error, connection.baseUrl))),
+      onUnreachable: (failure) => this.#state.status === "connecting" && this.#setStatus("connecting", failure),
     });
 
     // SignalR calls each kind of callback in one loop, where one that throws skips the rest: none of ours may.

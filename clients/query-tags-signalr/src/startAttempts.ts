@@ -4,6 +4,9 @@ import { toError } from "./logging.js";
 import type { GatedPolicy } from "./gatedPolicy.js";
 import type { TagInvalidationStatus } from "./status.js";
 
+// The failures' sentences, loaded when one happens.
+const hints = () => import("./failureHints.js");
+
 /** What a {@link StartAttempts} starts, and whom it tells. */
 export interface ConnectionStarterOptions {
   readonly connection: HubConnection;
@@ -12,12 +15,13 @@ export interface ConnectionStarterOptions {
   readonly logger: ILogger;
   /** Told `connecting`, `connected` and `disconnected` as starts and stops go. */
   readonly setStatus: (status: TagInvalidationStatus) => void;
-  /** The failure that ends the start: the one retrying cannot fix that `error` stands for, or one for a policy that gave up. */
-  readonly failure: (error: unknown) => Promise<TagInvalidationConnectionError>;
   /** Called once the connection is connected; the start settles when it does. */
   readonly onConnected: () => Promise<void>;
-  /** Called once per start, with the last error, when its first {@link unreachableAfter} tries failed with transient errors; it keeps trying. */
-  readonly onUnreachable?: (error: unknown) => void;
+  /**
+   * Called once per start, with the failure `unreachable` and its hint, when its first {@link unreachableAfter} tries
+   * failed with transient errors; it keeps trying.
+   */
+  readonly onUnreachable?: (failure: TagInvalidationConnectionError) => void;
 }
 
 /**
@@ -96,7 +100,7 @@ export class StartAttempts {
   }
 
   async #start(generation: number): Promise<void> {
-    const { connection, retryPolicy, logger, setStatus, failure, onConnected } = this.#options;
+    const { connection, retryPolicy, logger, setStatus, onConnected, onUnreachable } = this.#options;
     // A restart right after a stop (React's strict mode) waits for the stop: SignalR starts only when disconnected.
     await this.#stopping;
     const began = Date.now();
@@ -114,7 +118,8 @@ export class StartAttempts {
             ? null
             : retryPolicy.nextRetryDelayInMilliseconds({ previousRetryCount: attempt, elapsedMilliseconds: Date.now() - began, retryReason: toError(error) });
           if (delay === null) {
-            const failed = await failure(error);
+            // The failure retrying cannot fix that the error stands for, or one for a policy that gave up.
+            const failed = (await hints()).permanentFailure(error, connection.baseUrl, true)!;
             // A stop while the failure's hint loaded ends the start quietly, as a stop during a try does.
             if (generation !== this.#generation) {
               return;
@@ -127,7 +132,7 @@ export class StartAttempts {
           logger.log(attempt ? LogLevel.Debug : LogLevel.Warning, `QueryTags: cannot connect yet (${toError(error).message}); retrying in ${delay} ms.`);
           // A few tries in, a browser's bare "Failed to fetch" needs a hint: CORS, a proxy, the server down.
           if (attempt + 1 === unreachableAfter) {
-            this.#options.onUnreachable?.(error);
+            void hints().then(({ unreachableFailure }) => onUnreachable?.(unreachableFailure(error, connection.baseUrl)));
           }
 
           await this.#sleep(delay);
