@@ -1,135 +1,36 @@
-import { HubConnectionState, LogLevel, type HubConnection, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
-import { failureFacts, unreachableAfter, type TagInvalidationConnectionError } from "./connectionError.js";
-import { toError } from "./logging.js";
-import type { TagInvalidationStatus } from "./status.js";
-
-/** What a {@link ConnectionStarter} starts, and whom it tells. */
-export interface ConnectionStarterOptions {
-  readonly connection: HubConnection;
-  /** Asked for the delay before each new try after a failed start; null gives up. */
-  readonly retryPolicy: IRetryPolicy;
-  readonly logger: ILogger;
-  /** Told `connecting`, `connected` and `disconnected` as starts and stops go. */
-  readonly setStatus: (status: TagInvalidationStatus) => void;
-  /** The failure that ends the start: the one retrying cannot fix that `error` stands for, or one for a policy that gave up. */
-  readonly failure: (error: unknown) => Promise<TagInvalidationConnectionError>;
-  /** Called once the connection is connected; the start settles when it does. */
-  readonly onConnected: () => Promise<void>;
-  /** Called once per start, with the last error, when its first {@link unreachableAfter} tries failed with transient errors; it keeps trying. */
-  readonly onUnreachable?: (error: unknown) => void;
-}
+import type { GatedPolicy } from "./gatedPolicy.js";
+import type { ConnectionStarterOptions, StartAttempts } from "./startAttempts.js";
 
 /**
- * Starts and stops a connection. SignalR's automatic reconnect covers a connection that was up; a first
- * start that fails is not retried by SignalR, so this tries it again with the retry policy until it
- * succeeds, a failure retrying cannot fix comes (404, 401, 403, a protocol the server lacks), the policy gives
- * up, or {@link stop} is called. It warns once per outage, not once per try, and after a few failed tries says the
- * hub is unreachable, with a hint.
+ * Starts and stops a connection with {@link StartAttempts}, whose code is imported when the engine is built, not with
+ * the core entry: an app's bundler puts it in a chunk of its own, loaded while the page sets up, before the first
+ * start needs it. Every call waits for it, so calls keep their order; when it cannot be loaded, `start()` rejects.
  */
 export class ConnectionStarter {
-  readonly #options: ConnectionStarterOptions;
-  // A start belongs to the generation it began in; stop() begins a new one, which ends the start's retries.
-  #generation = 0;
-  #starting: Promise<void> | undefined;
-  #stopping: Promise<void> = Promise.resolve();
-  #wake: (() => void) | undefined;
+  readonly #loading: Promise<StartAttempts>;
+  #attempts: StartAttempts | undefined;
 
   constructor(options: ConnectionStarterOptions) {
-    this.#options = options;
+    this.#loading = import("./startAttempts.js").then(({ StartAttempts }) => (this.#attempts = new StartAttempts(options)));
   }
 
   /** Starts the connection when it is disconnected; a start already in progress is shared. */
   start(): Promise<void> {
-    if (!this.#starting) {
-      const starting = this.#start(this.#generation).finally(() => {
-        if (this.#starting === starting) {
-          this.#starting = undefined;
-        }
-      });
-      this.#starting = starting;
-    }
-
-    return this.#starting;
+    return this.#loading.then((attempts) => attempts.start());
   }
 
-  /** Ends the wait between two tries of a start, so the next try begins now; false when no start is waiting. */
-  retryNow(): boolean {
-    const wake = this.#wake;
-    wake?.();
-    return wake !== undefined;
+  /** See {@link StartAttempts.cuttingWait}. */
+  get cuttingWait(): boolean {
+    return this.#attempts?.cuttingWait ?? false;
+  }
+
+  /** See {@link StartAttempts.wake}; before it is loaded, no start has begun and there is nothing to wake. */
+  wake(gate: GatedPolicy | undefined): Promise<boolean> {
+    return this.#attempts?.wake(gate) ?? Promise.resolve(false);
   }
 
   /** Ends any start in progress and stops the connection. */
-  async stop(): Promise<void> {
-    this.#generation++;
-    this.#starting = undefined;
-    this.#wake?.();
-    const stopping = this.#options.connection.stop();
-    this.#stopping = stopping.catch(() => undefined);
-    await stopping;
-    this.#options.setStatus("disconnected");
-  }
-
-  async #start(generation: number): Promise<void> {
-    const { connection, retryPolicy, logger, setStatus, failure, onConnected } = this.#options;
-    // A restart right after a stop (React's strict mode) waits for the stop: SignalR starts only when disconnected.
-    await this.#stopping;
-    const began = Date.now();
-    for (let attempt = 0; generation === this.#generation; attempt++) {
-      if (connection.state === HubConnectionState.Disconnected) {
-        setStatus("connecting");
-        try {
-          await connection.start();
-        } catch (error) {
-          if (generation !== this.#generation) {
-            return;
-          }
-
-          const delay = failureFacts(error).failure
-            ? null
-            : retryPolicy.nextRetryDelayInMilliseconds({ previousRetryCount: attempt, elapsedMilliseconds: Date.now() - began, retryReason: toError(error) });
-          if (delay === null) {
-            const failed = await failure(error);
-            // A stop while the failure's hint loaded ends the start quietly, as a stop during a try does.
-            if (generation !== this.#generation) {
-              return;
-            }
-
-            throw failed;
-          }
-
-          // Once per outage: a warning for each try would flood the console while a server is down.
-          logger.log(attempt ? LogLevel.Debug : LogLevel.Warning, `QueryTags: cannot connect yet (${toError(error).message}); retrying in ${delay} ms.`);
-          // A few tries in, a browser's bare "Failed to fetch" needs a hint: CORS, a proxy, the server down.
-          if (attempt + 1 === unreachableAfter) {
-            this.#options.onUnreachable?.(error);
-          }
-
-          await this.#sleep(delay);
-          continue;
-        }
-      }
-
-      // An adopted connection that is connecting or reconnecting subscribes when it reconnects.
-      if (connection.state === HubConnectionState.Connected) {
-        setStatus("connected");
-        await onConnected();
-      }
-
-      return;
-    }
-  }
-
-  // A sleep that stop() cuts short, so a stopped start settles at once, and retryNow(), so a page back online tries now.
-  #sleep(milliseconds: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(wake, milliseconds);
-      this.#wake = wake;
-    });
+  stop(): Promise<void> {
+    return this.#loading.then((attempts) => attempts.stop());
   }
 }

@@ -52,8 +52,6 @@ export class HubEngine implements ConnectionBackend {
   #calls: Promise<void> = Promise.resolve();
   // A close that stop() asked for is no failure.
   #stopped = true;
-  // A close that cuts a reconnect wait short is none either: the connection is still reconnecting.
-  #cuttingWait = false;
 
   constructor(options: HubEngineOptions) {
     const { connection, logger, retryPolicy } = options;
@@ -66,11 +64,9 @@ export class HubEngine implements ConnectionBackend {
       logger,
       // A reconnect whose wait was cut short starts the connection anew, and is still a reconnect.
       setStatus: (status) => this.#setStatus(status === "connecting" && this.#state.status === "reconnecting" ? "reconnecting" : status),
-      failure: async (error) => (await hints()).permanentFailure(error, connection.baseUrl, true)!,
       onConnected: () => this.#subscribeHeld(),
       // Still connecting, now with the reason: reported to each tab once, and shown by the state until it connects.
-      onUnreachable: (error) =>
-        void hints().then(({ unreachableFailure }) => this.#state.status === "connecting" && this.#setStatus("connecting", unreachableFailure(error, connection.baseUrl))),
+      onUnreachable: (failure) => this.#state.status === "connecting" && this.#setStatus("connecting", failure),
     });
 
     // SignalR calls each kind of callback in one loop, where one that throws skips the rest: none of ours may.
@@ -104,7 +100,8 @@ export class HubEngine implements ConnectionBackend {
     connection.onclose((error) =>
       this.#guard(() => {
         this.#joined.clear();
-        if (this.#cuttingWait) {
+        // A close that cuts a reconnect wait short is none either: the connection is still reconnecting.
+        if (this.#starter.cuttingWait) {
           return;
         } else if (this.#stopped) {
           this.#setStatus("disconnected");
@@ -154,32 +151,9 @@ export class HubEngine implements ConnectionBackend {
    * SignalR's reconnect waits are known only of a connection built with {@link gatedPolicy}, not of an adopted one.
    */
   wake(): void {
-    if (this.#stopped || this.#cuttingWait || this.#starter.retryNow()) {
-      return;
-    }
-
-    // Only SignalR's wait is cut: a stop during it closes the connection at once, where a stop during an attempt ends
-    // it in its own time. An adopted connection's policy is not ours, so its waits are not known: it is left alone.
-    const waitsUntil = this.#options.gate?.waitsUntil ?? -Infinity;
-    if (this.connection.state === HubConnectionState.Reconnecting && waitsUntil > performance.now()) {
-      void this.#reconnectNow();
-    }
-  }
-
-  // SignalR's reconnect wait cannot be ended, but a stop during it closes the connection at once; the starter then
-  // starts it anew and subscribes every held tag with the cursor, as a reconnect does.
-  async #reconnectNow(): Promise<void> {
-    this.#options.logger.log(LogLevel.Debug, "QueryTags: the page is back; reconnecting now.");
-    this.#cuttingWait = true;
-    try {
-      await this.connection.stop();
-    } finally {
-      this.#cuttingWait = false;
-    }
-
-    // A failure that retrying cannot fix is reported by start(), as for any start.
-    if (!this.#stopped) {
-      await this.start().catch(() => undefined);
+    if (!this.#stopped && !this.#starter.cuttingWait) {
+      // A failure that retrying cannot fix is reported by start(), as for any start.
+      void this.#starter.wake(this.#options.gate).then((cut) => void (cut && !this.#stopped && this.start().catch(() => undefined)));
     }
   }
 

@@ -20,11 +20,6 @@ export class JoinedTags {
     return held.held.filter((tag) => !this.#joined.has(canonical(tag)));
   }
 
-  /** True when the server has joined `tag`. */
-  has(tag: Tag): boolean {
-    return this.#joined.has(canonical(tag));
-  }
-
   /** The server joined these tags. */
   add(tags: readonly Tag[]): void {
     for (const tag of tags) {

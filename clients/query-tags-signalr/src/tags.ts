@@ -15,24 +15,33 @@ export interface TagLimits {
 /** The server's default limits. */
 export const defaultTagLimits: TagLimits = { maxSegments: 8, maxSegmentLength: 128 };
 
-/** The stable names of the rules a tag or a subscribe call can break, identical to the server's `TagRules`. */
-export const TagRules = {
-  notAnArray: "not-an-array",
-  empty: "empty",
-  tooManySegments: "too-many-segments",
-  segmentTooLong: "segment-too-long",
-  segmentType: "segment-type",
-  integerRange: "integer-range",
-  invalidString: "invalid-string",
-  tooManyTagsHeld: "too-many-tags-held",
-  tooManyGroups: "too-many-groups",
-  tooMuchTagText: "too-much-tag-text",
-  tooManyTagsPerCall: "too-many-tags-per-call",
-  forbidden: "forbidden",
-} as const;
+// The same sentences as the server's TagRules.Describe (both are tested against the shared vectors' `rules`),
+// so both sides explain a rule alike. Keyed by the rule's stable name, as the vectors are: the keys are the rules,
+// so no rule is without a sentence.
+export const tagRuleDescriptions = {
+  "not-an-array": "a tag must be an array of segments",
+  "empty": "a tag needs at least one segment",
+  "too-many-segments": "a tag has more segments than allowed",
+  "segment-too-long": "a string segment is longer than allowed",
+  "segment-type": "a segment must be a string, an integer or a boolean",
+  "integer-range": "an integer segment must lie within ±9007199254740991 (what a JavaScript number holds exactly)",
+  "invalid-string": "a string segment must be well-formed Unicode (no unpaired surrogate, no invalid UTF-8)",
+  "too-many-tags-held": "the connection already holds the most distinct tags it may",
+  "too-many-groups": "the connection would be in more prefix groups than it may",
+  "too-much-tag-text": "the connection would keep more tag text than it may",
+  "too-many-tags-per-call": "one call carries more tags than allowed",
+  "forbidden": "the connection may not hold the tag",
+} as const satisfies Record<string, string>;
 
 /** One of {@link TagRules}. */
-export type TagRule = (typeof TagRules)[keyof typeof TagRules];
+export type TagRule = keyof typeof tagRuleDescriptions;
+
+type CamelCase<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Name;
+
+/** The stable names of the rules a tag or a subscribe call can break, identical to the server's `TagRules`. */
+export const TagRules = Object.fromEntries(
+  Object.keys(tagRuleDescriptions).map((rule) => [rule.replace(/-./g, (dash) => dash[1]!.toUpperCase()), rule]),
+) as { readonly [Rule in TagRule as CamelCase<Rule>]: Rule };
 
 /** A tag read from untrusted input, or the rule the input broke with a sentence for people (`reason`). */
 export type TagReadResult =
@@ -51,24 +60,6 @@ export class TagError extends Error {
     super(message);
   }
 }
-
-// The same sentences as the server's TagRules.Describe (both are tested against the shared vectors' `rules`),
-// so both sides explain a rule alike. Keyed by the rule's stable name, as the vectors are; a Record over TagRule: a
-// rule without a sentence does not compile.
-export const tagRuleDescriptions: Readonly<Record<TagRule, string>> = {
-  "not-an-array": "a tag must be an array of segments",
-  "empty": "a tag needs at least one segment",
-  "too-many-segments": "a tag has more segments than allowed",
-  "segment-too-long": "a string segment is longer than allowed",
-  "segment-type": "a segment must be a string, an integer or a boolean",
-  "integer-range": "an integer segment must lie within ±9007199254740991 (what a JavaScript number holds exactly)",
-  "invalid-string": "a string segment must be well-formed Unicode (no unpaired surrogate, no invalid UTF-8)",
-  "too-many-tags-held": "the connection already holds the most distinct tags it may",
-  "too-many-groups": "the connection would be in more prefix groups than it may",
-  "too-much-tag-text": "the connection would keep more tag text than it may",
-  "too-many-tags-per-call": "one call carries more tags than allowed",
-  "forbidden": "the connection may not hold the tag",
-};
 
 const maxInteger = Number.MAX_SAFE_INTEGER;
 

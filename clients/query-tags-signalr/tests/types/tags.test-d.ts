@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { QueryMeta } from "@tanstack/query-core";
 import { describe, expectTypeOf, test } from "vitest";
-import { defineTags, withTags, type Tag } from "../../src/index.js";
+import { defineTags, TagRules, withTags, type Tag, type TagRule } from "../../src/index.js";
 
 const appTags = defineTags({
   todos: {
@@ -47,5 +47,14 @@ describe("meta.tags", () => {
 
     const options = withTags(queryOptions({ queryKey: ["todos"], queryFn: async () => [1, 2] }), [appTags.todos.list()]);
     expectTypeOf(options.queryKey).toEqualTypeOf(queryOptions({ queryKey: ["todos"], queryFn: async () => [1, 2] }).queryKey);
+  });
+});
+
+describe("TagRules", () => {
+  test("names each rule in camelCase, typed as the rule's stable name", () => {
+    expectTypeOf(TagRules.notAnArray).toEqualTypeOf<"not-an-array">();
+    expectTypeOf(TagRules.tooManyTagsPerCall).toEqualTypeOf<"too-many-tags-per-call">();
+    expectTypeOf(TagRules.forbidden).toEqualTypeOf<"forbidden">();
+    expectTypeOf<(typeof TagRules)[keyof typeof TagRules]>().toEqualTypeOf<TagRule>();
   });
 });

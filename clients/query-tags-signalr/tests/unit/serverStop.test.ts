@@ -3,6 +3,8 @@ import { createTagInvalidationClient, foreverRetryPolicy } from "../../src/index
 import { followsServerStop, serverStopPolicy } from "../../src/serverStop.js";
 import { gatedPolicy } from "../../src/gatedPolicy.js";
 import { FakeHubConnection } from "./fakeHubConnection.js";
+// Loaded up front, as a page loads it while it sets up: the client imports it lazily, and fake time drives no import.
+import "../../src/startAttempts.js";
 
 // The retries that follow a stopping server are spread over the jitter window (and wait at least its Retry-After);
 // every other retry keeps the wrapped policy's delay.

@@ -429,7 +429,9 @@ describe("status and lifetime", () => {
     await client.start();
 
     expect(connection.startCalls).toBe(1);
-    expect(connection.calls("Subscribe")).toEqual([[[["todos"]], firstSubscribeAge]]);
+    // The start's code is imported lazily: the tick's publish subscribes first, and the start, once loaded, subscribes
+    // the held tags again from the cursor, as for any connection it finds connected.
+    expect(connection.calls("Subscribe")[0]).toEqual([[["todos"]], firstSubscribeAge]);
   });
 });
 

@@ -24,6 +24,9 @@ describe("shared tag vectors", () => {
   test("name every rule of TagRules, each with the sentence this client uses", () => {
     expect(Object.keys(vectors.rules).sort()).toEqual(Object.values(TagRules).sort());
     expect(Object.keys(tagRuleDescriptions).sort()).toEqual(Object.values(TagRules).sort());
+    expect(TagRules.notAnArray).toBe("not-an-array");
+    expect(TagRules.tooManyTagsPerCall).toBe("too-many-tags-per-call");
+    expect(Object.keys(TagRules)).toHaveLength(Object.keys(vectors.rules).length);
     expect(tagRuleDescriptions).toEqual(vectors.rules);
   });
 
