@@ -28,6 +28,9 @@ internal abstract class EntityTags
     /// <summary>Adds the tags of the entry's current values, or of its original values (the row as it was).</summary>
     public abstract void Add(EntityEntry entry, bool original, DistinctTags tags);
 
+    /// <summary>Adds the tags of a detached entity, such as one made from a row's column values.</summary>
+    public abstract void Add(object entity, DistinctTags tags);
+
     private static EntityTags Resolve(IEntityType entityType)
     {
         for (var type = entityType; type is not null; type = type.BaseType)
@@ -48,6 +51,10 @@ internal abstract class EntityTags
         public override void Add(EntityEntry entry, bool original, DistinctTags tags)
         {
         }
+
+        public override void Add(object entity, DistinctTags tags)
+        {
+        }
     }
 }
 
@@ -58,4 +65,6 @@ internal sealed class DeclaredTags(Func<object, IEnumerable<Tag>> tagsOf) : Enti
     // properties only, navigations unset.
     public override void Add(EntityEntry entry, bool original, DistinctTags tags) =>
         tags.AddRange(tagsOf(original ? entry.OriginalValues.ToObject() : entry.Entity));
+
+    public override void Add(object entity, DistinctTags tags) => tags.AddRange(tagsOf(entity));
 }

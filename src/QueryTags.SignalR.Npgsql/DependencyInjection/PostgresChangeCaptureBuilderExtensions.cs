@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using QueryTags.SignalR;
+using QueryTags.SignalR.EntityFrameworkCore;
+using QueryTags.SignalR.Npgsql;
+using QueryTags.SignalR.Npgsql.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>PostgreSQL change capture: every committed row change of the captured tables publishes its tags, whoever made it.</summary>
+public static class PostgresChangeCaptureBuilderExtensions
+{
+    /// <summary>The name of the health check change capture registers.</summary>
+    public const string HealthCheckName = "querytags-postgres-capture";
+
+    /// <summary>
+    /// Captures the tables of <typeparamref name="TContext"/>'s entity types that have tags (<c>InvalidatesTags</c>,
+    /// <c>UseTagInvalidationConvention</c>) at <paramref name="connectionString"/>: each committed transaction, made by
+    /// the app or anyone else, publishes one invalidation of its rows' tags (old and new values), computed by the
+    /// model's own declarations. The context's saves then publish nothing themselves (<c>UseTagInvalidation(services)</c>
+    /// sees the capture), so a change reaches clients once.
+    /// </summary>
+    /// <typeparam name="TContext">The EF Core context whose model declares the tags; registered with <c>AddDbContext</c>.</typeparam>
+    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on.</typeparam>
+    /// <param name="builder">The tag invalidation builder.</param>
+    /// <param name="connectionString">The Npgsql connection string; its user needs the <c>REPLICATION</c> attribute.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static TBuilder AddPostgresChangeCapture<TContext, TBuilder>(this TBuilder builder, string connectionString)
+        where TContext : DbContext
+        where TBuilder : ITagInvalidationBuilder
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.AddPostgresChangeCapture(options =>
+        {
+            options.ConnectionString = connectionString;
+            options.Contexts.Add(typeof(TContext));
+        });
+    }
+
+    /// <summary>
+    /// Captures committed row changes from PostgreSQL with logical replication and publishes one invalidation per
+    /// transaction, in commit order: the tables mapped with <see cref="PostgresChangeCaptureOptions.MapTable"/>. At
+    /// start it refuses a server without <c>wal_level = logical</c> or a user without <c>REPLICATION</c> (the host
+    /// stops with what to set), sets the tables' replica identity, and creates the publication and the slot when
+    /// missing. Registers the health check <c>querytags-postgres-capture</c>.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on.</typeparam>
+    /// <param name="builder">The tag invalidation builder.</param>
+    /// <param name="configure">Sets the connection string and maps the tables.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static TBuilder AddPostgresChangeCapture<TBuilder>(this TBuilder builder, Action<PostgresChangeCaptureOptions> configure)
+        where TBuilder : ITagInvalidationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<PostgresChangeCaptureOptions>().Configure(configure)
+            .Validate(options => !string.IsNullOrWhiteSpace(options.ConnectionString), "PostgresChangeCaptureOptions needs a ConnectionString.")
+            .Validate(options => options.MaxTagsPerInvalidation > 0, "PostgresChangeCaptureOptions.MaxTagsPerInvalidation must be positive.")
+            .Validate(options => options.RetryInterval > TimeSpan.Zero, "PostgresChangeCaptureOptions.RetryInterval must be positive.")
+            .ValidateOnStart();
+        if (services.Any(descriptor => descriptor.ServiceType == typeof(ChangeCaptureService)))
+        {
+            return builder;
+        }
+
+        services.TryAddSingleton<IDatabaseChangeCapture, CapturedContexts>();
+        services.AddSingleton<ChangeCaptureMetrics>();
+        services.AddSingleton<ChangeCaptureStatus>();
+        services.AddSingleton<ChangeCaptureService>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ChangeCaptureService>());
+        services.AddHealthChecks().AddCheck<ChangeCaptureHealthCheck>(HealthCheckName);
+        return builder;
+    }
+}
