@@ -42,13 +42,16 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(Folder, "data");
 
-    public static async Task<PostgresServer> StartAsync()
+    public static Task<PostgresServer> StartAsync() => StartAsync("logical");
+
+    /// <summary>A server with the given <c>wal_level</c>, such as <c>replica</c> for a server that cannot capture changes.</summary>
+    public static async Task<PostgresServer> StartAsync(string walLevel)
     {
         var server = new PostgresServer(FindBinDirectory(), LoopbackPorts.Free(), Directory.CreateTempSubdirectory("querytags-postgres-").FullName);
         try
         {
             await server.CreateClusterAsync();
-            await server.RunAsync();
+            await server.RunAsync(walLevel);
             return server;
         }
         catch
@@ -91,7 +94,7 @@ public sealed class PostgresServer : IAsyncDisposable
             """);
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(string walLevel)
     {
         var start = ServerProgram(
             "postgres",
@@ -99,7 +102,7 @@ public sealed class PostgresServer : IAsyncDisposable
             "-p", Port.ToString(CultureInfo.InvariantCulture),
             "-c", "listen_addresses=127.0.0.1",
             "-c", $"unix_socket_directories={Folder}",
-            "-c", "wal_level=logical",
+            "-c", $"wal_level={walLevel}",
             "-c", "max_wal_senders=10",
             "-c", "max_replication_slots=10",
             // A throwaway server: losing its data to a power cut costs nothing, syncing every commit costs time.

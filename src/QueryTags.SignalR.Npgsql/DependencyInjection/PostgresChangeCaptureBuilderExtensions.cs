@@ -22,19 +22,24 @@ public static class PostgresChangeCaptureBuilderExtensions
     /// sees the capture), so a change reaches clients once.
     /// </summary>
     /// <typeparam name="TContext">The EF Core context whose model declares the tags; registered with <c>AddDbContext</c>.</typeparam>
-    /// <typeparam name="TBuilder">The builder's type, kept so the chain goes on.</typeparam>
     /// <param name="builder">The tag invalidation builder.</param>
     /// <param name="connectionString">The Npgsql connection string; its user needs the <c>REPLICATION</c> attribute.</param>
+    /// <param name="configure">Sets other options (the slot's name, the bound on tags), or maps tables outside the model; optional.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static TBuilder AddPostgresChangeCapture<TContext, TBuilder>(this TBuilder builder, string connectionString)
+    public static ITagInvalidationBuilder AddPostgresChangeCapture<TContext>(
+        this ITagInvalidationBuilder builder, string connectionString, Action<PostgresChangeCaptureOptions>? configure = null)
         where TContext : DbContext
-        where TBuilder : ITagInvalidationBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         return builder.AddPostgresChangeCapture(options =>
         {
             options.ConnectionString = connectionString;
-            options.Contexts.Add(typeof(TContext));
+            if (!options.Contexts.Contains(typeof(TContext)))
+            {
+                options.Contexts.Add(typeof(TContext));
+            }
+
+            configure?.Invoke(options);
         });
     }
 

@@ -22,7 +22,7 @@ internal static class ModelTables
             .GroupBy(type => new TableName(type.GetSchema() ?? model.GetDefaultSchema() ?? TableName.DefaultSchema, type.GetTableName()!));
         foreach (var table in byTable)
         {
-            var types = table.Select(type => new RowEntity(type, StoreObjectIdentifier.Table(table.Key.Name, table.Key.Schema))).ToList();
+            var types = table.Select(type => new RowEntity(type, StoreObjectIdentifier.Create(type, StoreObjectType.Table)!.Value)).ToList();
             tables[table.Key] = types is [var only] ? only.Tags : row => Typed(types, row);
         }
     }

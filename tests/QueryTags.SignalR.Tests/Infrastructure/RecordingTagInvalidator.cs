@@ -3,7 +3,7 @@ namespace QueryTags.SignalR.Tests.Infrastructure;
 /// <summary>An <see cref="ITagInvalidator"/> that keeps each call's tags and token, and can be told to fail.</summary>
 internal sealed class RecordingTagInvalidator : ITagInvalidator
 {
-    private readonly List<(IReadOnlyList<Tag> Tags, CancellationToken Token)> _calls = [];
+    private readonly List<(IReadOnlyList<Tag> Tags, CancellationToken Token, string Id)> _calls = [];
 
     /// <summary>When set, every call fails with it (a faulted task, as an unreachable log would give).</summary>
     public Exception? Failure { get; set; }
@@ -19,6 +19,18 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
             lock (_calls)
             {
                 return [.. _calls.Select(call => call.Tags)];
+            }
+        }
+    }
+
+    /// <summary>The invalidation id of each call.</summary>
+    public IReadOnlyList<string> Ids
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return [.. _calls.Select(call => call.Id)];
             }
         }
     }
@@ -43,7 +55,7 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
         List<Tag> list = [.. tags];
         lock (_calls)
         {
-            _calls.Add((list, cancellationToken));
+            _calls.Add((list, cancellationToken, id));
         }
 
         OnInvalidate?.Invoke(list);
