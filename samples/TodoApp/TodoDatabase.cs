@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace TodoApp;
 
@@ -12,6 +13,21 @@ public static class TodoDatabase
     /// <summary>Creates the database when it is missing and adds what an older file lacks.</summary>
     public static void EnsureReady(TodoDbContext db)
     {
+        if (!db.Database.IsSqlite())
+        {
+            // PostgreSQL (--Postgres): the tables are made once, with EF Core's default names ("Todos", "Id", "Title", ...).
+            try
+            {
+                db.Database.EnsureCreated();
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.UniqueViolation)
+            {
+                // Two nodes started together both try to create the table; the later one finds it made.
+            }
+
+            return;
+        }
+
         try
         {
             db.Database.EnsureCreated();

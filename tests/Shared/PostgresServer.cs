@@ -73,6 +73,13 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> on <paramref name="database"/> with psql (the client Debian's package installs), a
+    /// process of its own, as an operator or a script would; throws with psql's output when it fails.
+    /// </summary>
+    public Task PsqlAsync(string database, string sql) => RunToEndAsync(Redirected(new ProcessStartInfo(
+        "psql", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", Superuser, "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])));
+
     private async Task CreateClusterAsync()
     {
         if (Environment.IsPrivilegedProcess)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using QueryTags.SignalR.Testing;
@@ -46,20 +45,8 @@ internal sealed class CaptureDatabase
 
     public TodoDb Context() => new(new DbContextOptionsBuilder<TodoDb>().UseNpgsql(ConnectionString).Options);
 
-    /// <summary>Runs <paramref name="sql"/> with Debian's psql, a process of its own, as an operator or a script would.</summary>
-    public async Task PsqlAsync(string sql)
-    {
-        var start = new ProcessStartInfo("psql", ["-h", "127.0.0.1", "-p", _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", "-d", Name, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"psql -c {sql} exited with {process.ExitCode}: {await error}");
-    }
+    /// <summary>Runs <paramref name="sql"/> with psql, a process of its own, as an operator or a script would.</summary>
+    public Task PsqlAsync(string sql) => _server.PsqlAsync(Name, sql);
 
     /// <summary>
     /// A committed row of the table <c>sentinels</c>, outside the EF Core model and mapped by a function of the row
