@@ -74,9 +74,9 @@ internal sealed class ChangeCaptureService(
         {
             try
             {
-                if (await _setup!.EnsureSlotAsync(stopping))
+                if (await _setup!.EnsureSlotAsync(stopping) is { } generation)
                 {
-                    await ChangesLostAsync("capture-slot-lost", stopping);
+                    await ResetAsync("capture-slot-lost", generation, stopping);
                 }
 
                 await WatchGenerationAsync(stopping);
@@ -110,13 +110,18 @@ internal sealed class ChangeCaptureService(
     }
 
     // Changes were lost or cannot be named: every node's clients refetch everything. This node resets its own now; the
-    // new generation tells the others. A reset that fails throws, so the transaction is read again and reset again.
-    private async Task ChangesLostAsync(string reason, CancellationToken cancellationToken)
+    // new generation tells the others. A reset that fails throws: the stream is read again, and the reset tried again.
+    private async Task ChangesLostAsync(string reason, CancellationToken cancellationToken) =>
+        await ResetAsync(reason, await _setup!.NewGenerationAsync(cancellationToken), cancellationToken);
+
+    private async Task ResetAsync(string reason, string generation, CancellationToken cancellationToken)
     {
         ChangeCaptureLog.ChangesLost(logger, reason);
         metrics.Reset(reason);
-        _generation = await _setup!.NewGenerationAsync(cancellationToken);
         await reset.ResetAllAsync(reason, cancellationToken);
+
+        // Only once the reset went out: a failed one leaves the generation unseen, and the next try resets again.
+        _generation = generation;
     }
 
     private async Task WatchGenerationAsync(CancellationToken cancellationToken)

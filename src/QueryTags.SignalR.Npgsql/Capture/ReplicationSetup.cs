@@ -16,6 +16,7 @@ internal sealed class ReplicationSetup(PostgresChangeCaptureOptions options, IRe
 {
     private const string DuplicateObject = "42710";
     private const string UndefinedTable = "42P01";
+    private const string UndefinedObject = "42704";
 
     /// <summary>Refuses a server or user that cannot capture, with what to set; makes the tables ready and the publication.</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken)
@@ -51,33 +52,41 @@ internal sealed class ReplicationSetup(PostgresChangeCaptureOptions options, IRe
         await EnsurePublicationAsync(connection, cancellationToken);
     }
 
-    /// <summary>Makes the slot when it is missing, or lost; true when one was there and is gone (its changes lost).</summary>
-    public async Task<bool> EnsureSlotAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the slot when it is missing, or lost. When one was there and is gone (its changes lost), a new generation
+    /// is written before the slot is made again, so a node that finds the new slot also finds the new generation; the
+    /// generation is returned, null when nothing was lost.
+    /// </summary>
+    public async Task<string?> EnsureSlotAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         var walStatus = await ScalarAsync(connection, "SELECT coalesce(wal_status, '') FROM pg_replication_slots WHERE slot_name = $1", cancellationToken, options.SlotName);
         if (walStatus is string and not "lost")
         {
-            return false;
+            return null;
         }
 
-        var lost = walStatus is "lost" || await ScalarAsync(connection, "SELECT 1 FROM pg_publication WHERE pubname = $1", cancellationToken, options.PublicationName) is not null;
-        if (walStatus is "lost")
+        string? generation = null;
+        if (walStatus is "lost" || await ScalarAsync(connection, "SELECT 1 FROM pg_publication WHERE pubname = $1", cancellationToken, options.PublicationName) is not null)
         {
-            await ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, options.SlotName);
+            generation = await NewGenerationAsync(connection, cancellationToken);
         }
 
         try
         {
+            if (walStatus is "lost")
+            {
+                await ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, options.SlotName);
+            }
+
             await ExecuteAsync(connection, "SELECT pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, options.SlotName);
         }
-        catch (PostgresException exception) when (exception.SqlState == DuplicateObject)
+        catch (PostgresException exception) when (exception.SqlState is DuplicateObject or UndefinedObject)
         {
-            // Another node made it at the same moment; it is the one that says whether one was lost.
-            return false;
+            // Another node dropped or made it at the same moment.
         }
 
-        return lost;
+        return generation;
     }
 
     /// <summary>Starts a new generation: every node resets its clients when it sees it.</summary>

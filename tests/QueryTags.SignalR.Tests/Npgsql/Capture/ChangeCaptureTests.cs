@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using QueryTags.SignalR.Testing;
 
@@ -146,12 +148,13 @@ public sealed class ChangeCaptureTests(PostgresServerFixture postgres) : IClassF
     }
 
     [Fact]
-    public async Task A_slot_dropped_by_an_operator_resets_the_clients_and_capture_goes_on_with_a_new_slot()
+    public async Task A_slot_dropped_by_an_operator_resets_the_clients_of_every_node_and_capture_goes_on_with_a_new_slot()
     {
         var database = await CaptureDatabase.CreateAsync(postgres.Server);
         await using var node = await CaptureNode.StartAsync(database);
         await database.SentinelAsync("before-drop");
         await node.SentinelAsync("before-drop");
+        await using var standby = await CaptureNode.StartAsync(database);
 
         // An active slot cannot be dropped: the operator ends its reader first, and tries again if it came back.
         await Eventually.TrueAsync(
@@ -174,9 +177,31 @@ public sealed class ChangeCaptureTests(PostgresServerFixture postgres) : IClassF
             },
             () => "the slot dropped");
 
-        await Eventually.TrueAsync(() => node.Resets.Reasons.Contains("capture-slot-lost"), () => $"a reset; resets: {string.Join(", ", node.Resets.Reasons)}");
+        await Eventually.TrueAsync(
+            () => node.Resets.Reasons.Contains("capture-slot-lost") && standby.Resets.Reasons.Contains("capture-slot-lost"),
+            () => $"a reset on both nodes; resets: [{string.Join(", ", node.Resets.Reasons)}] and [{string.Join(", ", standby.Resets.Reasons)}]");
         await database.SentinelAsync("after-drop");
-        await node.SentinelAsync("after-drop");
+        await Eventually.TrueAsync(
+            () => node.Invalidations.Calls.Concat(standby.Invalidations.Calls).Any(tags => tags.Contains(["sentinel", "after-drop"])),
+            "the sentinel after the drop, from either node");
+    }
+
+    [Fact]
+    public async Task A_published_transaction_is_counted_and_the_health_check_says_the_node_reads_the_slot()
+    {
+        var database = await CaptureDatabase.CreateAsync(postgres.Server);
+        await using var node = CaptureNode.Build(database);
+        using var published = new CounterRecorder(node.Services.GetRequiredService<IMeterFactory>(), "querytags.capture.transactions.published");
+        await node.StartAsync();
+
+        await database.SentinelAsync("counted");
+        await node.SentinelAsync("counted");
+
+        Assert.Equal(1, published.Measurements.Sum(measurement => measurement.Value));
+        var health = await node.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        var capture = health.Entries[PostgresChangeCaptureBuilderExtensions.HealthCheckName];
+        Assert.Equal(HealthStatus.Healthy, capture.Status);
+        Assert.Equal($"PostgreSQL change capture: reading slot {database.Name}.", capture.Description);
     }
 
     [Fact]
