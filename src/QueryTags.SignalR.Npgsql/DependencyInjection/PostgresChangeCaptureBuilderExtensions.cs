@@ -62,6 +62,8 @@ public static class PostgresChangeCaptureBuilderExtensions
         var services = builder.Services;
         services.AddOptions<PostgresChangeCaptureOptions>().Configure(configure)
             .Validate(options => !string.IsNullOrWhiteSpace(options.ConnectionString), "PostgresChangeCaptureOptions needs a ConnectionString.")
+            .Validate(options => IsSlotName(options.SlotName), "PostgresChangeCaptureOptions.SlotName must be 1 to 63 of a-z, 0-9 and _ (PostgreSQL's rule for slot names).")
+            .Validate(options => !string.IsNullOrEmpty(options.PublicationName), "PostgresChangeCaptureOptions.PublicationName must not be empty.")
             .Validate(options => options.MaxTagsPerInvalidation > 0, "PostgresChangeCaptureOptions.MaxTagsPerInvalidation must be positive.")
             .Validate(options => options.RetryInterval > TimeSpan.Zero, "PostgresChangeCaptureOptions.RetryInterval must be positive.")
             .ValidateOnStart();
@@ -78,4 +80,7 @@ public static class PostgresChangeCaptureBuilderExtensions
         services.AddHealthChecks().AddCheck<ChangeCaptureHealthCheck>(HealthCheckName);
         return builder;
     }
+
+    private static bool IsSlotName(string name) =>
+        name is { Length: > 0 and <= 63 } && name.All(character => character is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
 }
