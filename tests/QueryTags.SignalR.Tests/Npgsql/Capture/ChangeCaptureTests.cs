@@ -187,6 +187,21 @@ public sealed class ChangeCaptureTests(PostgresServerFixture postgres) : IClassF
     }
 
     [Fact]
+    public async Task A_truncate_resets_the_clients_since_its_rows_are_unknown()
+    {
+        var database = await CaptureDatabase.CreateAsync(postgres.Server);
+        await database.PsqlAsync("""INSERT INTO "Todos" ("Id", "Title", "ListId", "Done") VALUES (1, 'gone', 1, false)""");
+        await using var node = await CaptureNode.StartAsync(database);
+
+        await database.PsqlAsync("""TRUNCATE "Todos" """);
+        await database.SentinelAsync("after-truncate");
+        await node.SentinelAsync("after-truncate");
+
+        Assert.Equal(["capture-truncate"], node.Resets.Reasons);
+        Assert.Equal(["[\"sentinel\",\"after-truncate\"]"], node.Published());
+    }
+
+    [Fact]
     public async Task A_published_transaction_is_counted_and_the_health_check_says_the_node_reads_the_slot()
     {
         var database = await CaptureDatabase.CreateAsync(postgres.Server);
