@@ -110,8 +110,9 @@ public sealed class PostgresServer : IAsyncDisposable
             "-c", "listen_addresses=127.0.0.1",
             "-c", $"unix_socket_directories={Folder}",
             "-c", $"wal_level={walLevel}",
-            "-c", "max_wal_senders=10",
-            "-c", "max_replication_slots=10",
+            // Each capture test leaves a slot of its own behind on the shared server (it costs nothing here).
+            "-c", "max_wal_senders=40",
+            "-c", "max_replication_slots=40",
             // A throwaway server: losing its data to a power cut costs nothing, syncing every commit costs time.
             "-c", "fsync=off",
             // The ready line below is read in English.
