@@ -24,10 +24,15 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 builder.Services.Configure<ForwardedHeadersOptions>(options =>
     options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
+// --Postgres "<Npgsql connection string>" keeps the todos in PostgreSQL and captures every committed change there,
+// whoever made it (psql, a script, another service): AddPostgresChangeCapture below. Without it, SQLite.
+var postgres = builder.Configuration["Postgres"] is { Length: > 0 } postgresConnection ? postgresConnection : null;
 var todos = builder.Configuration.GetConnectionString("Todos")
     ?? throw new InvalidOperationException("Set the connection string 'ConnectionStrings:Todos'.");
 // Every committed save publishes the tags of the todos it added, changed or deleted (TodoDbContext declares them).
-builder.Services.AddDbContext<TodoDbContext>((services, options) => options.UseSqlite(todos).UseTagInvalidation(services));
+// With change capture on, the capture publishes them instead, once, and the saves publish nothing of their own.
+builder.Services.AddDbContext<TodoDbContext>((services, options) =>
+    (postgres is null ? options.UseSqlite(todos) : options.UseNpgsql(postgres)).UseTagInvalidation(services));
 var tagInvalidation = builder.Services.AddTagInvalidation()
     // A tag under ["user", X] (a user's own list) may be held only by a connection signed in as X (claim sub);
     // every other tag, such as the shared list's, by anyone, signed in or not.
@@ -36,9 +41,19 @@ var tagInvalidation = builder.Services.AddTagInvalidation()
     // refetch it triggers reads fresh data.
     .AddOutputCacheEviction();
 tagInvalidation.AddSignalR().AddMessagePackProtocol();
-// Each committed save's invalidation is a row of the database (TodoDbContext's outbox table), written in the save's
-// transaction; this relay publishes it after the commit, and at the next start if the process died first.
-tagInvalidation.AddEntityFrameworkCoreOutbox<TodoDbContext>();
+if (postgres is not null)
+{
+    // The tables of TodoDbContext's entity types that declare tags ("Todos"), read from a logical replication slot:
+    // every committed change, whoever made it, is published once; the saves themselves publish nothing.
+    tagInvalidation.AddPostgresChangeCapture<TodoDbContext>(postgres);
+}
+else
+{
+    // Each committed save's invalidation is a row of the database (TodoDbContext's outbox table), written in the
+    // save's transaction; the save publishes it after the commit, and this relay at the next start if the process
+    // died first.
+    tagInvalidation.AddEntityFrameworkCoreOutbox<TodoDbContext>();
+}
 
 // Sign-in without a password (SessionEndpoints.cs): a cookie names one of the sample users. The API answers 401
 // or 403 instead of redirecting to a login page, which an SPA's fetch cannot use.
@@ -111,7 +126,8 @@ builder.Services.AddExceptionHandler<UnreadableRequestHandler>();
 
 var app = builder.Build();
 
-// The first start creates the database file; a file from an older sample gets what it lacks.
+// The first start creates the database (the SQLite file, or PostgreSQL's tables); a file from an older sample gets
+// what it lacks. Before the host starts: change capture checks the captured tables at start.
 using (var scope = app.Services.CreateScope())
 {
     TodoDatabase.EnsureReady(scope.ServiceProvider.GetRequiredService<TodoDbContext>());

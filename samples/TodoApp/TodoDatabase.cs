@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
+using Npgsql;
 
 namespace TodoApp;
 
@@ -16,6 +17,21 @@ public static class TodoDatabase
     /// <summary>Creates the database when it is missing and adds what an older file lacks.</summary>
     public static void EnsureReady(TodoDbContext db)
     {
+        if (!db.Database.IsSqlite())
+        {
+            // PostgreSQL (--Postgres): the tables are made once, with EF Core's default names ("Todos", "Id", "Title", ...).
+            try
+            {
+                db.Database.EnsureCreated();
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.UniqueViolation)
+            {
+                // Two nodes started together both try to create the table; the later one finds it made.
+            }
+
+            return;
+        }
+
         try
         {
             db.Database.EnsureCreated();

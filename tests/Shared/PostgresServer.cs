@@ -42,13 +42,16 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(Folder, "data");
 
-    public static async Task<PostgresServer> StartAsync()
+    public static Task<PostgresServer> StartAsync() => StartAsync("logical");
+
+    /// <summary>A server with the given <c>wal_level</c>, such as <c>replica</c> for a server that cannot capture changes.</summary>
+    public static async Task<PostgresServer> StartAsync(string walLevel)
     {
         var server = new PostgresServer(FindBinDirectory(), LoopbackPorts.Free(), Directory.CreateTempSubdirectory("querytags-postgres-").FullName);
         try
         {
             await server.CreateClusterAsync();
-            await server.RunAsync();
+            await server.RunAsync(walLevel);
             return server;
         }
         catch
@@ -69,6 +72,13 @@ public sealed class PostgresServer : IAsyncDisposable
             Directory.Delete(Folder, recursive: true);
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> on <paramref name="database"/> with psql (the client Debian's package installs), a
+    /// process of its own, as an operator or a script would; throws with psql's output when it fails.
+    /// </summary>
+    public Task PsqlAsync(string database, string sql) => RunToEndAsync(Redirected(new ProcessStartInfo(
+        "psql", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", Superuser, "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])));
 
     private async Task CreateClusterAsync()
     {
@@ -91,7 +101,7 @@ public sealed class PostgresServer : IAsyncDisposable
             """);
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(string walLevel)
     {
         var start = ServerProgram(
             "postgres",
@@ -99,9 +109,10 @@ public sealed class PostgresServer : IAsyncDisposable
             "-p", Port.ToString(CultureInfo.InvariantCulture),
             "-c", "listen_addresses=127.0.0.1",
             "-c", $"unix_socket_directories={Folder}",
-            "-c", "wal_level=logical",
-            "-c", "max_wal_senders=10",
-            "-c", "max_replication_slots=10",
+            "-c", $"wal_level={walLevel}",
+            // Each capture test leaves a slot of its own behind on the shared server (it costs nothing here).
+            "-c", "max_wal_senders=40",
+            "-c", "max_replication_slots=40",
             // A throwaway server: losing its data to a power cut costs nothing, syncing every commit costs time.
             "-c", "fsync=off",
             // The ready line below is read in English.

@@ -49,8 +49,21 @@ internal sealed class ConventionTags : EntityTags
         }
 
         var property = entry.Property(_key);
-        var value = original ? property.OriginalValue : property.CurrentValue;
-        if (_key.GetTypeMapping().Converter is { } converter)
+        AddKey(original ? property.OriginalValue : property.CurrentValue, tags);
+    }
+
+    public override void Add(object entity, DistinctTags tags)
+    {
+        tags.Add(_all);
+        if (_key is not null)
+        {
+            AddKey(_key.GetGetter().GetClrValueUsingContainingEntity(entity), tags);
+        }
+    }
+
+    private void AddKey(object? value, DistinctTags tags)
+    {
+        if (_key!.GetTypeMapping().Converter is { } converter)
         {
             value = converter.ConvertToProvider(value);
         }

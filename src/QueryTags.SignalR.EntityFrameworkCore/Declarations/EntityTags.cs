@@ -34,6 +34,9 @@ internal abstract class EntityTags
     /// </summary>
     public virtual void AddCommitting(EntityEntry entry, DistinctTags tags) => Add(entry, original: false, tags);
 
+    /// <summary>Adds the tags of a detached entity, such as one made from a row's column values.</summary>
+    public abstract void Add(object entity, DistinctTags tags);
+
     private static EntityTags Resolve(IEntityType entityType)
     {
         for (var type = entityType; type is not null; type = type.BaseType)
@@ -54,6 +57,10 @@ internal abstract class EntityTags
         public override void Add(EntityEntry entry, bool original, DistinctTags tags)
         {
         }
+
+        public override void Add(object entity, DistinctTags tags)
+        {
+        }
     }
 }
 
@@ -67,4 +74,6 @@ internal sealed class DeclaredTags(Func<object, IEnumerable<Tag>> tagsOf) : Enti
 
     // The current values as an entity of their own, store-generated keys included; navigations unset, as above.
     public override void AddCommitting(EntityEntry entry, DistinctTags tags) => tags.AddRange(tagsOf(entry.CurrentValues.ToObject()));
+
+    public override void Add(object entity, DistinctTags tags) => tags.AddRange(tagsOf(entity));
 }

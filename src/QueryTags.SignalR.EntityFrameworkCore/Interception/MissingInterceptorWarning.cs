@@ -96,5 +96,5 @@ internal sealed class MissingInterceptorWarning : IObserver<DiagnosticListener>,
         model.GetOrAddRuntimeAnnotationValue(DeclaresAnnotation, static model => model!.GetEntityTypes().Any(type => EntityTags.For(type) != EntityTags.None), model);
 
     private static bool HasInterceptor(DbContext context) =>
-        context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.Any(interceptor => interceptor is TagInvalidationInterceptor) == true;
+        context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.Any(interceptor => interceptor is TagInvalidationInterceptor or CapturedAtDatabase) == true;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using QueryTags.SignalR;
+using QueryTags.SignalR.EntityFrameworkCore;
 using QueryTags.SignalR.EntityFrameworkCore.Internal;
 
 namespace Microsoft.EntityFrameworkCore;
@@ -22,9 +23,19 @@ public static class TagInvalidationDbContextOptionsBuilderExtensions
     /// <param name="services">The app's services: <see cref="ITagInvalidator"/> (from <c>AddTagInvalidation()</c>), logging and metrics.</param>
     /// <returns>The options builder, for chaining.</returns>
     /// <exception cref="InvalidOperationException">No <see cref="ITagInvalidator"/> is registered.</exception>
+    /// <remarks>
+    /// When an <see cref="IDatabaseChangeCapture"/> is registered and captures this context's changes (PostgreSQL change
+    /// capture), the saves publish nothing themselves: the capture publishes each committed change once.
+    /// </remarks>
     public static DbContextOptionsBuilder UseTagInvalidation(this DbContextOptionsBuilder optionsBuilder, IServiceProvider services)
     {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
         ArgumentNullException.ThrowIfNull(services);
+        if (services.GetService<IDatabaseChangeCapture>()?.Captures(optionsBuilder.Options.ContextType) == true)
+        {
+            return optionsBuilder.AddInterceptors(CapturedAtDatabase.Instance);
+        }
+
         var invalidator = services.GetService<ITagInvalidator>()
             ?? throw new InvalidOperationException("UseTagInvalidation needs an ITagInvalidator: call 'services.AddTagInvalidation()'.");
         // A context type relayed through the outbox (AddEntityFrameworkCoreOutbox) writes its tags there instead.

@@ -36,7 +36,13 @@ internal sealed partial class SampleNode : IAsyncDisposable
     public HttpClient Http() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(15) };
 
     /// <summary>Starts a node on <paramref name="database"/> (a SQLite file) and <paramref name="redis"/>, and waits until it listens.</summary>
-    public static async Task<SampleNode> StartAsync(string database, string redis)
+    public static Task<SampleNode> StartAsync(string database, string redis) =>
+        StartAsync([$"--ConnectionStrings:Todos=Data Source={database}", "--Redis", redis]);
+
+    /// <summary>Starts a node whose todos are in PostgreSQL with change capture on (<c>--Postgres</c>), and waits until it listens.</summary>
+    public static Task<SampleNode> StartOnPostgresAsync(string connectionString) => StartAsync(["--Postgres", connectionString]);
+
+    private static async Task<SampleNode> StartAsync(string[] storage)
     {
         var root = RepositoryRoot();
         var project = Path.Combine(root, "samples", "TodoApp");
@@ -47,19 +53,19 @@ internal sealed partial class SampleNode : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             Path.Combine(project, "bin", "Debug", "net10.0", "TodoApp.dll"),
             "--contentRoot", project,
             "--urls", "http://127.0.0.1:0",
-            "--Redis", redis,
-            $"--ConnectionStrings:Todos=Data Source={database}",
+            .. storage,
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             "--Logging:LogLevel:QueryTags.SignalR=Debug",
             "--Logging:Console:FormatterName=simple",
             "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ",
-        })
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -23,6 +23,18 @@ internal sealed class RecordingTagInvalidator : ITagInvalidator
         }
     }
 
+    /// <summary>The invalidation id of each call, failed ones included.</summary>
+    public IReadOnlyList<string> Ids
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return [.. _calls.Select(call => call.Id)];
+            }
+        }
+    }
+
     /// <summary>The id and tags of each call that did not fail, in call order.</summary>
     public IReadOnlyList<(string Id, IReadOnlyList<Tag> Tags)> Published
     {
