@@ -7,6 +7,8 @@ public sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : D
 {
     public DbSet<BenchRow> Rows => Set<BenchRow>();
 
+    // The outbox's table is in every path's model, as an app that can switch paths would have it; only the outbox
+    // path writes to it.
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.Entity<BenchRow>().InvalidatesTags(row => [["bench", row.Slot]]);
+        modelBuilder.AddTagInvalidationOutbox().Entity<BenchRow>().InvalidatesTags(row => [["bench", row.Slot]]);
 }

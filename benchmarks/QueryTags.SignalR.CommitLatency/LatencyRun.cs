@@ -28,15 +28,18 @@ internal static class LatencyRun
 
     public static async Task<LatencyResult> RunAsync(PostgresServer postgres, CommitPath path, int rate, TimeSpan duration)
     {
-        var connectionString = await CreateDatabaseAsync(postgres, $"bench_{path.Name}_{rate}");
+        var database = $"bench_{path.Name}_{rate}";
+        var connectionString = await CreateDatabaseAsync(postgres, database);
         var ledger = new LatencyLedger(Slots);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddTagInvalidation().AddSignalR();
+        var tagInvalidation = builder.Services.AddTagInvalidation();
+        tagInvalidation.AddSignalR();
+        path.Register(tagInvalidation, connectionString, database);
         builder.Services.AddSingleton(ledger).AddSingleton<CommitClock>();
         builder.Services.AddDbContext<BenchDbContext>((services, options) =>
-            path.ConfigureContext(options.UseNpgsql(connectionString).AddInterceptors(services.GetRequiredService<CommitClock>()), services));
+            options.UseNpgsql(connectionString).AddInterceptors(services.GetRequiredService<CommitClock>()).UseTagInvalidation(services));
         await using var app = builder.Build();
         app.MapTagInvalidation();
         await using (var scope = app.Services.CreateAsyncScope())
@@ -67,6 +70,8 @@ internal static class LatencyRun
         }
 
         await app.StopAsync();
+        // The runs share one server (100 connections at most): this run's idle pooled connections are closed.
+        NpgsqlConnection.ClearAllPools();
         var latencies = ledger.Latencies(warmUp: rate);
         return new LatencyResult(
             path.Name, rate, ledger.Committed / elapsed.TotalSeconds, ledger.Committed, ledger.Received,
@@ -121,6 +126,6 @@ internal static class LatencyRun
             await create.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = database, MaxPoolSize = Writers * 2 }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = database, MaxPoolSize = Writers + 8 }.ConnectionString;
     }
 }
