@@ -75,6 +75,7 @@ public static class PostgresChangeCaptureBuilderExtensions
         services.TryAddSingleton<IDatabaseChangeCapture, CapturedContexts>();
         services.AddSingleton<ChangeCaptureMetrics>();
         services.AddSingleton<ChangeCaptureStatus>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITagInvalidationDiagnosticsSection, ChangeCaptureDiagnosticsSection>());
         services.AddSingleton<ChangeCaptureService>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ChangeCaptureService>());
         services.AddHealthChecks().AddCheck<ChangeCaptureHealthCheck>(HealthCheckName);

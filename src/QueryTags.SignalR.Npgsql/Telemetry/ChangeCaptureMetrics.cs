@@ -18,6 +18,9 @@ internal sealed class ChangeCaptureMetrics
     private readonly Counter<long> _resets;
     private readonly Counter<long> _tagsFailed;
     private long _lagBytes;
+    private long _publishedCount;
+    private long _resetCount;
+    private double _lastDelayMs = double.NaN;
 
     public ChangeCaptureMetrics(IMeterFactory meterFactory)
     {
@@ -29,15 +32,34 @@ internal sealed class ChangeCaptureMetrics
         _tagsFailed = meter.CreateCounter<long>("querytags.capture.tags.failed", "{row}", "Captured rows whose tags could not be computed (left out of their invalidation).");
     }
 
+    /// <summary>Write-ahead log bytes between the server's end and the last transaction this node published.</summary>
+    public long LagBytes => Volatile.Read(ref _lagBytes);
+
+    /// <summary>Transactions this node published since it started.</summary>
+    public long PublishedCount => Interlocked.Read(ref _publishedCount);
+
+    /// <summary>Resets this node sent since it started.</summary>
+    public long ResetCount => Interlocked.Read(ref _resetCount);
+
+    /// <summary>The last published transaction's time from commit to the log, in ms; NaN before the first.</summary>
+    public double LastDelayMs => Volatile.Read(ref _lastDelayMs);
+
     public void Published(TimeSpan delay)
     {
+        var milliseconds = Math.Max(0, delay.TotalMilliseconds);
         _published.Add(1);
-        _delay.Record(Math.Max(0, delay.TotalMilliseconds));
+        _delay.Record(milliseconds);
+        Interlocked.Increment(ref _publishedCount);
+        Volatile.Write(ref _lastDelayMs, milliseconds);
     }
 
     public void Lag(ulong lagBytes) => Volatile.Write(ref _lagBytes, (long)Math.Min(lagBytes, long.MaxValue));
 
-    public void Reset(string reason) => _resets.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void Reset(string reason)
+    {
+        _resets.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Interlocked.Increment(ref _resetCount);
+    }
 
     public void TagsFailed(Exception exception) =>
         _tagsFailed.Add(1, new KeyValuePair<string, object?>("error.type", exception.GetType().FullName));

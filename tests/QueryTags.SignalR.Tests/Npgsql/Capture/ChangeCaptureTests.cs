@@ -217,6 +217,11 @@ public sealed class ChangeCaptureTests(PostgresServerFixture postgres) : IClassF
         var capture = health.Entries[PostgresChangeCaptureBuilderExtensions.HealthCheckName];
         Assert.Equal(HealthStatus.Healthy, capture.Status);
         Assert.Equal($"PostgreSQL change capture: reading slot {database.Name}.", capture.Description);
+        var section = Assert.Single(node.Services.GetServices<ITagInvalidationDiagnosticsSection>(), section => section.Name == "capture");
+        var figures = (await section.ReadAsync(default))!.AsObject();
+        Assert.Equal(("reading", database.Name, 1L, 0L), (figures["state"]!.GetValue<string>(), figures["slot"]!.GetValue<string>(), figures["published"]!.GetValue<long>(), figures["resets"]!.GetValue<long>()));
+        Assert.True(figures["lastDelayMs"]!.GetValue<double>() >= 0);
+        Assert.True(figures["lagBytes"]!.GetValue<long>() >= 0);
     }
 
     [Fact]
