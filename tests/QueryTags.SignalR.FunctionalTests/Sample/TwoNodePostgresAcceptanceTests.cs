@@ -16,8 +16,6 @@ namespace QueryTags.SignalR.FunctionalTests.Sample;
 public sealed class TwoNodePostgresAcceptanceTests(TwoNodePostgresAcceptanceTests.Servers servers, ITestOutputHelper output)
     : IClassFixture<TwoNodePostgresAcceptanceTests.Servers>
 {
-    private const string ReadingLine = "Capturing changes from slot";
-
     [Fact]
     public async Task A_psql_update_reaches_a_holder_on_either_node_within_2_s_exactly_once()
     {
@@ -200,13 +198,21 @@ public sealed class TwoNodePostgresAcceptanceTests(TwoNodePostgresAcceptanceTest
             return node;
         }
 
-        /// <summary>A first node that reads the slot (its log says so), then a second that stands by.</summary>
+        /// <summary>A first node that reads the slot (the slot is active, and no other node runs), then a second that stands by.</summary>
         public async Task<(SampleNode Reader, SampleNode Standby)> StartReaderAndStandbyAsync()
         {
             var reader = await StartNodeAsync();
-            await Eventually.TrueAsync(() => reader.Output.Contains(ReadingLine, StringComparison.Ordinal), () => $"the first node reading the slot\n{reader.Output}");
+            await Eventually.TrueAsync(SlotReadAsync, () => $"the first node reading the slot\n{reader.Output}");
             var standby = await StartNodeAsync();
             return (reader, standby);
+        }
+
+        private async Task<bool> SlotReadAsync()
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            await using var query = new NpgsqlCommand("SELECT count(*) FROM pg_replication_slots WHERE database = current_database() AND active", connection);
+            return (long)(await query.ExecuteScalarAsync())! == 1;
         }
 
         public Task UpdateAsync(int id, string title) =>
