@@ -114,6 +114,7 @@ public sealed class TwoNodePostgresAcceptanceTests(TwoNodePostgresAcceptanceTest
         using var http = writer.Http();
         var sent = 0;
         var answered = 0;
+        var answeredTitles = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         var killAfter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writers = Enumerable.Range(0, 4).Select(async w =>
         {
@@ -122,8 +123,10 @@ public sealed class TwoNodePostgresAcceptanceTests(TwoNodePostgresAcceptanceTest
                 var id = ids[(w + i) % ids.Length];
                 try
                 {
-                    using var patched = await http.PatchAsJsonAsync($"/api/todos/{id}", new { title = $"write {Interlocked.Increment(ref sent)}" });
+                    var title = $"write {Interlocked.Increment(ref sent)}";
+                    using var patched = await http.PatchAsJsonAsync($"/api/todos/{id}", new { title });
                     patched.EnsureSuccessStatusCode();
+                    answeredTitles[title] = true;
                     if (Interlocked.Increment(ref answered) == 40)
                     {
                         killAfter.TrySetResult();
@@ -137,6 +140,7 @@ public sealed class TwoNodePostgresAcceptanceTests(TwoNodePostgresAcceptanceTest
         }).ToArray();
         await killAfter.Task.WaitAsync(TimeSpan.FromSeconds(30));
         writer.Kill();
+        var heardBeforeKill = ids.Sum(holder.Count);
         await Task.WhenAll(writers);
         output.WriteLine($"{sent} writes sent, {answered} answered before the writing (and capturing) node was killed.");
 
@@ -148,6 +152,8 @@ public sealed class TwoNodePostgresAcceptanceTests(TwoNodePostgresAcceptanceTest
         await holder.RefetchesDoneAsync();
 
         var committed = await cluster.TitlesAsync();
+        output.WriteLine($"The holder heard {heardBeforeKill} invalidations of the written todos before the kill and {ids.Sum(holder.Count) - heardBeforeKill} after; "
+            + $"{ids.Count(id => !answeredTitles.ContainsKey(committed[id]) && committed[id].StartsWith("write", StringComparison.Ordinal))} todo(s) hold a write whose answer never came.");
         foreach (var id in ids)
         {
             Assert.True(holder.Seen(id) == committed[id], $"todo {id}: the holder last read '{holder.Seen(id)}', the database holds '{committed[id]}' (resets {holder.Resets})");
