@@ -42,7 +42,14 @@ internal sealed partial class SampleNode : IAsyncDisposable
     /// <summary>Starts a node whose todos are in PostgreSQL with change capture on (<c>--Postgres</c>), and waits until it listens.</summary>
     public static Task<SampleNode> StartOnPostgresAsync(string connectionString) => StartAsync(["--Postgres", connectionString]);
 
-    private static async Task<SampleNode> StartAsync(string[] storage)
+    /// <summary>
+    /// Starts a node on PostgreSQL with change capture (<c>--Postgres</c>) and on <paramref name="redis"/>, on
+    /// <paramref name="port"/> when given (a node started again where its clients reconnect), and waits until it listens.
+    /// </summary>
+    public static Task<SampleNode> StartOnPostgresAsync(string connectionString, string redis, int port = 0) =>
+        StartAsync(["--Postgres", connectionString, "--Redis", redis], port);
+
+    private static async Task<SampleNode> StartAsync(string[] storage, int port = 0)
     {
         var root = RepositoryRoot();
         var project = Path.Combine(root, "samples", "TodoApp");
@@ -57,7 +64,7 @@ internal sealed partial class SampleNode : IAsyncDisposable
         [
             Path.Combine(project, "bin", "Debug", "net10.0", "TodoApp.dll"),
             "--contentRoot", project,
-            "--urls", "http://127.0.0.1:0",
+            "--urls", $"http://127.0.0.1:{port}",
             .. storage,
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
