@@ -51,8 +51,8 @@ async function countPageReturns(context) {
   });
 }
 
-/** The page's events of `type` so far. */
-const pageReturns = (tab, type) => tab.page.evaluate((type) => window.__pageReturns.filter((event) => event.type === type), type);
+/** The page's events (of `type`, if given) so far. */
+const pageReturns = (tab, type) => tab.page.evaluate((type) => window.__pageReturns.filter((event) => !type || event.type === type), type);
 
 /** The hub, cut and let through again: while cut, its open sockets are closed and every negotiate is refused. */
 async function cuttableHub(context) {
@@ -111,7 +111,7 @@ async function backAtOnceAfter(t, { path = "/", fire, type }) {
     hubRoute.restore();
     const added = await app.createTodo(`Added while the hub was cut (${type})`);
     made.push(added);
-    const before = (await pageReturns(tab, type)).length;
+    const before = (await pageReturns(tab)).length;
 
     const firedAt = performance.now();
     await fire(context, tab);
@@ -120,15 +120,45 @@ async function backAtOnceAfter(t, { path = "/", fire, type }) {
     await tab.item(added.title).waitFor({ timeout: backAtOnce });
     const shownIn = performance.now() - firedAt;
 
-    const fired = (await pageReturns(tab, type)).slice(before);
-    assert.ok(fired.length >= 1, `Chromium fired no ${type} event`);
-    assert.ok(fired.every((event) => event.trusted), `a ${type} event came from a script, not the browser`);
+    const fired = (await pageReturns(tab)).slice(before);
+    assert.ok(fired.some((event) => event.type === type), `Chromium fired no ${type} event`);
+    assert.ok(fired.every((event) => event.trusted), `an event came from a script, not the browser: ${JSON.stringify(fired)}`);
     assert.equal(hubRoute.refused, triesBeforeTheLongWait, "the client tried again before the event (the 10 s wait ended)");
     assert.ok(performance.now() - longWaitFrom < 10_000, "the 10 s wait was over before the page was back: the test proves nothing");
-    t.diagnostic(`${type}: connected ${Math.round(connectedIn)} ms after the event, the todo added while cut shown after ${Math.round(shownIn)} ms (the next try was due ${Math.round(10_000 - (firedAt - longWaitFrom))} ms after the event)`);
+    t.diagnostic(`${type}: connected ${Math.round(connectedIn)} ms after the event, the todo added while cut shown after ${Math.round(shownIn)} ms (the next try was due ${Math.round(10_000 - (firedAt - longWaitFrom))} ms after the event; Chromium fired ${fired.map((event) => event.type).join(", ")})`);
   } finally {
     await context.close();
   }
+}
+
+/** Whether Chromium fires a trusted `type` event in an open page of the app when `fire` runs. */
+async function chromiumFires(type, fire) {
+  const context = await browser.newContext({ viewport });
+  try {
+    await countPageReturns(context);
+    const tab = await TodoWindow.open(context, app.url);
+    await fire(context, tab);
+    // A browser's event is queued as the call returns; give it a moment to run.
+    await tab.page.waitForTimeout(500);
+    return (await pageReturns(tab, type)).some((event) => event.trusted);
+  } finally {
+    await context.close();
+  }
+}
+
+/** A frozen tab resumed: CDP's lifecycle state frozen, then active. */
+async function freezeAndResume(context, tab) {
+  const cdp = await context.newCDPSession(tab.page);
+  await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
+  await cdp.send("Page.setWebLifecycleState", { state: "active" });
+}
+
+/** A tab hidden behind another and shown again: another page brought to the front, then this one. */
+async function hideAndShow(context, tab) {
+  const other = await context.newPage();
+  await other.bringToFront();
+  await tab.page.bringToFront();
+  await other.close();
 }
 
 describe("TodoApp back at once, Chromium firing the event", () => {
@@ -158,4 +188,22 @@ describe("TodoApp back at once, Chromium firing the event", () => {
       },
     });
   });
+
+  // Headless Chromium keeps every page visible: it will not freeze one (Page.setWebLifecycleState leaves a visible page
+  // running) nor hide one behind another tab. Each case is probed first and skipped, with the reason, when Chromium
+  // fires nothing; a restore from the back/forward cache fires both, checked above. The client's unit and integration
+  // tests dispatch them.
+  for (const { type, fire, how } of [
+    { type: "resume", fire: freezeAndResume, how: "Page.setWebLifecycleState frozen then active" },
+    { type: "visible", fire: hideAndShow, how: "another tab brought to the front, then this one" },
+  ]) {
+    it(`${type}: the tab back (${how}) reconnects at once and shows what changed`, { timeout: 40_000 }, async (t) => {
+      if (!(await chromiumFires(type, fire))) {
+        t.skip(`headless Chromium fires no ${type} event for ${how}: it keeps every page visible, and freezes no visible page`);
+        return;
+      }
+
+      await backAtOnceAfter(t, { type, fire });
+    });
+  }
 });
