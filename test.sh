@@ -178,13 +178,14 @@ js_client
 # The solution build installed and built the SPA (TodoApp.csproj's ClientApp.targets: npm ci, npm run build when
 # stale). The browser test starts the built TodoApp on a free loopback port with a fresh database and drives
 # Debian's Chromium (installed above) in two browser contexts over every transport x protocol, then four tabs of one
-# browser on one shared hub connection, then stops both.
+# browser on one shared hub connection, the persisted cache, and a page back at once (Chromium firing online and a
+# back/forward cache restore through CDP), then stops both.
 # Its node:test TAP summary gives the counts.
 todoapp_e2e() {
   local dir="$root/samples/TodoApp/ClientApp" tap="$work/e2e.tap" rc p f started=$SECONDS
   echo "== TodoApp SPA: two browser windows, every transport x protocol; four tabs on one connection (Chromium)"
   (cd "$dir" && node --test --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$tap" e2e/twoWindows.test.mjs e2e/persistedCache.test.mjs)
+    --test-reporter=tap --test-reporter-destination="$tap" e2e/twoWindows.test.mjs e2e/persistedCache.test.mjs e2e/pageReturns.test.mjs)
   rc=$?
   p=$(grep -E '^# pass [0-9]+$' "$tap" 2>/dev/null | grep -oE '[0-9]+')
   f=$(grep -E '^# fail [0-9]+$' "$tap" 2>/dev/null | grep -oE '[0-9]+')
