@@ -125,25 +125,36 @@ public sealed class OutboxTests : IAsyncDisposable
     [Fact]
     public async Task The_relay_deletes_the_rows_published_after_their_commits_without_publishing_them_again()
     {
+        // A row left by a process that died: the relay's pass at start publishes it, and its delete ends that pass.
+        // Saves made meanwhile could be read by that pass too (a harmless second send of one id), so they wait for it.
+        Invalidator.Failure = new InvalidOperationException("The process is dying.");
+        var dead = App();
+        using (var db = dead.Context())
+        {
+            db.Todos.Add(new Todo { Title = "left over", ListId = 1 });
+            await db.SaveChangesAsync();
+        }
+
+        await dead.DisposeAsync();
+        Invalidator.Failure = null;
         var app = App();
         await app.StartAsync();
-        using var db = app.Context();
+        await Eventually.TrueAsync(() => OutboxRows.Read(ConnectionString).Count == 0, "the start pass to publish the row left over");
+        var afterStart = Invalidator.Published.Count;
 
-        // The relay's pass at start may read the first row while its commit publishes it (a harmless second send of
-        // one id); once that row is deleted, the relay only waits.
-        var afterWarmUp = 0;
-        foreach (var title in new[] { "warm-up", "milk", "bread" })
+        using var context = app.Context();
+        foreach (var title in new[] { "milk", "bread" })
         {
-            db.Todos.Add(new Todo { Title = title, ListId = 1 });
-            await db.SaveChangesAsync();
+            context.Todos.Add(new Todo { Title = title, ListId = 1 });
+            await context.SaveChangesAsync();
 
             // The clock never moves: no poll; the published row's id, handed to the relay, gets it deleted.
             await Eventually.TrueAsync(() => OutboxRows.Read(ConnectionString).Count == 0, "the published row to be deleted");
-            afterWarmUp = afterWarmUp == 0 ? Invalidator.Calls.Count : afterWarmUp;
         }
 
         // The last save is the sentinel: for the one before it, the relay sent nothing of its own.
-        Assert.Equal(afterWarmUp + 2, Invalidator.Calls.Count);
+        Assert.Equal(1, afterStart);
+        Assert.Equal(afterStart + 2, Invalidator.Published.Count);
     }
 
     [Fact]
